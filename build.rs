@@ -1,0 +1,30 @@
+//! Generates the raw typed clients from the vendored specs into `OUT_DIR`.
+//!
+//! All the work (overlay, normalization, progenitor, prettyplease) lives in the
+//! `onlyfans-codegen` crate, shared with `cargo xtask` and the tests; this file
+//! only decides what to generate and where to write it. It reads nothing but
+//! `specs/<api>/` and touches no network.
+
+use std::path::PathBuf;
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // Only the specs matter; an edit under src/ must not re-run this script.
+    println!("cargo::rerun-if-changed=build.rs");
+    for api in onlyfans_codegen::apis::ALL {
+        let feature = format!("CARGO_FEATURE_{}", api.name.to_uppercase());
+        if std::env::var_os(feature).is_none() {
+            continue;
+        }
+        println!("cargo::rerun-if-changed={}", api.dir(&root).display());
+        let (normalized, generated) = onlyfans_codegen::generate_api(api, &root)
+            .unwrap_or_else(|e| panic!("{}: {e}", api.name));
+        for omitted in &normalized.report.omitted {
+            println!("cargo::warning={} operation left out: {omitted}", api.title);
+        }
+        let path = out.join(format!("{}.rs", api.name));
+        std::fs::write(&path, generated.code)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+}

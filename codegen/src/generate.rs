@@ -1,0 +1,136 @@
+//! Client generation: a normalized spec in, formatted Rust source out.
+//!
+//! progenitor generates the whole client at once and gives up on the first
+//! operation it cannot handle (sometimes by panicking). So that one odd endpoint of
+//! a full upstream spec does not cost every other one, a failed run is followed by
+//! one probe per operation; the operations that fail alone are left out, each
+//! with the generator's own message as the reason, and the rest is generated.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use openapiv3::OpenAPI;
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle};
+use serde_json::Value;
+
+use crate::Error;
+use crate::normalize::Omitted;
+use crate::walk;
+
+/// How the raw client is generated.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// A Rust path to the type the generated `Client` carries as `inner`; when
+    /// set, the crate must implement `progenitor_client::ClientHooks` for it.
+    pub inner_type: Option<String>,
+}
+
+/// Generated source and what had to be left out.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub code: String,
+    pub omitted: Vec<Omitted>,
+}
+
+/// Generates the raw client for a normalized spec.
+pub fn generate(spec: &Value, settings: &Settings, header: &str) -> Result<Generated, Error> {
+    match try_generate(spec, settings) {
+        Ok(code) => Ok(Generated {
+            code: format!("{header}{code}"),
+            omitted: Vec::new(),
+        }),
+        Err(whole) => {
+            let omitted = probe_operations(spec, settings);
+            if omitted.is_empty() {
+                // No single operation is to blame: the document itself is.
+                return Err(Error::Generate(whole));
+            }
+            let mut rest = spec.clone();
+            remove_operations(&mut rest, &omitted);
+            let code = try_generate(&rest, settings).map_err(Error::Generate)?;
+            Ok(Generated {
+                code: format!("{header}{code}"),
+                omitted,
+            })
+        }
+    }
+}
+
+fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
+    let api: OpenAPI =
+        serde_json::from_value(spec.clone()).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let mut gen_settings = GenerationSettings::new();
+    gen_settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_derive("PartialEq");
+    if let Some(inner) = &settings.inner_type {
+        let tokens: proc_macro2::TokenStream = inner
+            .parse()
+            .map_err(|e| format!("inner type `{inner}` is not a Rust path: {e}"))?;
+        gen_settings
+            .with_inner_type(tokens)
+            .with_hooks(HooksMode::Expected);
+    }
+    let mut generator = Generator::new(&gen_settings);
+    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)))
+        .map_err(|panic| format!("generator panicked: {}", panic_message(&panic)))?
+        .map_err(|e| e.to_string())?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Generates each operation alone; returns those that fail, with the reason.
+fn probe_operations(spec: &Value, settings: &Settings) -> Vec<Omitted> {
+    let mut spec = spec.clone();
+    let operations: Vec<(String, String, String)> = walk::operations_mut(&mut spec)
+        .into_iter()
+        .map(|(path, method, op)| {
+            let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+            (path, method, id)
+        })
+        .collect();
+    // Probing panics on purpose; keep their messages out of the build output.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failed = Vec::new();
+    for (path, method, operation_id) in operations {
+        let mut alone = spec.clone();
+        if let Some(paths) = alone.get_mut("paths").and_then(Value::as_object_mut) {
+            paths.retain(|p, _| *p == path);
+            if let Some(item) = paths.get_mut(&path).and_then(Value::as_object_mut) {
+                item.retain(|k, _| k == &method || !walk::METHODS.contains(&k.as_str()));
+            }
+        }
+        if let Err(reason) = try_generate(&alone, settings) {
+            failed.push(Omitted {
+                method,
+                path,
+                operation_id,
+                reason,
+            });
+        }
+    }
+    std::panic::set_hook(hook);
+    failed
+}
+
+fn remove_operations(spec: &mut Value, omitted: &[Omitted]) {
+    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
+        for o in omitted {
+            if let Some(item) = paths.get_mut(&o.path).and_then(Value::as_object_mut) {
+                item.remove(&o.method);
+            }
+        }
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_none_or(|i| i.keys().any(|k| walk::METHODS.contains(&k.as_str())))
+        });
+    }
+}

@@ -1,0 +1,126 @@
+//! Normalization: the one place where a vendored spec becomes a document
+//! progenitor generates good code from. build.rs, xtask and the tests all call
+//! [`normalize`]; each rule lives in its own module with its reasons and a
+//! before/after snapshot test.
+//!
+//! Rules run in this order (later rules rely on earlier ones):
+//!
+//! 1. [`downgrade`]: OpenAPI 3.1 → 3.0.3;
+//! 2. [`operation_ids`]: every operation gets a unique readable `operationId`;
+//! 3. [`unsupported`]: operations progenitor cannot generate are left out, with a reason;
+//! 4. [`any_of`]: unions of object shapes become one object;
+//! 5. [`integers`]: ids and counts become `uint64`;
+//! 6. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
+//! 7. [`tolerant`]: response schemas accept what the APIs really send;
+//! 8. [`hoist`]: one named component per distinct object shape.
+
+pub mod any_of;
+pub mod downgrade;
+pub mod error_bodies;
+pub mod hoist;
+pub mod integers;
+pub mod operation_ids;
+pub mod tolerant;
+pub mod unsupported;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// An operation left out of generation, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    pub method: String,
+    pub path: String,
+    pub operation_id: String,
+    pub reason: String,
+}
+
+impl fmt::Display for Omitted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} ({}): {}",
+            self.method.to_uppercase(),
+            self.path,
+            self.operation_id,
+            self.reason
+        )
+    }
+}
+
+/// What normalization did, for humans (build warnings, xtask) and snapshots.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// One line per change of note, in the order made.
+    pub notes: Vec<String>,
+    /// Operations left out of generation.
+    pub omitted: Vec<Omitted>,
+    /// Components created by hoisting → number of places that refer to each.
+    pub hoisted: BTreeMap<String, usize>,
+}
+
+impl Report {
+    pub fn note(&mut self, line: impl Into<String>) {
+        self.notes.push(line.into());
+    }
+}
+
+/// A normalized document with its report.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub spec: Value,
+    pub report: Report,
+}
+
+/// Runs every rule on `spec` (a vendored spec with its overlay already applied).
+pub fn normalize(mut spec: Value) -> Normalized {
+    let mut report = Report::default();
+    for rule in RULES {
+        rule(&mut spec, &mut report);
+    }
+    Normalized { spec, report }
+}
+
+type Rule = fn(&mut Value, &mut Report);
+
+const RULES: [Rule; 8] = [
+    downgrade::apply,
+    operation_ids::apply,
+    unsupported::apply,
+    any_of::apply,
+    integers::apply,
+    error_bodies::apply,
+    tolerant::apply,
+    hoist::apply,
+];
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Report;
+    use serde_json::Value;
+
+    /// Runs one rule on a YAML spec and renders before, after and the report,
+    /// for a snapshot that a reviewer can read top to bottom.
+    pub fn before_after(rule: fn(&mut Value, &mut Report), yaml: &str) -> String {
+        let before: Value = serde_norway::from_str(yaml).expect("test spec parses");
+        let mut after = before.clone();
+        let mut report = Report::default();
+        rule(&mut after, &mut report);
+        let render = |v: &Value| serde_norway::to_string(v).expect("renders");
+        let after_text = if after == before {
+            "unchanged\n".to_owned()
+        } else {
+            render(&after)
+        };
+        let report_text = serde_norway::to_string(&report).expect("renders");
+        format!(
+            "# before\n{}\n# after\n{}\n# report\n{}",
+            render(&before),
+            after_text,
+            report_text
+        )
+    }
+}

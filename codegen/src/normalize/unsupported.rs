@@ -1,0 +1,139 @@
+//! Operations progenitor cannot generate are left out, each with a named reason,
+//! so that one odd endpoint in a full upstream spec does not fail the whole build.
+//!
+//! Known in advance (checked here, with a clear reason):
+//! - a request body whose only media types progenitor does not support
+//!   (`multipart/form-data` above all);
+//! - a request body offering several media types: progenitor aborts on those, so
+//!   the body is narrowed to the one media type it supports best (JSON first).
+//!
+//! Anything else the generator rejects is found at generation time
+//! ([`crate::generate`]), one operation at a time, and reported the same way.
+
+use serde_json::Value;
+
+use super::{Omitted, Report};
+
+/// Request media types progenitor generates bodies for, best first.
+const SUPPORTED_BODY_TYPES: [&str; 5] = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+fn support_rank(media_type: &str) -> Option<usize> {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    SUPPORTED_BODY_TYPES.iter().position(|t| *t == essence)
+}
+
+pub fn apply(doc: &mut Value, report: &mut Report) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let mut drop = Vec::new();
+        for (method, op) in item.iter_mut() {
+            let Some(content) = op
+                .pointer_mut("/requestBody/content")
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            let best = content
+                .keys()
+                .filter_map(|k| support_rank(k).map(|rank| (rank, k.clone())))
+                .min();
+            match best {
+                Some((_, keep)) if content.len() > 1 => {
+                    let dropped: Vec<String> =
+                        content.keys().filter(|k| **k != keep).cloned().collect();
+                    content.retain(|k, _| *k == keep);
+                    report.note(format!(
+                        "{method} {path}: request body narrowed to `{keep}` (dropped {})",
+                        dropped.join(", ")
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    let types: Vec<&str> = content.keys().map(String::as_str).collect();
+                    let reason = format!(
+                        "request body media type {} is not supported by progenitor",
+                        types.join(", ")
+                    );
+                    drop.push((method.clone(), reason));
+                }
+            }
+        }
+        for (method, reason) in drop {
+            let op_id = item
+                .get(&method)
+                .and_then(|op| op.get("operationId"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            item.remove(&method);
+            report.omitted.push(Omitted {
+                method,
+                path: path.clone(),
+                operation_id: op_id,
+                reason,
+            });
+        }
+    }
+    // A path left with no operation would generate nothing; drop it too.
+    paths.retain(|_, item| {
+        item.as_object()
+            .is_none_or(|i| i.keys().any(|k| crate::walk::METHODS.contains(&k.as_str())))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::test_support::before_after;
+
+    #[test]
+    fn omits_multipart_and_narrows_mixed_bodies() {
+        insta::assert_snapshot!(before_after(
+            super::apply,
+            r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /media/upload:
+    post:
+      operationId: upload_media
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: object, properties: {file: {type: string, format: binary}}}
+      responses: {'200': {description: ok}}
+    get:
+      operationId: list_uploads
+      responses: {'200': {description: ok}}
+  /posts:
+    post:
+      operationId: create_post
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: object}
+          application/json:
+            schema: {type: object, properties: {text: {type: string}}}
+      responses: {'200': {description: ok}}
+  /only-upload:
+    put:
+      operationId: put_file
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: object}
+      responses: {'200': {description: ok}}
+"#
+        ));
+    }
+}
