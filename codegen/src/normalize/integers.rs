@@ -1,4 +1,4 @@
-//! Ids and counts are unsigned 64-bit integers, never `f64`.
+//! Ids, counts and offsets are unsigned 64-bit integers, never `f64`.
 //!
 //! OFAuth types every number as `type: number`, which typify renders as `f64`: a
 //! message id `1234567890123` would re-serialize as `1234567890123.0` and ids above
@@ -6,7 +6,8 @@
 //!
 //! - ids: `id`, `ID`, names ending in `Id`/`_id`, and arrays named `…Ids`/`…_ids`;
 //! - counts: `count`, names ending in `Count`/`_count`, and names starting with
-//!   `count` followed by a capital (`countPinnedMessages`).
+//!   `count` followed by a capital (`countPinnedMessages`);
+//! - offsets: `offset`, names ending in `Offset`/`_offset` (`nextOffset`).
 //!
 //! Matching `number` and unformatted `integer` schemas (also parameters) become
 //! `type: integer, format: uint64`. An explicit integer `format` or a negative
@@ -33,14 +34,14 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         let is_integral = if through_items {
             is_id_list(name)
         } else {
-            is_id(name) || is_count(name)
+            is_id(name) || is_count(name) || is_offset(name)
         };
         if is_integral && make_unsigned(schema) {
             changed += 1;
         }
     });
     if changed > 0 {
-        report.note(format!("typed {changed} id/count schemas as uint64"));
+        report.note(format!("typed {changed} id/count/offset schemas as uint64"));
     }
 }
 
@@ -50,6 +51,10 @@ fn is_id(name: &str) -> bool {
 
 fn is_id_list(name: &str) -> bool {
     name.ends_with("Ids") || name.ends_with("_ids")
+}
+
+fn is_offset(name: &str) -> bool {
+    name == "offset" || name.ends_with("Offset") || name.ends_with("_offset")
 }
 
 fn is_count(name: &str) -> bool {
@@ -112,6 +117,7 @@ paths:
                   chat_id: {type: integer}
                   unreadMessagesCount: {type: number}
                   countPinnedMessages: {type: number}
+                  nextOffset: {type: number}
                   previewIds: {type: array, items: {type: number}}
                   width: {type: number}
                   balance: {type: integer, format: int32}

@@ -1,0 +1,111 @@
+//! Response bodies for mocks and tests: the spec's own examples where it has
+//! them, otherwise a deterministic body synthesized from the response schema.
+
+use serde_json::{Map, Value, json};
+
+/// The example a spec declares for an operation's success response, if any
+/// (media-type `example`, then schema `example`).
+pub fn declared_response_example(spec: &Value, method: &str, path: &str) -> Option<Value> {
+    let media = success_media(spec, method, path)?;
+    media
+        .get("example")
+        .or_else(|| media.pointer("/schema/example"))
+        .cloned()
+}
+
+/// The success response body schema of an operation.
+pub fn response_schema<'a>(spec: &'a Value, method: &str, path: &str) -> Option<&'a Value> {
+    success_media(spec, method, path)?.get("schema")
+}
+
+fn success_media<'a>(spec: &'a Value, method: &str, path: &str) -> Option<&'a Value> {
+    let responses = spec.get("paths")?.get(path)?.get(method)?.get("responses")?;
+    let (_, response) = responses
+        .as_object()?
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))?;
+    response.get("content")?.get("application/json")
+}
+
+/// A deterministic value that follows `schema`: every declared property is
+/// present, ids are distinct large integers (so that round-trip bugs such as
+/// `1234567890123.0` show), recursion stops after one level.
+pub fn synthesize(spec: &Value, schema: &Value) -> Value {
+    Synth {
+        spec,
+        next_id: 1_234_567_890_123,
+        stack: Vec::new(),
+    }
+    .value(schema, None)
+}
+
+struct Synth<'a> {
+    spec: &'a Value,
+    next_id: u64,
+    stack: Vec<String>,
+}
+
+impl Synth<'_> {
+    fn value(&mut self, schema: &Value, name: Option<&str>) -> Value {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let target = reference
+                .strip_prefix('#')
+                .and_then(|p| self.spec.pointer(p))
+                .cloned()
+                .unwrap_or(Value::Null);
+            self.stack.push(reference.to_owned());
+            let v = self.value(&target, name);
+            self.stack.pop();
+            return v;
+        }
+        if let Some(example) = schema.get("example").filter(|e| !e.is_null()) {
+            if !matches!(example, Value::Object(_) | Value::Array(_)) {
+                return example.clone();
+            }
+        }
+        if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+            return first.clone();
+        }
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|b| b.first()) {
+                return self.value(first, name);
+            }
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("integer") if schema.get("format").and_then(Value::as_str) == Some("uint64") => {
+                let id = self.next_id;
+                self.next_id += 1;
+                json!(id)
+            }
+            Some("integer") => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(0).max(1)),
+            Some("number") => json!(480.0),
+            Some("boolean") => json!(true),
+            Some("string") => json!(name.unwrap_or("text")),
+            Some("array") => match schema.get("items") {
+                Some(items) => Value::Array(vec![self.value(items, name)]),
+                None => json!([]),
+            },
+            _ if schema.get("properties").is_some() => self.object(schema),
+            _ => Value::Null,
+        }
+    }
+
+    fn object(&mut self, schema: &Value) -> Value {
+        let mut out = Map::new();
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+            return Value::Object(out);
+        };
+        for (name, prop) in props {
+            // A property that leads back into a type being built stops here.
+            let recursive = prop
+                .get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|r| self.stack.iter().any(|s| s == r));
+            if recursive {
+                continue;
+            }
+            out.insert(name.clone(), self.value(prop, Some(name)));
+        }
+        Value::Object(out)
+    }
+}

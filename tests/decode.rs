@@ -1,0 +1,95 @@
+//! Real-shaped response bodies decode into the generated types: the spec's own
+//! examples, schema-following bodies, and bodies carrying the nulls and missing
+//! fields real OnlyFans payloads have.
+
+mod support;
+
+use onlyfans_clients::{ofauth, onlyfansapi};
+use onlyfans_codegen::apis::{OFAUTH, ONLYFANSAPI};
+use onlyfans_codegen::examples;
+use serde_json::Value;
+use support::normalized;
+
+const CHATS: (&str, &str) = ("get", "/v2/access/chats");
+const MESSAGES: (&str, &str) = ("get", "/api/{account}/chats/{chat_id}/messages");
+
+fn onlyfansapi_example() -> Value {
+    let n = normalized(ONLYFANSAPI);
+    examples::declared_response_example(&n.spec, MESSAGES.0, MESSAGES.1).expect("spec has an example")
+}
+
+fn ofauth_synthesized() -> Value {
+    let n = normalized(OFAUTH);
+    let schema = examples::response_schema(&n.spec, CHATS.0, CHATS.1).unwrap();
+    examples::synthesize(&n.spec, schema)
+}
+
+#[test]
+fn onlyfansapi_spec_example_decodes_and_ids_round_trip() {
+    let body = onlyfansapi_example();
+    let decoded: onlyfansapi::raw::types::ListChatMessagesResponse =
+        serde_json::from_value(body.clone()).expect("example decodes");
+    let data = decoded.data.as_ref().unwrap();
+    assert_eq!(data.len(), 2);
+    assert_eq!(data[0].id, 1_234_567_890_123);
+    assert_eq!(data[1].from_user.as_ref().unwrap().id, 123_456_789);
+    // The video's `createdAt` and `files.full.url` are null in the example.
+    assert_eq!(data[1].media.as_ref().unwrap().len(), 1);
+    assert_eq!(decoded.meta.as_ref().unwrap().rate_limits.as_ref().unwrap().remaining_minute, Some(999));
+    let text = serde_json::to_string(&decoded).unwrap();
+    assert!(text.contains("\"id\":1234567890123,") || text.contains("\"id\":1234567890123}"), "{text}");
+    assert!(!text.contains("1234567890123.0"));
+}
+
+#[test]
+fn ofauth_schema_following_body_decodes() {
+    let body = ofauth_synthesized();
+    let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body.clone()).unwrap();
+    let chat = &decoded.list.as_ref().unwrap()[0];
+    let message = chat.last_message.as_ref().unwrap();
+    assert!(message.id >= 1_234_567_890_123);
+    assert!(message.from_user.as_ref().unwrap().id > 0);
+    // Serializing gives back integers, and every field the body carried.
+    let again = serde_json::to_value(&decoded).unwrap();
+    assert_eq!(again["list"][0]["lastMessage"]["id"], body["list"][0]["lastMessage"]["id"]);
+    assert!(again["list"][0]["lastMessage"]["id"].is_u64());
+    assert!(!serde_json::to_string(&decoded).unwrap().contains(".0,\"text\""));
+}
+
+/// OFAuth relays OnlyFans' own message objects: the media of the OnlyFansAPI
+/// example (null `createdAt`, null `files.full.url`, no `releaseForms`, no
+/// `files.preview.options`, an extra `drm` object) must decode as OFAuth media.
+#[test]
+fn ofauth_body_with_real_media_objects_decodes() {
+    let real_media = onlyfansapi_example()["data"][1]["media"].clone();
+    assert!(real_media[0]["createdAt"].is_null() && real_media[0]["files"]["full"]["url"].is_null());
+    let mut body = ofauth_synthesized();
+    body["list"][0]["lastMessage"]["media"] = real_media;
+    body["list"][0]["lastMessage"]["createdAt"] = Value::Null;
+    let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body).unwrap();
+    let media = &decoded.list.unwrap()[0].last_message.as_ref().unwrap().media.clone().unwrap()[0];
+    assert_eq!(media.id, 9_876_543_210);
+    assert_eq!(media.created_at, None);
+    assert_eq!(media.type_.as_deref(), Some("video"));
+    let files = media.files.as_ref().unwrap();
+    assert_eq!(files.full.as_ref().unwrap().url, None);
+    assert_eq!(files.preview.as_ref().unwrap().options, None);
+}
+
+#[test]
+fn unknown_fields_and_enum_values_do_not_fail_decoding() {
+    let mut body = ofauth_synthesized();
+    body["list"][0]["lastMessage"]["media"][0]["type"] = Value::from("hologram");
+    body["list"][0]["brandNewField"] = Value::from(42);
+    let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body).unwrap();
+    let media = &decoded.list.unwrap()[0].last_message.as_ref().unwrap().media.clone().unwrap()[0];
+    assert_eq!(media.type_.as_deref(), Some("hologram"));
+}
+
+#[test]
+fn a_missing_id_is_still_an_error() {
+    let mut body = onlyfansapi_example();
+    body["data"][0].as_object_mut().unwrap().remove("id");
+    let err = serde_json::from_value::<onlyfansapi::raw::types::ListChatMessagesResponse>(body).unwrap_err();
+    assert!(err.to_string().contains("missing field `id`"), "{err}");
+}
