@@ -15,7 +15,8 @@ const MESSAGES: (&str, &str) = ("get", "/api/{account}/chats/{chat_id}/messages"
 
 fn onlyfansapi_example() -> Value {
     let n = normalized(ONLYFANSAPI);
-    examples::declared_response_example(&n.spec, MESSAGES.0, MESSAGES.1).expect("spec has an example")
+    examples::declared_response_example(&n.spec, MESSAGES.0, MESSAGES.1)
+        .expect("spec has an example")
 }
 
 fn ofauth_synthesized() -> Value {
@@ -35,25 +36,46 @@ fn onlyfansapi_spec_example_decodes_and_ids_round_trip() {
     assert_eq!(data[1].from_user.as_ref().unwrap().id, 123_456_789);
     // The video's `createdAt` and `files.full.url` are null in the example.
     assert_eq!(data[1].media.as_ref().unwrap().len(), 1);
-    assert_eq!(decoded.meta.as_ref().unwrap().rate_limits.as_ref().unwrap().remaining_minute, Some(999));
+    assert_eq!(
+        decoded
+            .meta
+            .as_ref()
+            .unwrap()
+            .rate_limits
+            .as_ref()
+            .unwrap()
+            .remaining_minute,
+        Some(999)
+    );
     let text = serde_json::to_string(&decoded).unwrap();
-    assert!(text.contains("\"id\":1234567890123,") || text.contains("\"id\":1234567890123}"), "{text}");
+    assert!(
+        text.contains("\"id\":1234567890123,") || text.contains("\"id\":1234567890123}"),
+        "{text}"
+    );
     assert!(!text.contains("1234567890123.0"));
 }
 
 #[test]
 fn ofauth_schema_following_body_decodes() {
     let body = ofauth_synthesized();
-    let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body.clone()).unwrap();
+    let decoded: ofauth::raw::types::ChatsListResponse =
+        serde_json::from_value(body.clone()).unwrap();
     let chat = &decoded.list.as_ref().unwrap()[0];
     let message = chat.last_message.as_ref().unwrap();
     assert!(message.id >= 1_234_567_890_123);
     assert!(message.from_user.as_ref().unwrap().id > 0);
     // Serializing gives back integers, and every field the body carried.
     let again = serde_json::to_value(&decoded).unwrap();
-    assert_eq!(again["list"][0]["lastMessage"]["id"], body["list"][0]["lastMessage"]["id"]);
+    assert_eq!(
+        again["list"][0]["lastMessage"]["id"],
+        body["list"][0]["lastMessage"]["id"]
+    );
     assert!(again["list"][0]["lastMessage"]["id"].is_u64());
-    assert!(!serde_json::to_string(&decoded).unwrap().contains(".0,\"text\""));
+    assert!(
+        !serde_json::to_string(&decoded)
+            .unwrap()
+            .contains(".0,\"text\"")
+    );
 }
 
 /// OFAuth relays OnlyFans' own message objects: the media of the OnlyFansAPI
@@ -62,12 +84,20 @@ fn ofauth_schema_following_body_decodes() {
 #[test]
 fn ofauth_body_with_real_media_objects_decodes() {
     let real_media = onlyfansapi_example()["data"][1]["media"].clone();
-    assert!(real_media[0]["createdAt"].is_null() && real_media[0]["files"]["full"]["url"].is_null());
+    assert!(
+        real_media[0]["createdAt"].is_null() && real_media[0]["files"]["full"]["url"].is_null()
+    );
     let mut body = ofauth_synthesized();
     body["list"][0]["lastMessage"]["media"] = real_media;
     body["list"][0]["lastMessage"]["createdAt"] = Value::Null;
     let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body).unwrap();
-    let media = &decoded.list.unwrap()[0].last_message.as_ref().unwrap().media.clone().unwrap()[0];
+    let media = &decoded.list.unwrap()[0]
+        .last_message
+        .as_ref()
+        .unwrap()
+        .media
+        .clone()
+        .unwrap()[0];
     assert_eq!(media.id, 9_876_543_210);
     assert_eq!(media.created_at, None);
     assert_eq!(media.type_.as_deref(), Some("video"));
@@ -82,7 +112,13 @@ fn unknown_fields_and_enum_values_do_not_fail_decoding() {
     body["list"][0]["lastMessage"]["media"][0]["type"] = Value::from("hologram");
     body["list"][0]["brandNewField"] = Value::from(42);
     let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body).unwrap();
-    let media = &decoded.list.unwrap()[0].last_message.as_ref().unwrap().media.clone().unwrap()[0];
+    let media = &decoded.list.unwrap()[0]
+        .last_message
+        .as_ref()
+        .unwrap()
+        .media
+        .clone()
+        .unwrap()[0];
     assert_eq!(media.type_.as_deref(), Some("hologram"));
 }
 
@@ -90,6 +126,7 @@ fn unknown_fields_and_enum_values_do_not_fail_decoding() {
 fn a_missing_id_is_still_an_error() {
     let mut body = onlyfansapi_example();
     body["data"][0].as_object_mut().unwrap().remove("id");
-    let err = serde_json::from_value::<onlyfansapi::raw::types::ListChatMessagesResponse>(body).unwrap_err();
+    let err = serde_json::from_value::<onlyfansapi::raw::types::ListChatMessagesResponse>(body)
+        .unwrap_err();
     assert!(err.to_string().contains("missing field `id`"), "{err}");
 }

@@ -14,7 +14,10 @@ use support::{generated, normalized, repo_root};
 fn normalized_specs() {
     for api in ALL {
         let n = normalized(api);
-        insta::assert_snapshot!(format!("{}_normalized_spec", api.name), spec::to_yaml(&n.spec));
+        insta::assert_snapshot!(
+            format!("{}_normalized_spec", api.name),
+            spec::to_yaml(&n.spec)
+        );
     }
 }
 
@@ -22,7 +25,10 @@ fn normalized_specs() {
 fn operation_lists() {
     for api in ALL {
         let n = normalized(api);
-        insta::assert_snapshot!(format!("{}_operations", api.name), summary::operations(&n.spec));
+        insta::assert_snapshot!(
+            format!("{}_operations", api.name),
+            summary::operations(&n.spec)
+        );
     }
 }
 
@@ -47,10 +53,18 @@ fn generated_code() {
 fn build_script_output_is_the_snapshotted_code() {
     let built = [
         (OFAUTH, include_str!(concat!(env!("OUT_DIR"), "/ofauth.rs"))),
-        (ONLYFANSAPI, include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi.rs"))),
+        (
+            ONLYFANSAPI,
+            include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi.rs")),
+        ),
     ];
     for (api, code) in built {
-        assert_eq!(generated(api).1.code, code, "{}: OUT_DIR differs from codegen output", api.name);
+        assert_eq!(
+            generated(api).1.code,
+            code,
+            "{}: OUT_DIR differs from codegen output",
+            api.name
+        );
     }
 }
 
@@ -59,7 +73,10 @@ fn fields(code: &str) -> Vec<(String, String)> {
     code.lines()
         .filter_map(|l| l.trim().strip_prefix("pub "))
         .filter_map(|l| l.split_once(": "))
-        .filter(|(name, _)| name.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()))
+        .filter(|(name, _)| {
+            name.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+        })
         .map(|(n, t)| (n.to_owned(), t.trim_end_matches(',').to_owned()))
         .collect()
 }
@@ -71,15 +88,28 @@ fn no_id_count_or_offset_is_a_float() {
         let fields = fields(&g.code);
         let integral: Vec<_> = fields
             .iter()
-            .filter(|(n, _)| n == "id" || n.ends_with("_id") || n.contains("count") || n.ends_with("offset") || n == "previews")
+            .filter(|(n, _)| {
+                n == "id"
+                    || n.ends_with("_id")
+                    || n.contains("count")
+                    || n.ends_with("offset")
+                    || n == "previews"
+            })
             .collect();
-        assert!(integral.len() >= 3, "{}: expected id fields, found {integral:?}", api.name);
+        assert!(
+            integral.len() >= 3,
+            "{}: expected id fields, found {integral:?}",
+            api.name
+        );
         for (name, ty) in integral {
             assert!(!ty.contains("f64"), "{}: `{name}` is {ty}", api.name);
         }
     }
     let (_, g) = generated(OFAUTH);
-    let message_id = fields(&g.code).into_iter().find(|(n, _)| n == "id").map(|(_, t)| t);
+    let message_id = fields(&g.code)
+        .into_iter()
+        .find(|(n, _)| n == "id")
+        .map(|(_, t)| t);
     assert_eq!(message_id.as_deref(), Some("u64"));
 }
 
@@ -93,14 +123,23 @@ fn ofauth_message_and_media_are_generated_once() {
         .map(|l| l.split([' ', '(', '{']).next().unwrap_or(l))
         .collect();
     for name in ["Message", "Media", "Chat", "ReleaseForm"] {
-        assert_eq!(structs.iter().filter(|s| **s == name).count(), 1, "{name} in {structs:?}");
+        assert_eq!(
+            structs.iter().filter(|s| **s == name).count(),
+            1,
+            "{name} in {structs:?}"
+        );
     }
     assert!(
-        !structs.iter().any(|s| s.contains("ReplyTo") || s.contains("LastMessage") || s.len() > 30),
+        !structs
+            .iter()
+            .any(|s| s.contains("ReplyTo") || s.contains("LastMessage") || s.len() > 30),
         "position-named copies left: {structs:?}"
     );
     // A reply is a message: the recursion is one boxed optional field.
-    assert!(g.code.contains("pub reply_to_message: ::std::option::Option<::std::boxed::Box<Message>>"));
+    assert!(
+        g.code
+            .contains("pub reply_to_message: ::std::option::Option<::std::boxed::Box<Message>>")
+    );
 }
 
 fn spec_with_extra_operations(extra: Value) -> Value {
@@ -127,8 +166,15 @@ fn multipart_operation_is_reported_and_skipped() {
     let g = onlyfans_codegen::generate::generate(&n.spec, &Default::default(), "").unwrap();
     assert_eq!(n.report.omitted.len(), 1, "{:?}", n.report.omitted);
     let omitted = &n.report.omitted[0];
-    assert_eq!((omitted.method.as_str(), omitted.path.as_str()), ("post", "/v2/access/uploads"));
-    assert!(omitted.reason.contains("multipart/form-data"), "{}", omitted.reason);
+    assert_eq!(
+        (omitted.method.as_str(), omitted.path.as_str()),
+        ("post", "/v2/access/uploads")
+    );
+    assert!(
+        omitted.reason.contains("multipart/form-data"),
+        "{}",
+        omitted.reason
+    );
     assert!(g.code.contains("pub async fn chats_list"));
     assert!(!g.code.contains("upload_media"));
 }
@@ -148,7 +194,11 @@ fn operation_rejected_by_the_generator_is_probed_out() {
     let g = onlyfans_codegen::generate::generate(&n.spec, &Default::default(), "").unwrap();
     assert_eq!(g.omitted.len(), 1, "{:?}", g.omitted);
     assert_eq!(g.omitted[0].operation_id, "put_blob");
-    assert!(g.omitted[0].reason.contains("octet-stream"), "{}", g.omitted[0].reason);
+    assert!(
+        g.omitted[0].reason.contains("octet-stream"),
+        "{}",
+        g.omitted[0].reason
+    );
     assert!(g.code.contains("pub async fn chats_list"));
 }
 
@@ -157,12 +207,19 @@ fn operation_rejected_by_the_generator_is_probed_out() {
 #[test]
 fn an_edited_spec_changes_what_is_snapshotted() {
     let text = std::fs::read_to_string(OFAUTH.spec_path(repo_root())).unwrap();
-    let edited = text.replace("hasMore:", "hasMoreChats:").replace("- hasMore", "- hasMoreChats");
+    let edited = text
+        .replace("hasMore:", "hasMoreChats:")
+        .replace("- hasMore", "- hasMoreChats");
     let before = onlyfans_codegen::normalize::normalize(spec::parse(&text, "a").unwrap());
     let after = onlyfans_codegen::normalize::normalize(spec::parse(&edited, "b").unwrap());
-    assert_ne!(summary::operations(&before.spec), summary::operations(&after.spec));
+    assert_ne!(
+        summary::operations(&before.spec),
+        summary::operations(&after.spec)
+    );
     let code = |n: &onlyfans_codegen::Normalized| {
-        onlyfans_codegen::generate::generate(&n.spec, &Default::default(), "").unwrap().code
+        onlyfans_codegen::generate::generate(&n.spec, &Default::default(), "")
+            .unwrap()
+            .code
     };
     assert!(code(&after).contains("has_more_chats"));
 }
@@ -175,10 +232,18 @@ fn vendored_specs_are_the_seed_page_fragments_with_valid_provenance() {
         let provenance = spec::Provenance::read(&api.provenance_path(repo_root())).unwrap();
         provenance.verify(&vendored).unwrap();
         assert_eq!(provenance.source_url, api.upstream_url);
-        let page_name = provenance.via.as_deref().and_then(|v| v.rsplit('/').next()).unwrap();
+        let page_name = provenance
+            .via
+            .as_deref()
+            .and_then(|v| v.rsplit('/').next())
+            .unwrap();
         let page = std::fs::read_to_string(seeds.join(page_name)).unwrap();
         let fragment = onlyfans_codegen::doc_page::extract(&page).unwrap();
         assert_eq!(fragment.source_url, api.upstream_url);
-        assert_eq!(fragment.yaml, vendored, "{}: vendored text differs from its seed page", api.name);
+        assert_eq!(
+            fragment.yaml, vendored,
+            "{}: vendored text differs from its seed page",
+            api.name
+        );
     }
 }

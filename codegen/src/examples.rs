@@ -19,7 +19,11 @@ pub fn response_schema<'a>(spec: &'a Value, method: &str, path: &str) -> Option<
 }
 
 fn success_media<'a>(spec: &'a Value, method: &str, path: &str) -> Option<&'a Value> {
-    let responses = spec.get("paths")?.get(path)?.get(method)?.get("responses")?;
+    let responses = spec
+        .get("paths")?
+        .get(path)?
+        .get(method)?
+        .get("responses")?;
     let (_, response) = responses
         .as_object()?
         .iter()
@@ -63,11 +67,19 @@ impl Synth<'_> {
                 return example.clone();
             }
         }
-        if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+        if let Some(first) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first())
+        {
             return first.clone();
         }
         for key in ["anyOf", "oneOf", "allOf"] {
-            if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|b| b.first()) {
+            if let Some(first) = schema
+                .get(key)
+                .and_then(Value::as_array)
+                .and_then(|b| b.first())
+            {
                 return self.value(first, name);
             }
         }
@@ -77,7 +89,13 @@ impl Synth<'_> {
                 self.next_id += 1;
                 json!(id)
             }
-            Some("integer") => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(0).max(1)),
+            Some("integer") => json!(
+                schema
+                    .get("minimum")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+                    .max(1)
+            ),
             Some("number") => json!(480.0),
             Some("boolean") => json!(true),
             Some("string") => json!(name.unwrap_or("text")),

@@ -56,8 +56,8 @@ pub fn generate(spec: &Value, settings: &Settings, header: &str) -> Result<Gener
 }
 
 fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
-    let api: OpenAPI =
-        serde_json::from_value(spec.clone()).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let api: OpenAPI = serde_json::from_value(spec.clone())
+        .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let mut gen_settings = GenerationSettings::new();
     gen_settings
         .with_interface(InterfaceStyle::Positional)
@@ -74,7 +74,8 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
     let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)))
         .map_err(|panic| format!("generator panicked: {}", panic_message(&panic)))?
         .map_err(|e| e.to_string())?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -92,7 +93,11 @@ fn probe_operations(spec: &Value, settings: &Settings) -> Vec<Omitted> {
     let operations: Vec<(String, String, String)> = walk::operations_mut(&mut spec)
         .into_iter()
         .map(|(path, method, op)| {
-            let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             (path, method, id)
         })
         .collect();

@@ -19,7 +19,11 @@ pub struct AppliedAction {
 }
 
 /// Applies an overlay (YAML or JSON text) to `spec` in place.
-pub fn apply(spec: &mut Value, overlay_text: &str, origin: &str) -> Result<Vec<AppliedAction>, Error> {
+pub fn apply(
+    spec: &mut Value,
+    overlay_text: &str,
+    origin: &str,
+) -> Result<Vec<AppliedAction>, Error> {
     let overlay: Overlay = serde_norway::from_str(overlay_text).map_err(|e| Error::Parse {
         origin: origin.to_owned(),
         message: e.to_string(),

@@ -14,13 +14,21 @@ pub fn operations(spec: &Value) -> String {
         return String::new();
     };
     for (path, item) in paths {
-        let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let shared = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for method in crate::walk::METHODS {
             let Some(op) = item.get(method) else { continue };
             let mut out = String::new();
             let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
             let _ = writeln!(out, "{} {path}  {id}", method.to_uppercase());
-            let own = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+            let own = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let params: BTreeSet<String> = shared
                 .iter()
                 .chain(own.iter())
@@ -38,9 +46,15 @@ pub fn operations(spec: &Value) -> String {
             for p in params {
                 let _ = writeln!(out, "{p}");
             }
-            if let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) {
+            if let Some(content) = op
+                .pointer("/requestBody/content")
+                .and_then(Value::as_object)
+            {
                 for (media, body) in content {
-                    let schema = body.get("schema").map(describe).unwrap_or_else(|| "?".into());
+                    let schema = body
+                        .get("schema")
+                        .map(describe)
+                        .unwrap_or_else(|| "?".into());
                     let _ = writeln!(out, "  body {media}: {schema}");
                 }
             }
@@ -51,8 +65,10 @@ pub fn operations(spec: &Value) -> String {
                     match response.get("content").and_then(Value::as_object) {
                         Some(content) if !content.is_empty() => {
                             for (media, body) in content {
-                                let schema =
-                                    body.get("schema").map(describe).unwrap_or_else(|| "?".into());
+                                let schema = body
+                                    .get("schema")
+                                    .map(describe)
+                                    .unwrap_or_else(|| "?".into());
                                 let _ = writeln!(out, "  -> {status} {media}: {schema}");
                             }
                         }
@@ -81,7 +97,10 @@ pub fn describe(schema: &Value) -> String {
     let base = match schema.get("type").and_then(Value::as_str) {
         Some("array") => format!(
             "[{}]",
-            schema.get("items").map(describe).unwrap_or_else(|| "any".into())
+            schema
+                .get("items")
+                .map(describe)
+                .unwrap_or_else(|| "any".into())
         ),
         Some("object") | None if schema.get("properties").is_some() => {
             let mut props: Vec<String> = schema["properties"]
@@ -107,7 +126,10 @@ pub fn describe(schema: &Value) -> String {
                 let _ = write!(s, "<{f}>");
             }
             if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-                let v: Vec<String> = values.iter().map(|v| v.as_str().map_or(v.to_string(), str::to_owned)).collect();
+                let v: Vec<String> = values
+                    .iter()
+                    .map(|v| v.as_str().map_or(v.to_string(), str::to_owned))
+                    .collect();
                 let _ = write!(s, "({})", v.join("|"));
             }
             let bounds: Vec<String> = ["minimum", "maximum", "maxLength"]
@@ -120,8 +142,16 @@ pub fn describe(schema: &Value) -> String {
             s
         }
         None => {
-            if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
-                branches.iter().map(describe).collect::<Vec<_>>().join(" | ")
+            if let Some(branches) = schema
+                .get("anyOf")
+                .or_else(|| schema.get("oneOf"))
+                .and_then(Value::as_array)
+            {
+                branches
+                    .iter()
+                    .map(describe)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             } else {
                 "any".into()
             }

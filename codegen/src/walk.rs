@@ -210,7 +210,10 @@ fn schema_field_mut(
             .rsplit('/')
             .next()
             .map(|s| s.replace("~1", "/").replace("~0", "~")),
-        _ => holder.get("name").and_then(Value::as_str).map(str::to_owned),
+        _ => holder
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
     };
     if let Some(schema) = holder.get_mut("schema") {
         let root = Root {

@@ -1,8 +1,37 @@
-//! OnlyFansAPI (`app.onlyfansapi.com`): bearer token.
+//! OnlyFansAPI (`app.onlyfansapi.com`): authenticated with a bearer token;
+//! every call names the connected account (`acct_…`) in its path.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), onlyfans_clients::Error> {
+//! use futures::TryStreamExt;
+//! use onlyfans_clients::onlyfansapi;
+//!
+//! let api = onlyfansapi::Client::builder().api_key("ofapi_…").build()?;
+//! let page = api
+//!     .chat_messages("acct_123", 456u64)
+//!     .limit(50)
+//!     .order(onlyfansapi::MessageOrder::Desc)
+//!     .send()
+//!     .await?;
+//! println!("{} messages, {:?} credits left", page.items.len(), page.meta.credits_balance);
+//! let all: Vec<onlyfansapi::Message> = api.chat_messages("acct_123", 456u64).stream().try_collect().await?;
+//! # Ok(()) }
+//! ```
 
-/// The client generated from `specs/onlyfansapi/` by progenitor, reachable for
-/// anything the facade does not cover.
+mod client;
+mod messages;
+mod types;
+
+pub use client::{Client, ClientBuilder};
+pub use messages::{ChatMessagesRequest, MessageFilter, MessageOrder, MessagesPage, SkipUsers};
+pub use types::{Message, Meta, RateLimits};
+
+/// The client generated from `specs/onlyfansapi/` by progenitor, reachable
+/// through [`Client::raw`] for anything the facade does not cover. It
+/// authenticates and retries like the facade.
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 pub mod raw {
     include!(concat!(env!("OUT_DIR"), "/onlyfansapi.rs"));
 }
+
+crate::transport::transport_hooks!(raw::Client);

@@ -1,1 +1,3 @@
-fn main() { println!("xtask: see README"); }
+fn main() {
+    println!("xtask: see README");
+}

@@ -23,7 +23,11 @@ use crate::walk;
 pub const TARGET_VERSION: &str = "3.0.3";
 
 pub fn apply(doc: &mut Value, report: &mut Report) {
-    let Some(version) = doc.get("openapi").and_then(Value::as_str).map(str::to_owned) else {
+    let Some(version) = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
         return;
     };
     if !version.starts_with("3.1") {
@@ -34,7 +38,9 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     if let Some(obj) = doc.as_object_mut() {
         for key in ["webhooks", "jsonSchemaDialect"] {
             if obj.remove(key).is_some() {
-                report.note(format!("removed top-level `{key}` (no OpenAPI 3.0 equivalent)"));
+                report.note(format!(
+                    "removed top-level `{key}` (no OpenAPI 3.0 equivalent)"
+                ));
             }
         }
     }

@@ -40,7 +40,13 @@ use crate::walk::{self, Edge};
 const SELF_MARKER: &str = "x-onlyfans-recursive-parent";
 
 /// Keys that document a schema without changing what it accepts.
-const DOC_KEYS: [&str; 5] = ["description", "example", "examples", "title", "externalDocs"];
+const DOC_KEYS: [&str; 5] = [
+    "description",
+    "example",
+    "examples",
+    "title",
+    "externalDocs",
+];
 
 /// Type names the generated code must not define (they would shadow the prelude
 /// or names progenitor's output uses).
@@ -63,9 +69,13 @@ const RESERVED: [&str; 14] = [
 
 pub fn apply(doc: &mut Value, report: &mut Report) {
     let mut cut = 0usize;
-    walk::for_each_schema_mut(doc, &mut |_, schema, _| cut += mark_truncated_recursion(schema));
+    walk::for_each_schema_mut(doc, &mut |_, schema, _| {
+        cut += mark_truncated_recursion(schema)
+    });
     if cut > 0 {
-        report.note(format!("{cut} truncated recursive schemas turned into references"));
+        report.note(format!(
+            "{cut} truncated recursive schemas turned into references"
+        ));
     }
 
     let existing = doc
@@ -82,7 +92,10 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         hoist_children(&mut schema, Some(&name), &mut registry);
         if walk::is_object_with_properties(&schema) {
             resolve_markers(&mut schema, &name);
-            registry.by_shape.entry(shape(&schema)).or_insert_with(|| name.clone());
+            registry
+                .by_shape
+                .entry(shape(&schema))
+                .or_insert_with(|| name.clone());
         }
         declared.insert(name, schema);
     }
@@ -218,7 +231,11 @@ fn hints(path: &[Edge]) -> (Option<String>, Option<String>) {
     });
     let through_items = matches!(path.last(), Some(Edge::Items));
     let own = names.next().map(|n| {
-        let n = if through_items { singular(n) } else { n.to_owned() };
+        let n = if through_items {
+            singular(n)
+        } else {
+            n.to_owned()
+        };
         n.to_upper_camel_case()
     });
     let parent = names.next().map(|n| n.to_upper_camel_case());
@@ -274,8 +291,10 @@ fn canonical(value: &Value) -> Value {
                 } else if k == "properties" {
                     // Property names are data, not keywords: keep them, canonicalize values.
                     let props = v.as_object().cloned().unwrap_or_default();
-                    let sorted: BTreeMap<String, Value> =
-                        props.iter().map(|(n, s)| (n.clone(), canonical(s))).collect();
+                    let sorted: BTreeMap<String, Value> = props
+                        .iter()
+                        .map(|(n, s)| (n.clone(), canonical(s)))
+                        .collect();
                     json!(sorted)
                 } else {
                     canonical(v)

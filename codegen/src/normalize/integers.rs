@@ -75,7 +75,10 @@ fn make_unsigned(schema: &mut Value) -> bool {
         .iter()
         .any(|k| obj.get(*k).and_then(Value::as_f64).is_some_and(|v| v < 0.0));
     let eligible = match ty {
-        Some("number") => !negative_bound && !matches!(obj.get("format"), Some(f) if f != "double" && f != "float"),
+        Some("number") => {
+            !negative_bound
+                && !matches!(obj.get("format"), Some(f) if f != "double" && f != "float")
+        }
         Some("integer") => !has_format && !negative_bound,
         _ => false,
     };

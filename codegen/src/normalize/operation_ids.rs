@@ -18,7 +18,10 @@ use crate::walk;
 pub fn apply(doc: &mut Value, report: &mut Report) {
     let mut taken: HashSet<String> = HashSet::new();
     for (path, method, op) in walk::operations_mut(doc) {
-        let existing = op.get("operationId").and_then(Value::as_str).map(str::to_owned);
+        let existing = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let id = match existing {
             Some(id) if !id.trim().is_empty() && !taken.contains(&id.to_snake_case()) => {
                 taken.insert(id.to_snake_case());
@@ -39,7 +42,9 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| from_method_path(&method, &path));
                 let fresh = unique(&mut taken, base);
-                report.note(format!("{method} {path}: synthesized operationId `{fresh}`"));
+                report.note(format!(
+                    "{method} {path}: synthesized operationId `{fresh}`"
+                ));
                 fresh
             }
         };

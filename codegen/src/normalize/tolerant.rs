@@ -34,7 +34,11 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     if !shared.is_empty() {
         report.note(format!(
             "kept strict (used by requests too): {}",
-            shared.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            shared
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let mut loosened = 0usize;

@@ -1,0 +1,230 @@
+//! The one error type of the crate.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// Which call failed: enough to find it in code and logs, never a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestInfo {
+    /// The operation (`chats_list`, `listChatMessages`).
+    pub operation: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path template from the spec (`/api/{account}/chats/{chat_id}/messages`).
+    pub path: &'static str,
+}
+
+impl fmt::Display for RequestInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({})", self.method, self.path, self.operation)
+    }
+}
+
+/// What the server sent back with an error status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorResponse {
+    pub status: StatusCode,
+    /// The start of the body (at most [`ErrorResponse::EXCERPT_LIMIT`] bytes, cut on a character boundary).
+    pub body_excerpt: String,
+    /// The server's request id header (`x-request-id` and kin), for support tickets.
+    pub request_id: Option<String>,
+    /// `Retry-After`, when the server sent one.
+    pub retry_after: Option<Duration>,
+}
+
+impl ErrorResponse {
+    /// The most of a body kept in an error.
+    pub const EXCERPT_LIMIT: usize = 1024;
+}
+
+impl fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "status {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        if let Some(after) = self.retry_after {
+            write!(f, ", retry after {}s", after.as_secs_f32())?;
+        }
+        if !self.body_excerpt.is_empty() {
+            write!(f, ": {}", self.body_excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every way a call can fail.
+///
+/// Match on the variant to decide what to do: [`Error::InvalidRequest`] is a bug
+/// in the calling code (nothing was sent), [`Error::RateLimited`] says how long
+/// to wait, [`Error::Timeout`] and [`Error::Transport`] are worth retrying later,
+/// [`Error::Api`] carries what the server said, and [`Error::Decode`] names the
+/// JSON path that did not fit.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Refused locally: nothing was sent.
+    InvalidRequest {
+        parameter: &'static str,
+        reason: String,
+    },
+    /// The server answered with an error status (after any retries).
+    Api {
+        request: RequestInfo,
+        response: ErrorResponse,
+    },
+    /// `429 Too Many Requests`, after any retries.
+    RateLimited {
+        request: RequestInfo,
+        response: ErrorResponse,
+    },
+    /// The call did not complete within its timeout (retries included).
+    Timeout {
+        request: RequestInfo,
+        after: Duration,
+    },
+    /// Connecting, sending or receiving failed.
+    Transport {
+        request: RequestInfo,
+        source: reqwest::Error,
+    },
+    /// The response body did not decode into the expected type.
+    Decode {
+        request: RequestInfo,
+        /// JSON path of the value that failed (`list[3].lastMessage.media[0].createdAt`).
+        path: String,
+        message: String,
+        /// The start of the body.
+        body_excerpt: String,
+    },
+    /// A paginated stream cannot continue safely.
+    Pagination {
+        request: RequestInfo,
+        /// Where a new stream can resume (an offset or a cursor).
+        resume_from: String,
+        reason: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid(parameter: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidRequest {
+            parameter,
+            reason: reason.into(),
+        }
+    }
+
+    /// The call this error belongs to, when a call was made.
+    pub fn request(&self) -> Option<&RequestInfo> {
+        match self {
+            Error::InvalidRequest { .. } => None,
+            Error::Api { request, .. }
+            | Error::RateLimited { request, .. }
+            | Error::Timeout { request, .. }
+            | Error::Transport { request, .. }
+            | Error::Decode { request, .. }
+            | Error::Pagination { request, .. } => Some(request),
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { response, .. } | Error::RateLimited { response, .. } => {
+                Some(response.status)
+            }
+            _ => None,
+        }
+    }
+
+    /// How long the server asked to wait, when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { response, .. } | Error::RateLimited { response, .. } => {
+                response.retry_after
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest { parameter, reason } => {
+                write!(
+                    f,
+                    "invalid request: `{parameter}` {reason} (nothing was sent)"
+                )
+            }
+            Error::Api { request, response } => write!(f, "{request} failed: {response}"),
+            Error::RateLimited { request, response } => {
+                write!(f, "{request} was rate limited: {response}")
+            }
+            Error::Timeout { request, after } => {
+                write!(f, "{request} timed out after {}s", after.as_secs_f32())
+            }
+            Error::Transport { request, source } => {
+                write!(
+                    f,
+                    "{request} failed in transport: {}",
+                    transport_message(source)
+                )
+            }
+            Error::Decode {
+                request,
+                path,
+                message,
+                ..
+            } => write!(
+                f,
+                "{request}: cannot decode response at `{path}`: {message}"
+            ),
+            Error::Pagination {
+                request,
+                resume_from,
+                reason,
+            } => write!(
+                f,
+                "{request}: pagination stopped ({reason}); resume from {resume_from}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// reqwest's message with its chain of causes (connection refused, reset, …).
+pub(crate) fn transport_message(error: &reqwest::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// Cuts text to at most `limit` bytes on a character boundary.
+pub(crate) fn excerpt(bytes: &[u8], limit: usize) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(limit + 4)]);
+    let mut end = text.len().min(limit);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = text[..end].to_owned();
+    if bytes.len() > limit {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,119 @@
+use reqwest::header::HeaderName;
+
+use super::raw;
+use crate::Error;
+use crate::transport::auth::{Credentials, header_value};
+use crate::transport::config::{ClientConfig, Core, client_builder_methods};
+use crate::transport::{CallOptions, Secret};
+
+const API_KEY_HEADER: &str = "apikey";
+const CONNECTION_HEADER: &str = "x-connection-id";
+
+/// An OFAuth client. Cheap to clone; clones share connections and settings.
+#[derive(Clone, Debug)]
+pub struct Client {
+    raw: raw::Client,
+    core: Core,
+}
+
+/// Builds a [`Client`]; see [`Client::builder`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    config: ClientConfig,
+    connection_id: Option<Secret>,
+}
+
+impl ClientBuilder {
+    client_builder_methods!();
+
+    /// The connection (linked OnlyFans account) calls act for, sent as
+    /// `x-connection-id`. Overridable per call; required by most endpoints.
+    pub fn connection_id(mut self, id: impl Into<String>) -> Self {
+        self.connection_id = Some(Secret::new(id.into()));
+        self
+    }
+
+    /// Checks the settings and builds the client. Fails, naming the setting,
+    /// on a missing API key, a non-https base URL or a header value with CR/LF.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = header_value(
+            "api_key",
+            self.config.api_key("OFAUTH_API_KEY")?.expose(),
+            true,
+        )?;
+        let mut headers = vec![(HeaderName::from_static(API_KEY_HEADER), key)];
+        if let Some(id) = &self.connection_id {
+            let value = header_value("connection_id", id.expose(), true)?;
+            headers.push((HeaderName::from_static(CONNECTION_HEADER), value));
+        }
+        let core = self
+            .config
+            .build(raw::SERVER_URL, Credentials::new(headers))?;
+        Ok(Client {
+            raw: raw::Client::new_with_client(
+                &core.base_url,
+                core.http.clone(),
+                core.transport.clone(),
+            ),
+            core,
+        })
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from `OFAUTH_API_KEY` and, when set, `OFAUTH_CONNECTION_ID`
+    /// (and `OFAUTH_BASE_URL`, for proxies and mocks).
+    pub fn from_env() -> Result<Client, Error> {
+        let mut builder = Self::builder();
+        if let Ok(key) = std::env::var("OFAUTH_API_KEY") {
+            builder = builder.api_key(key);
+        }
+        if let Ok(id) = std::env::var("OFAUTH_CONNECTION_ID") {
+            builder = builder.connection_id(id);
+        }
+        if let Ok(url) = std::env::var("OFAUTH_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// The generated client, for operations the facade does not cover.
+    pub fn raw(&self) -> &raw::Client {
+        &self.raw
+    }
+
+    /// The base URL calls go to.
+    pub fn base_url(&self) -> &str {
+        &self.core.base_url
+    }
+
+    /// Lists chats: [`ChatsRequest::send`] for one page, [`ChatsRequest::stream`]
+    /// for every chat across pages.
+    pub fn chats(&self) -> super::ChatsRequest {
+        super::ChatsRequest::new(self.clone())
+    }
+
+    /// A generated client for one call, carrying that call's overrides.
+    pub(crate) fn raw_for_call(&self, call: CallOptions) -> raw::Client {
+        raw::Client::new_with_client(
+            &self.core.base_url,
+            self.core.http.clone(),
+            self.core.for_call(call),
+        )
+    }
+}
+
+/// The `x-connection-id` header for a per-call override.
+pub(crate) fn connection_header(
+    id: &str,
+) -> Result<(HeaderName, reqwest::header::HeaderValue), Error> {
+    Ok((
+        HeaderName::from_static(CONNECTION_HEADER),
+        header_value("connection_id", id, true)?,
+    ))
+}

@@ -1,0 +1,93 @@
+use reqwest::header::{AUTHORIZATION, HeaderName};
+
+use super::raw;
+use crate::Error;
+use crate::transport::CallOptions;
+use crate::transport::auth::{Credentials, header_value};
+use crate::transport::config::{ClientConfig, Core, client_builder_methods};
+
+/// An OnlyFansAPI client. Cheap to clone; clones share connections and settings.
+#[derive(Clone, Debug)]
+pub struct Client {
+    raw: raw::Client,
+    core: Core,
+}
+
+/// Builds a [`Client`]; see [`Client::builder`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    config: ClientConfig,
+}
+
+impl ClientBuilder {
+    client_builder_methods!();
+
+    /// Checks the settings and builds the client. Fails, naming the setting,
+    /// on a missing API key, a non-https base URL or a key with CR/LF.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = self.config.api_key("ONLYFANSAPI_API_KEY")?;
+        let bearer = header_value("api_key", &format!("Bearer {}", key.expose()), true)?;
+        let headers: Vec<(HeaderName, _)> = vec![(AUTHORIZATION, bearer)];
+        let core = self
+            .config
+            .build(raw::SERVER_URL, Credentials::new(headers))?;
+        Ok(Client {
+            raw: raw::Client::new_with_client(
+                &core.base_url,
+                core.http.clone(),
+                core.transport.clone(),
+            ),
+            core,
+        })
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from `ONLYFANSAPI_API_KEY` (and `ONLYFANSAPI_BASE_URL`, for
+    /// proxies and mocks).
+    pub fn from_env() -> Result<Client, Error> {
+        let mut builder = Self::builder();
+        if let Ok(key) = std::env::var("ONLYFANSAPI_API_KEY") {
+            builder = builder.api_key(key);
+        }
+        if let Ok(url) = std::env::var("ONLYFANSAPI_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// The generated client, for operations the facade does not cover.
+    pub fn raw(&self) -> &raw::Client {
+        &self.raw
+    }
+
+    /// The base URL calls go to.
+    pub fn base_url(&self) -> &str {
+        &self.core.base_url
+    }
+
+    /// Messages of one chat (`chat_id` is usually the fan's user id):
+    /// [`send`](super::ChatMessagesRequest::send) for one page,
+    /// [`stream`](super::ChatMessagesRequest::stream) for all of them.
+    pub fn chat_messages(
+        &self,
+        account: impl Into<String>,
+        chat_id: impl ToString,
+    ) -> super::ChatMessagesRequest {
+        super::ChatMessagesRequest::new(self.clone(), account.into(), chat_id.to_string())
+    }
+
+    /// A generated client for one call, carrying that call's overrides.
+    pub(crate) fn raw_for_call(&self, call: CallOptions) -> raw::Client {
+        raw::Client::new_with_client(
+            &self.core.base_url,
+            self.core.http.clone(),
+            self.core.for_call(call),
+        )
+    }
+}

@@ -1,0 +1,98 @@
+//! Credentials: kept out of every `Debug`, `Display`, error and log.
+
+use std::fmt;
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use crate::Error;
+
+/// A credential. Its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The credential itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+/// A header value checked before anything is sent: no CR/LF or other control
+/// characters (which would split or corrupt the request), marked sensitive so
+/// that reqwest's own `Debug` redacts it. The error names the parameter and
+/// never repeats the value.
+pub(crate) fn header_value(
+    parameter: &'static str,
+    value: &str,
+    sensitive: bool,
+) -> Result<HeaderValue, Error> {
+    if value.is_empty() {
+        return Err(Error::invalid(parameter, "must not be empty"));
+    }
+    if value.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid(
+            parameter,
+            "must not contain CR, LF or other control characters",
+        ));
+    }
+    let mut header = HeaderValue::from_str(value)
+        .map_err(|_| Error::invalid(parameter, "must contain only visible ASCII characters"))?;
+    header.set_sensitive(sensitive);
+    Ok(header)
+}
+
+/// How a client authenticates: the headers added to every request.
+#[derive(Clone)]
+pub(crate) struct Credentials {
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl Credentials {
+    pub(crate) fn new(headers: Vec<(HeaderName, HeaderValue)>) -> Self {
+        Self { headers }
+    }
+
+    pub(crate) fn headers(&self) -> &[(HeaderName, HeaderValue)] {
+        &self.headers
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(
+                self.headers
+                    .iter()
+                    .map(|(name, _)| format!("{name}: [redacted]")),
+            )
+            .finish()
+    }
+}

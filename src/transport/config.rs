@@ -1,0 +1,137 @@
+//! Settings shared by both client builders, and the per-call overrides shared
+//! by every request builder.
+
+use std::time::Duration;
+
+use super::{CallOptions, Credentials, DEFAULT_TIMEOUT, RetryPolicy, Secret, Transport};
+use crate::Error;
+
+/// What both client builders collect.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClientConfig {
+    pub(crate) api_key: Option<Secret>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) http: Option<reqwest::Client>,
+}
+
+/// What a facade client is made of, whichever the API.
+#[derive(Clone, Debug)]
+pub(crate) struct Core {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) transport: Transport,
+}
+
+impl Core {
+    /// The transport for one call, carrying that call's overrides.
+    pub(crate) fn for_call(&self, call: CallOptions) -> Transport {
+        self.transport.with_call(call)
+    }
+}
+
+impl ClientConfig {
+    /// The API key, or an error naming the environment variable to set.
+    pub(crate) fn api_key(&self, env_var: &str) -> Result<&Secret, Error> {
+        self.api_key
+            .as_ref()
+            .filter(|k| !k.expose().is_empty())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "api_key",
+                    format!("is required (set it on the builder or in {env_var})"),
+                )
+            })
+    }
+
+    pub(crate) fn build(
+        self,
+        default_base_url: &str,
+        credentials: Credentials,
+    ) -> Result<Core, Error> {
+        let base_url =
+            super::validate::base_url(self.base_url.as_deref().unwrap_or(default_base_url))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .user_agent(concat!("onlyfans-clients/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| Error::invalid("http_client", format!("cannot be built: {e}")))?,
+        };
+        let transport = Transport::new(
+            credentials,
+            self.retry,
+            self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        );
+        Ok(Core {
+            http,
+            base_url,
+            transport,
+        })
+    }
+}
+
+/// Builder methods every client builder has (documented once, here).
+macro_rules! client_builder_methods {
+    () => {
+        /// The API key (required). It is sent only as the API's auth header and
+        /// never appears in `Debug`, errors or logs.
+        pub fn api_key(mut self, key: impl Into<$crate::transport::Secret>) -> Self {
+            self.config.api_key = Some(key.into());
+            self
+        }
+
+        /// The API's address. Default: the server the spec names. Must be
+        /// `https://`, except for loopback hosts (tests and mocks).
+        pub fn base_url(mut self, url: impl Into<String>) -> Self {
+            self.config.base_url = Some(url.into());
+            self
+        }
+
+        /// Time a call may take, retries included (default 60 s). Overridable per call.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.config.timeout = Some(timeout);
+            self
+        }
+
+        /// Retries after the first attempt (default 2: three attempts in total).
+        /// Overridable per call.
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.config.retry.max_attempts = retries.saturating_add(1);
+            self
+        }
+
+        /// The whole retry policy (backoff, `Retry-After` cap, non-idempotent retries).
+        pub fn retry_policy(mut self, policy: $crate::transport::RetryPolicy) -> Self {
+            self.config.retry = policy;
+            self
+        }
+
+        /// A `reqwest::Client` of your own (proxies, pools, TLS roots).
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.config.http = Some(client);
+            self
+        }
+    };
+}
+pub(crate) use client_builder_methods;
+
+/// Per-call override methods every request builder has.
+macro_rules! call_option_methods {
+    () => {
+        /// Time this call may take, retries included (overrides the client's).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retries after the first attempt for this call (overrides the client's).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.max_attempts = Some(retries.saturating_add(1));
+            self
+        }
+    };
+}
+pub(crate) use call_option_methods;

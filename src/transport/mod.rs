@@ -1,0 +1,350 @@
+//! The transport shared by both clients: authentication, retries with backoff,
+//! timeouts, tracing, error mapping and pagination. One implementation; each API
+//! module only declares its operations.
+//!
+//! It plugs into the generated clients through progenitor's `ClientHooks`: the
+//! generated `Client` carries a [`Transport`] as its `inner` value, `pre` adds
+//! the credentials and `exec` runs the retry loop. So the raw client, reached
+//! through `raw()`, authenticates and retries exactly like the facade.
+
+pub(crate) mod auth;
+pub(crate) mod config;
+pub mod pagination;
+pub mod retry;
+pub(crate) mod validate;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use progenitor_client::{OperationInfo, ResponseValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::Error;
+use crate::error::{ErrorResponse, RequestInfo, excerpt, transport_message};
+pub(crate) use auth::Credentials;
+pub use auth::Secret;
+pub use retry::RetryPolicy;
+
+/// Default time a call may take, retries included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The per-client state the generated client carries (`inner`).
+#[derive(Clone, Debug)]
+pub struct Transport {
+    shared: Arc<Shared>,
+    call: CallOptions,
+}
+
+#[derive(Debug)]
+struct Shared {
+    credentials: Credentials,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+/// Settings one call may override.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOptions {
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) max_attempts: Option<u32>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) extra_query: Vec<(&'static str, String)>,
+    pub(crate) path_template: Option<&'static str>,
+}
+
+impl Transport {
+    pub(crate) fn new(credentials: Credentials, retry: RetryPolicy, timeout: Duration) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                credentials,
+                retry,
+                timeout,
+            }),
+            call: CallOptions::default(),
+        }
+    }
+
+    /// The same transport with one call's overrides.
+    pub(crate) fn with_call(&self, call: CallOptions) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+            call,
+        }
+    }
+
+    /// The timeout of the call this transport serves.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.call.timeout.unwrap_or(self.shared.timeout)
+    }
+
+    fn max_attempts(&self) -> u32 {
+        self.call
+            .max_attempts
+            .unwrap_or(self.shared.retry.max_attempts)
+            .max(1)
+    }
+
+    /// `pre` hook: credentials, per-call headers and query parameters.
+    pub(crate) fn prepare(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        for (name, value) in self
+            .shared
+            .credentials
+            .headers()
+            .iter()
+            .chain(&self.call.headers)
+        {
+            headers.insert(name.clone(), value.clone());
+        }
+        if !self.call.extra_query.is_empty() {
+            let mut pairs = request.url_mut().query_pairs_mut();
+            for (name, value) in &self.call.extra_query {
+                pairs.append_pair(name, value);
+            }
+        }
+    }
+
+    /// `exec` hook: sends the request, retrying idempotent requests on
+    /// connection errors and on 408/429/5xx, honouring `Retry-After`.
+    pub(crate) async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.shared.retry;
+        let max_attempts = self.max_attempts();
+        let retryable_method =
+            policy.retry_non_idempotent || retry::is_idempotent(request.method());
+        let span = tracing::info_span!(
+            "onlyfans.request",
+            operation = info.operation_id,
+            method = %request.method(),
+            path = self.call.path_template.unwrap_or_else(|| request.url().path()),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let mut current = request;
+        let mut attempt = 0u32;
+        async move {
+            loop {
+                attempt += 1;
+                // Keep a copy for the next attempt; a body that cannot be cloned
+                // (a stream) makes this the last attempt.
+                let next = if attempt < max_attempts && retryable_method {
+                    current.try_clone()
+                } else {
+                    None
+                };
+                let result = client.execute(current).await;
+                let span = tracing::Span::current();
+                span.record("attempt", attempt);
+                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                let delay = match &result {
+                    Ok(response) => {
+                        span.record("status", response.status().as_u16());
+                        if !retry::is_retryable_status(response.status()) {
+                            return result;
+                        }
+                        match retry::retry_after(response.headers()) {
+                            Some(wait) if wait > policy.max_retry_after => return result,
+                            Some(wait) => wait,
+                            None => policy.backoff(attempt),
+                        }
+                    }
+                    Err(error) if error.is_connect() || error.is_request() || error.is_body() => {
+                        policy.backoff(attempt)
+                    }
+                    Err(_) => return result,
+                };
+                let Some(next) = next else {
+                    return result;
+                };
+                match &result {
+                    Ok(response) => tracing::warn!(
+                        status = response.status().as_u16(),
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying after error status"
+                    ),
+                    Err(error) => tracing::warn!(
+                        error = %transport_message(error),
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying after transport error"
+                    ),
+                }
+                drop(result);
+                tokio::time::sleep(delay).await;
+                current = next;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// Implements progenitor's `ClientHooks` for a generated client whose `inner`
+/// is a [`Transport`].
+macro_rules! transport_hooks {
+    ($client:ty) => {
+        impl progenitor_client::ClientHooks<$crate::transport::Transport> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
+                self.inner.prepare(request);
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner.execute(&self.client, request, info).await
+            }
+        }
+    };
+}
+pub(crate) use transport_hooks;
+
+/// Runs one generated call under the call's timeout and turns whatever went
+/// wrong into an [`Error`] that says what was sent and what came back.
+pub(crate) async fn call<T, F>(
+    request: RequestInfo,
+    timeout: Duration,
+    call: F,
+) -> Result<ResponseValue<T>, Error>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
+{
+    let attempt = async {
+        match call.await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(map_error::<T>(request.clone(), error).await),
+        }
+    };
+    match tokio::time::timeout(timeout, attempt).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::Timeout {
+            request,
+            after: timeout,
+        }),
+    }
+}
+
+async fn map_error<T: DeserializeOwned>(
+    request: RequestInfo,
+    error: progenitor_client::Error<()>,
+) -> Error {
+    use progenitor_client::Error as Raw;
+    match error {
+        Raw::InvalidRequest(reason) => Error::InvalidRequest {
+            parameter: "request",
+            reason,
+        },
+        Raw::CommunicationError(source)
+        | Raw::ResponseBodyError(source)
+        | Raw::InvalidUpgrade(source) => Error::Transport {
+            request,
+            source: source.without_url(),
+        },
+        Raw::InvalidResponsePayload(body, _) => decode_error::<T>(request, &body),
+        Raw::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(body) => status_error(request, status, &headers, &body),
+                Err(source) => Error::Transport {
+                    request,
+                    source: source.without_url(),
+                },
+            }
+        }
+        Raw::ErrorResponse(value) => status_error(request, value.status(), value.headers(), &[]),
+        Raw::Custom(reason) => Error::InvalidRequest {
+            parameter: "request",
+            reason,
+        },
+    }
+}
+
+fn status_error(
+    request: RequestInfo,
+    status: reqwest::StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Error {
+    let response = ErrorResponse {
+        status,
+        body_excerpt: excerpt(body, ErrorResponse::EXCERPT_LIMIT),
+        request_id: request_id(headers),
+        retry_after: retry::retry_after(headers),
+    };
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        Error::RateLimited { request, response }
+    } else {
+        Error::Api { request, response }
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    [
+        "x-request-id",
+        "x-amzn-requestid",
+        "cf-ray",
+        "x-correlation-id",
+    ]
+    .iter()
+    .find_map(|name| headers.get(*name))
+    .and_then(|v| v.to_str().ok())
+    .map(str::to_owned)
+}
+
+/// Decodes `body` again, tracking the path, to say where it failed.
+pub(crate) fn decode_error<T: DeserializeOwned>(request: RequestInfo, body: &[u8]) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => (error.path().to_string(), error.into_inner().to_string()),
+        Ok(_) => (
+            ".".to_owned(),
+            "trailing data after the JSON value".to_owned(),
+        ),
+    };
+    Error::Decode {
+        request,
+        path,
+        message,
+        body_excerpt: excerpt(body, ErrorResponse::EXCERPT_LIMIT),
+    }
+}
+
+/// The `X-RateLimit-*` headers of a response (OFAuth sends them on every call).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    /// `X-RateLimit-Limit`: calls allowed in the current window.
+    pub limit: Option<u64>,
+    /// `X-RateLimit-Remaining`: calls left in the current window.
+    pub remaining: Option<u64>,
+    /// `X-RateLimit-Reset`: when the window resets, as the server states it
+    /// (seconds until reset or a Unix time, depending on the server).
+    pub reset: Option<u64>,
+}
+
+impl RateLimitHeaders {
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse().ok();
+        Self {
+            limit: number("x-ratelimit-limit"),
+            remaining: number("x-ratelimit-remaining"),
+            reset: number("x-ratelimit-reset"),
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Streams of items across pages, shared by both APIs.
+//!
+//! A stream fetches lazily (nothing happens until it is polled) and, once a page
+//! has arrived, starts fetching the next one in the background while the caller
+//! works through the current one. It ends after the last page, after
+//! `max_items`, or with an error; it never yields an item twice across a page
+//! boundary and never follows a cursor it has already followed (a server that
+//! repeats a cursor ends the stream with [`Error::Pagination`] naming it, after
+//! every item already received has been yielded).
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt::Display;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use futures_util::stream::{self, Stream};
+
+use crate::Error;
+use crate::error::RequestInfo;
+
+/// One page as the pager needs it.
+pub(crate) struct PageOf<T, C> {
+    pub(crate) items: Vec<T>,
+    /// Where the next page starts; `None` on the last page.
+    pub(crate) next: Option<C>,
+}
+
+pub(crate) type FetchFn<T, C> =
+    Arc<dyn Fn(Option<C>) -> BoxFuture<'static, Result<PageOf<T, C>, Error>> + Send + Sync>;
+
+/// Aborts the background fetch when the stream is dropped early.
+struct Prefetch<T, C>(tokio::task::JoinHandle<Result<PageOf<T, C>, Error>>);
+
+impl<T, C> Drop for Prefetch<T, C> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+struct State<T, C> {
+    fetch: FetchFn<T, C>,
+    key: fn(&T) -> u64,
+    request: RequestInfo,
+    start: Option<Option<C>>,
+    in_flight: Option<Prefetch<T, C>>,
+    in_flight_cursor: Option<C>,
+    buffer: VecDeque<T>,
+    followed: HashSet<C>,
+    previous_keys: HashSet<u64>,
+    remaining: Option<usize>,
+    pending_error: Option<Error>,
+}
+
+/// Items of every page from `start` on.
+pub(crate) fn paginate<T, C>(
+    start: Option<C>,
+    fetch: FetchFn<T, C>,
+    key: fn(&T) -> u64,
+    max_items: Option<usize>,
+    request: RequestInfo,
+) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+where
+    T: Send + 'static,
+    C: Clone + Eq + Hash + Display + Send + Sync + 'static,
+{
+    let state = State {
+        fetch,
+        key,
+        request,
+        start: Some(start),
+        in_flight: None,
+        in_flight_cursor: None,
+        buffer: VecDeque::new(),
+        followed: HashSet::new(),
+        previous_keys: HashSet::new(),
+        remaining: max_items,
+        pending_error: None,
+    };
+    stream::unfold(state, |mut state| async move {
+        let item = state.next().await?;
+        Some((item, state))
+    })
+}
+
+impl<T, C> State<T, C>
+where
+    T: Send + 'static,
+    C: Clone + Eq + Hash + Display + Send + Sync + 'static,
+{
+    fn spawn(&mut self, cursor: Option<C>) {
+        self.in_flight_cursor = cursor.clone();
+        self.in_flight = Some(Prefetch(tokio::spawn((self.fetch)(cursor))));
+    }
+
+    async fn next(&mut self) -> Option<Result<T, Error>> {
+        loop {
+            if self.remaining == Some(0) {
+                self.in_flight = None;
+                return None;
+            }
+            if let Some(item) = self.buffer.pop_front() {
+                if let Some(n) = self.remaining.as_mut() {
+                    *n -= 1;
+                }
+                return Some(Ok(item));
+            }
+            if let Some(error) = self.pending_error.take() {
+                self.in_flight = None;
+                return Some(Err(error));
+            }
+            if let Some(start) = self.start.take() {
+                self.spawn(start);
+            }
+            let mut prefetch = self.in_flight.take()?;
+            let page = match (&mut prefetch.0).await {
+                Ok(Ok(page)) => page,
+                Ok(Err(error)) => return Some(Err(error)),
+                Err(join) => {
+                    return Some(Err(Error::Pagination {
+                        request: self.request.clone(),
+                        resume_from: self.resume_point(),
+                        reason: format!("the page fetch did not complete: {join}"),
+                    }));
+                }
+            };
+            self.accept(page);
+        }
+    }
+
+    fn resume_point(&self) -> String {
+        match &self.in_flight_cursor {
+            Some(cursor) => cursor.to_string(),
+            None => "the start".to_owned(),
+        }
+    }
+
+    /// Buffers a page's new items and starts fetching the next page.
+    fn accept(&mut self, page: PageOf<T, C>) {
+        let key = self.key;
+        let keys: HashSet<u64> = page.items.iter().map(key).collect();
+        let previous = std::mem::replace(&mut self.previous_keys, keys);
+        self.buffer.extend(
+            page.items
+                .into_iter()
+                .filter(|item| !previous.contains(&key(item))),
+        );
+        let wanted_more = self.remaining.is_none_or(|n| n > self.buffer.len());
+        match page.next {
+            None => {}
+            Some(_) if !wanted_more => {}
+            Some(cursor)
+                if self.followed.contains(&cursor)
+                    || self.in_flight_cursor.as_ref() == Some(&cursor) =>
+            {
+                self.pending_error = Some(Error::Pagination {
+                    request: self.request.clone(),
+                    resume_from: cursor.to_string(),
+                    reason: format!("the server returned cursor {cursor} again"),
+                });
+            }
+            Some(cursor) => {
+                if let Some(current) = self.in_flight_cursor.take() {
+                    self.followed.insert(current);
+                }
+                self.spawn(Some(cursor));
+            }
+        }
+    }
+}

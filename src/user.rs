@@ -1,0 +1,15 @@
+//! One user reference for every shape the APIs use.
+
+/// A reference to an OnlyFans user, as messages and chats carry it.
+///
+/// OFAuth sends `fromUser` as either `{id, name}` or `{id, _view}` and `withUser`
+/// as `{id, _view}`; OnlyFansAPI sends `{id, _view}`. All of them become this.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct UserRef {
+    /// The OnlyFans user id.
+    pub id: u64,
+    /// Display name, when the API sent it.
+    pub name: Option<String>,
+    /// The `_view` marker (which projection of the user was sent), when present.
+    pub view: Option<String>,
+}
