@@ -1,10 +1,4 @@
-//! Typed async clients for two APIs in front of OnlyFans: **OFAuth**
-//! ([`ofauth`]) and **OnlyFansAPI** ([`onlyfansapi`]).
-//!
-//! Each API module has a facade [`ofauth::Client`] / [`onlyfansapi::Client`]
-//! with builders, typed parameters, pagination streams, retries and precise
-//! errors, and the raw client generated from the vendored spec (`raw`).
-//! Everything fails with one [`Error`] type.
+#![doc = include_str!("../README.md")]
 
 pub mod error;
 #[cfg(feature = "ofauth")]

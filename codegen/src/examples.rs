@@ -33,7 +33,8 @@ fn success_media<'a>(spec: &'a Value, method: &str, path: &str) -> Option<&'a Va
 
 /// A deterministic value that follows `schema`: every declared property is
 /// present, ids are distinct large integers (so that round-trip bugs such as
-/// `1234567890123.0` show), recursion stops after one level.
+/// `1234567890123.0` show), other integers are small, recursion stops after one
+/// level.
 pub fn synthesize(spec: &Value, schema: &Value) -> Value {
     Synth {
         spec,
@@ -62,10 +63,10 @@ impl Synth<'_> {
             self.stack.pop();
             return v;
         }
-        if let Some(example) = schema.get("example").filter(|e| !e.is_null()) {
-            if !matches!(example, Value::Object(_) | Value::Array(_)) {
-                return example.clone();
-            }
+        if let Some(example) = schema.get("example").filter(|e| !e.is_null())
+            && !matches!(example, Value::Object(_) | Value::Array(_))
+        {
+            return example.clone();
         }
         if let Some(first) = schema
             .get("enum")
@@ -84,7 +85,11 @@ impl Synth<'_> {
             }
         }
         match schema.get("type").and_then(Value::as_str) {
-            Some("integer") if schema.get("format").and_then(Value::as_str) == Some("uint64") => {
+            Some("integer")
+                if schema.get("format").and_then(Value::as_str) == Some("uint64")
+                    && name
+                        .is_none_or(|n| n == "id" || n.ends_with("Id") || n.ends_with("_id")) =>
+            {
                 let id = self.next_id;
                 self.next_id += 1;
                 json!(id)

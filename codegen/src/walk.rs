@@ -309,10 +309,10 @@ pub fn operations_mut(doc: &mut Value) -> Vec<(String, String, &mut Map<String, 
         for (path, item) in paths.iter_mut() {
             if let Some(item) = item.as_object_mut() {
                 for (method, op) in item.iter_mut() {
-                    if METHODS.contains(&method.as_str()) {
-                        if let Some(op) = op.as_object_mut() {
-                            out.push((path.clone(), method.clone(), op));
-                        }
+                    if METHODS.contains(&method.as_str())
+                        && let Some(op) = op.as_object_mut()
+                    {
+                        out.push((path.clone(), method.clone(), op));
                     }
                 }
             }

@@ -13,7 +13,7 @@ use crate::Error;
 use crate::error::RequestInfo;
 use crate::transport::config::call_option_methods;
 use crate::transport::pagination::{self, PageOf};
-use crate::transport::{self, CallOptions, RateLimitHeaders, validate};
+use crate::transport::{self, CallOptions, RateLimitHeaders, Secret, validate};
 
 const REQUEST: RequestInfo = RequestInfo {
     operation: "chats_list",
@@ -66,7 +66,7 @@ pub struct ChatsRequest {
     filter: Option<ChatFilter>,
     query: Option<String>,
     user_list_id: Option<u64>,
-    connection_id: Option<String>,
+    connection_id: Option<Secret>,
     max_items: Option<usize>,
     options: CallOptions,
 }
@@ -137,7 +137,7 @@ impl ChatsRequest {
 
     /// Act for this connection instead of the client's.
     pub fn connection_id(mut self, id: impl Into<String>) -> Self {
-        self.connection_id = Some(id.into());
+        self.connection_id = Some(Secret::new(id.into()));
         self
     }
 
@@ -173,7 +173,9 @@ impl ChatsRequest {
         let mut options = self.options.clone();
         options.path_template = Some(REQUEST.path);
         if let Some(id) = &self.connection_id {
-            options.headers.push(super::client::connection_header(id)?);
+            options
+                .headers
+                .push(super::client::connection_header(id.expose())?);
         }
         Ok(Params {
             limit,

@@ -92,7 +92,7 @@ impl Client {
         &self.core.base_url
     }
 
-    /// Lists chats: [`ChatsRequest::send`] for one page, [`ChatsRequest::stream`]
+    /// Lists chats: [`send`](super::ChatsRequest::send) for one page, [`stream`](super::ChatsRequest::stream)
     /// for every chat across pages.
     pub fn chats(&self) -> super::ChatsRequest {
         super::ChatsRequest::new(self.clone())

@@ -348,3 +348,51 @@ impl RateLimitHeaders {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn transport(retry_non_idempotent: bool) -> Transport {
+        let retry = RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            retry_non_idempotent,
+            ..RetryPolicy::default()
+        };
+        Transport::new(Credentials::new(Vec::new()), retry, DEFAULT_TIMEOUT)
+    }
+
+    async fn attempts(method: reqwest::Method, transport: &Transport) -> usize {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
+        let client = reqwest::Client::new();
+        let request = client
+            .request(method, server.uri())
+            .body("{}")
+            .build()
+            .unwrap();
+        let info = OperationInfo {
+            operation_id: "test",
+        };
+        let response = transport.execute(&client, request, &info).await.unwrap();
+        assert_eq!(
+            response.status().as_u16(),
+            503,
+            "the last response is returned"
+        );
+        server.received_requests().await.unwrap().len()
+    }
+
+    #[tokio::test]
+    async fn non_idempotent_requests_are_retried_only_when_asked() {
+        assert_eq!(attempts(reqwest::Method::POST, &transport(false)).await, 1);
+        assert_eq!(attempts(reqwest::Method::PATCH, &transport(false)).await, 1);
+        assert_eq!(attempts(reqwest::Method::POST, &transport(true)).await, 3);
+        assert_eq!(attempts(reqwest::Method::PUT, &transport(false)).await, 3);
+        assert_eq!(attempts(reqwest::Method::GET, &transport(false)).await, 3);
+    }
+}

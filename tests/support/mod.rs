@@ -22,3 +22,161 @@ pub fn normalized(api: ApiDef) -> Normalized {
 pub fn seeds_dir() -> PathBuf {
     repo_root().join("../shared/seeds")
 }
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use wiremock::{Request, Respond, ResponseTemplate};
+
+pub const OFAUTH_KEY: &str = "sk_test_SECRET_ofauth_key_123";
+pub const CONNECTION: &str = "conn_SECRET_456";
+pub const ONLYFANSAPI_KEY: &str = "ofapi_SECRET_bearer_789";
+
+/// Fast retries for tests: no multi-second sleeps.
+pub fn quick_retries() -> onlyfans_clients::RetryPolicy {
+    onlyfans_clients::RetryPolicy {
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        ..Default::default()
+    }
+}
+
+pub fn ofauth_client(base: &str) -> onlyfans_clients::ofauth::Client {
+    onlyfans_clients::ofauth::Client::builder()
+        .api_key(OFAUTH_KEY)
+        .connection_id(CONNECTION)
+        .base_url(base)
+        .retry_policy(quick_retries())
+        .build()
+        .expect("client builds")
+}
+
+pub fn onlyfansapi_client(base: &str) -> onlyfans_clients::onlyfansapi::Client {
+    onlyfans_clients::onlyfansapi::Client::builder()
+        .api_key(ONLYFANSAPI_KEY)
+        .base_url(base)
+        .retry_policy(quick_retries())
+        .build()
+        .expect("client builds")
+}
+
+/// An OFAuth chat whose fan has user id `id`.
+pub fn ofauth_chat(id: u64) -> Value {
+    json!({
+        "withUser": {"id": id, "_view": "s"},
+        "canSendMessage": true,
+        "canNotSendReason": false,
+        "unreadMessagesCount": 2,
+        "lastMessage": {
+            "id": 1_000_000_000_000u64 + id,
+            "text": format!("hello from {id}"),
+            "fromUser": {"id": id, "name": format!("fan {id}")},
+            "media": [],
+            "previews": [],
+            "createdAt": null
+        }
+    })
+}
+
+pub fn ofauth_page(ids: std::ops::Range<u64>, has_more: bool, next_offset: Option<u64>) -> Value {
+    let mut body = json!({
+        "list": ids.map(ofauth_chat).collect::<Vec<_>>(),
+        "hasMore": has_more,
+    });
+    if let Some(next) = next_offset {
+        body["nextOffset"] = json!(next);
+    }
+    body
+}
+
+/// An OnlyFansAPI message with id `id`.
+pub fn onlyfansapi_message(id: u64) -> Value {
+    json!({
+        "id": id,
+        "text": format!("<p>message {id}</p>"),
+        "fromUser": {"id": 987_654_321u64, "_view": "s"},
+        "media": [],
+        "previews": [],
+        "isFree": true,
+        "price": 0,
+        "createdAt": "2025-09-02T21:02:18+00:00"
+    })
+}
+
+pub fn onlyfansapi_page(ids: &[u64], next_cursor: Option<u64>) -> Value {
+    json!({
+        "data": ids.iter().map(|id| onlyfansapi_message(*id)).collect::<Vec<_>>(),
+        "_pagination": {"next_page": next_cursor.map(|c| format!(
+            "https://app.onlyfansapi.com/api/acct_1/chats/9/messages?order=desc&id={c}"))},
+        "_meta": {
+            "_credits": {"used": 1, "balance": 224_891, "note": "Always"},
+            "_cache": {"is_cached": false, "note": "Cache disabled"},
+            "_rate_limits": {"limit_minute": 1000, "limit_day": 50000, "remaining_minute": 999, "remaining_day": 49984}
+        }
+    })
+}
+
+/// Answers requests with the given responses in turn (the last one repeats).
+pub struct Sequence {
+    responses: Vec<ResponseTemplate>,
+    next: AtomicUsize,
+}
+
+impl Sequence {
+    pub fn new(responses: Vec<ResponseTemplate>) -> Self {
+        Self {
+            responses,
+            next: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let i = self
+            .next
+            .fetch_add(1, Ordering::SeqCst)
+            .min(self.responses.len() - 1);
+        self.responses[i].clone()
+    }
+}
+
+/// Answers by a function of the request (for servers that page by parameters).
+pub struct ByRequest<F>(pub F);
+
+impl<F: Fn(&Request) -> ResponseTemplate + Send + Sync + 'static> Respond for ByRequest<F> {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        (self.0)(request)
+    }
+}
+
+/// The value of a query parameter of a received request.
+pub fn query(request: &Request, name: &str) -> Option<String> {
+    request
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Collects `tracing` output of the code under test, to assert on it.
+#[derive(Clone, Default)]
+pub struct CapturedLogs(pub std::sync::Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CapturedLogs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}

@@ -96,20 +96,20 @@ fn loosen(schema: &mut Value) -> bool {
         }
     }
 
-    if obj.get("type").and_then(Value::as_str) == Some("string") {
-        if let Some(Value::Array(values)) = obj.remove("enum") {
-            let known: Vec<String> = values
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|v| format!("`{v}`"))
-                .collect();
-            let note = format!("Known values: {}.", known.join(", "));
-            let description = match obj.get("description").and_then(Value::as_str) {
-                Some(d) => format!("{d}\n\n{note}"),
-                None => note,
-            };
-            obj.insert("description".into(), Value::String(description));
-        }
+    if obj.get("type").and_then(Value::as_str) == Some("string")
+        && let Some(Value::Array(values)) = obj.remove("enum")
+    {
+        let known: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|v| format!("`{v}`"))
+            .collect();
+        let note = format!("Known values: {}.", known.join(", "));
+        let description = match obj.get("description").and_then(Value::as_str) {
+            Some(d) => format!("{d}\n\n{note}"),
+            None => note,
+        };
+        obj.insert("description".into(), Value::String(description));
     }
 
     if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
@@ -144,12 +144,10 @@ fn collect_refs(value: &Value, components: &Value, seen: &mut BTreeSet<String>) 
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                && seen.insert(name.to_owned())
+                && let Some(target) = components.get(name)
             {
-                if seen.insert(name.to_owned()) {
-                    if let Some(target) = components.get(name) {
-                        collect_refs(target, components, seen);
-                    }
-                }
+                collect_refs(target, components, seen);
             }
             obj.values().for_each(|v| collect_refs(v, components, seen));
         }

@@ -1,0 +1,309 @@
+//! The OFAuth facade against a real HTTP server on loopback.
+
+mod support;
+
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use onlyfans_clients::{Error, ofauth};
+use support::*;
+use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn sends_auth_headers_and_every_parameter_as_the_api_expects() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/access/chats"))
+        .and(header("apiKey", OFAUTH_KEY))
+        .and(header("x-connection-id", CONNECTION))
+        .and(query_param("limit", "20"))
+        .and(query_param("offset", "40"))
+        .and(query_param("order", "recent"))
+        .and(query_param("filter", "who_tipped"))
+        .and(query_param("query", "anna & co"))
+        .and(query_param("userListId", "7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ofauth_page(1..3, true, Some(60))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = ofauth_client(&server.uri())
+        .chats()
+        .limit(20)
+        .offset(40)
+        .order(ofauth::ChatOrder::Recent)
+        .filter(ofauth::ChatFilter::WhoTipped)
+        .query("anna & co")
+        .user_list_id(7)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert!(page.has_more);
+    assert_eq!(page.next_offset, Some(60));
+    let chat = &page.items[0];
+    assert_eq!(chat.with_user.id, 1);
+    assert_eq!(chat.with_user.view.as_deref(), Some("s"));
+    assert_eq!(chat.unread_messages_count, 2);
+    assert_eq!(chat.can_not_send_reason, None);
+    let message = chat.last_message.as_ref().unwrap();
+    assert_eq!(message.id, 1_000_000_000_001);
+    assert_eq!(
+        message.from_user.as_ref().unwrap().name.as_deref(),
+        Some("fan 1")
+    );
+    assert_eq!(message.created_at, None);
+}
+
+#[tokio::test]
+async fn unset_parameters_are_not_sent_and_connection_id_is_overridable_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/access/chats"))
+        .and(header("x-connection-id", "conn_other"))
+        .and(query_param_is_missing("limit"))
+        .and(query_param_is_missing("order"))
+        .and(query_param_is_missing("query"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ofauth_page(1..2, false, None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = ofauth_client(&server.uri())
+        .chats()
+        .connection_id("conn_other")
+        .send()
+        .await
+        .unwrap();
+    assert!(!page.has_more);
+    assert_eq!(page.next_offset, None);
+}
+
+#[tokio::test]
+async fn rate_limit_headers_are_exposed_on_every_page() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(ofauth_page(1..2, false, None))
+                .insert_header("X-RateLimit-Limit", "60")
+                .insert_header("X-RateLimit-Remaining", "57")
+                .insert_header("X-RateLimit-Reset", "31"),
+        )
+        .mount(&server)
+        .await;
+    let page = ofauth_client(&server.uri()).chats().send().await.unwrap();
+    assert_eq!(page.rate_limit.limit, Some(60));
+    assert_eq!(page.rate_limit.remaining, Some(57));
+    assert_eq!(page.rate_limit.reset, Some(31));
+}
+
+/// A server with `total` chats paging by offset/limit.
+async fn paging_server(total: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(ByRequest(move |request: &wiremock::Request| {
+            let offset: u64 = query(request, "offset")
+                .and_then(|o| o.parse().ok())
+                .unwrap_or(0);
+            let limit: u64 = query(request, "limit")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(10);
+            let end = (offset + limit).min(total);
+            let has_more = end < total;
+            ResponseTemplate::new(200).set_body_json(ofauth_page(
+                offset..end,
+                has_more,
+                has_more.then_some(end),
+            ))
+        }))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn stream_yields_every_chat_across_pages_once_in_order() {
+    let server = paging_server(47).await;
+    let chats: Vec<ofauth::Chat> = ofauth_client(&server.uri())
+        .chats()
+        .limit(20)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = chats.iter().map(|c| c.with_user.id).collect();
+    assert_eq!(ids, (0..47).collect::<Vec<_>>());
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn stream_starts_at_offset_and_stops_at_max_items() {
+    let server = paging_server(100).await;
+    let chats: Vec<ofauth::Chat> = ofauth_client(&server.uri())
+        .chats()
+        .limit(10)
+        .offset(30)
+        .max_items(15)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = chats.iter().map(|c| c.with_user.id).collect();
+    assert_eq!(ids, (30..45).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_server_that_repeats_its_offset_ends_the_stream_with_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ofauth_page(0..5, true, Some(0))))
+        .mount(&server)
+        .await;
+    let mut stream = Box::pin(ofauth_client(&server.uri()).chats().stream());
+    let mut ids = Vec::new();
+    let error = loop {
+        match stream.try_next().await {
+            Ok(Some(chat)) => ids.push(chat.with_user.id),
+            Ok(None) => panic!("stream ended without reporting the repeated cursor"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(
+        ids,
+        vec![0, 1, 2, 3, 4],
+        "items before the repeat are delivered once"
+    );
+    match error {
+        Error::Pagination { resume_from, .. } => assert_eq!(resume_from, "0"),
+        other => panic!("expected a pagination error, got {other:?}"),
+    }
+    assert!(
+        stream.try_next().await.unwrap().is_none(),
+        "the stream ends after the error"
+    );
+}
+
+#[tokio::test]
+async fn out_of_range_or_oversized_parameters_send_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ofauth_page(0..1, false, None)))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = ofauth_client(&server.uri());
+    for (request, parameter, words) in [
+        (client.chats().limit(21), "limit", "1..=20"),
+        (client.chats().limit(0), "limit", "1..=20"),
+        (client.chats().query("x".repeat(101)), "query", "100"),
+        (client.chats().user_list_id(0), "user_list_id", "at least 1"),
+        (
+            client.chats().connection_id("conn\r\nX-Evil: 1"),
+            "connection_id",
+            "CR",
+        ),
+    ] {
+        let error = request.clone().send().await.unwrap_err();
+        match &error {
+            Error::InvalidRequest {
+                parameter: p,
+                reason,
+            } => {
+                assert_eq!(*p, parameter);
+                assert!(reason.contains(words), "{reason}");
+            }
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+        assert!(error.to_string().contains("nothing was sent"));
+        let streamed: Result<Vec<_>, _> = request.stream().try_collect().await;
+        assert!(matches!(streamed, Err(Error::InvalidRequest { .. })));
+    }
+}
+
+#[tokio::test]
+async fn a_chat_without_its_user_is_a_decode_error_naming_the_path() {
+    let server = MockServer::start().await;
+    let mut body = ofauth_page(0..3, false, None);
+    body["list"][2].as_object_mut().unwrap().remove("withUser");
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    match ofauth_client(&server.uri())
+        .chats()
+        .send()
+        .await
+        .unwrap_err()
+    {
+        Error::Decode { path, request, .. } => {
+            assert_eq!(path, "list[2].withUser");
+            assert_eq!(request.operation, "chats_list");
+        }
+        other => panic!("expected Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_wrongly_typed_value_is_a_decode_error_naming_the_json_path() {
+    let server = MockServer::start().await;
+    let mut body = ofauth_page(0..5, false, None);
+    body["list"][3]["lastMessage"]["media"] = serde_json::json!([{"id": 5, "createdAt": 12}]);
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let error = ofauth_client(&server.uri())
+        .chats()
+        .send()
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Decode {
+            path,
+            message,
+            body_excerpt,
+            ..
+        } => {
+            assert_eq!(path, "list[3].lastMessage.media[0].createdAt");
+            assert!(message.contains("expected a string"), "{message}");
+            assert!(body_excerpt.starts_with("{\"list\""), "{body_excerpt}");
+        }
+        other => panic!("expected Decode, got {other:?}"),
+    }
+    assert!(
+        error
+            .to_string()
+            .contains("GET /v2/access/chats (chats_list)"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn from_env_reads_key_connection_and_base_url() {
+    // One test owns these variables; nothing else in this binary reads them.
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/access/chats"))
+        .and(header("apiKey", "env_key"))
+        .and(header("x-connection-id", "env_conn"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ofauth_page(0..1, false, None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // SAFETY: no other thread of this test binary reads or writes the environment.
+    unsafe {
+        std::env::remove_var("OFAUTH_API_KEY");
+    }
+    let missing = ofauth::Client::from_env().unwrap_err();
+    assert!(missing.to_string().contains("OFAUTH_API_KEY"), "{missing}");
+    unsafe {
+        std::env::set_var("OFAUTH_API_KEY", "env_key");
+        std::env::set_var("OFAUTH_CONNECTION_ID", "env_conn");
+        std::env::set_var("OFAUTH_BASE_URL", server.uri());
+    }
+    let client = ofauth::Client::from_env().unwrap();
+    client
+        .chats()
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .unwrap();
+}

@@ -1,0 +1,250 @@
+//! The OnlyFansAPI facade against a real HTTP server on loopback.
+
+mod support;
+
+use futures::TryStreamExt;
+use onlyfans_clients::{Error, onlyfansapi};
+use support::*;
+use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const MESSAGES: &str = "/api/acct_123/chats/456/messages";
+
+#[tokio::test]
+async fn sends_bearer_auth_and_typed_parameters_as_strings() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MESSAGES))
+        .and(header(
+            "authorization",
+            format!("Bearer {ONLYFANSAPI_KEY}").as_str(),
+        ))
+        .and(query_param("limit", "50"))
+        .and(query_param("order", "desc"))
+        .and(query_param("skip_users", "all"))
+        .and(query_param("filter", "pinned"))
+        .and(query_param("first_id", "1234567890123"))
+        .and(query_param_is_missing("last_id"))
+        .and(query_param_is_missing("id"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(onlyfansapi_page(&[3, 2, 1], Some(1))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = onlyfansapi_client(&server.uri())
+        .chat_messages("acct_123", 456u64)
+        .limit(50)
+        .order(onlyfansapi::MessageOrder::Desc)
+        .skip_users(onlyfansapi::SkipUsers::All)
+        .filter(onlyfansapi::MessageFilter::Pinned)
+        .first_id(1_234_567_890_123)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![3, 2, 1]
+    );
+    assert_eq!(page.next_cursor, Some(1));
+    assert_eq!(page.meta.credits_used, Some(1));
+    assert_eq!(page.meta.credits_balance, Some(224_891));
+    assert_eq!(page.meta.cached, Some(false));
+    assert_eq!(page.meta.rate_limits.unwrap().remaining_minute, Some(999));
+    let first = &page.items[0];
+    assert_eq!(first.from_user.as_ref().unwrap().id, 987_654_321);
+    assert_eq!(first.price, Some(0));
+    assert!(first.is_free);
+}
+
+#[tokio::test]
+async fn the_spec_example_decodes_through_the_facade() {
+    let spec = support::normalized(onlyfans_codegen::apis::ONLYFANSAPI).spec;
+    let example = onlyfans_codegen::examples::declared_response_example(
+        &spec,
+        "get",
+        "/api/{account}/chats/{chat_id}/messages",
+    )
+    .unwrap();
+    let server = MockServer::start().await;
+    Mock::given(path(MESSAGES))
+        .respond_with(ResponseTemplate::new(200).set_body_json(example))
+        .mount(&server)
+        .await;
+    let page = onlyfansapi_client(&server.uri())
+        .chat_messages("acct_123", 456u64)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].id, 1_234_567_890_123);
+    assert_eq!(page.items[1].media.len(), 1);
+    assert_eq!(
+        page.next_cursor,
+        Some(1_234_567_890_125),
+        "cursor read from _pagination.next_page"
+    );
+}
+
+/// A chat of 250 messages, newest first, paged by the `id` cursor of
+/// `next_page` (the cursor message starts the next page, as with `first_id`).
+async fn cursor_server(total: u64, page_size: usize) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path(MESSAGES))
+        .respond_with(ByRequest(move |request: &wiremock::Request| {
+            let start: u64 = query(request, "id")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(total);
+            let ids: Vec<u64> = (1..=start).rev().take(page_size + 1).collect();
+            let (page, next) = if ids.len() > page_size {
+                (&ids[..page_size], Some(ids[page_size]))
+            } else {
+                (&ids[..], None)
+            };
+            ResponseTemplate::new(200).set_body_json(onlyfansapi_page(page, next))
+        }))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn stream_follows_the_cursor_and_yields_each_message_once_in_order() {
+    let server = cursor_server(250, 100).await;
+    let messages: Vec<onlyfansapi::Message> = onlyfansapi_client(&server.uri())
+        .chat_messages("acct_123", 456u64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = messages.iter().map(|m| m.id).collect();
+    assert_eq!(ids, (1..=250).rev().collect::<Vec<_>>());
+    let requests = server.received_requests().await.unwrap();
+    let cursors: Vec<Option<String>> = requests.iter().map(|r| query(r, "id")).collect();
+    assert_eq!(cursors, vec![None, Some("150".into()), Some("50".into())]);
+}
+
+/// When the next page starts with the cursor message itself, it is not yielded twice.
+#[tokio::test]
+async fn overlapping_pages_do_not_duplicate_messages() {
+    let server = MockServer::start().await;
+    Mock::given(path(MESSAGES))
+        .and(query_param_is_missing("id"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(onlyfansapi_page(&[9, 8, 7], Some(7))),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path(MESSAGES))
+        .and(query_param("id", "7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(onlyfansapi_page(&[7, 6, 5], None)))
+        .mount(&server)
+        .await;
+    let ids: Vec<u64> = onlyfansapi_client(&server.uri())
+        .chat_messages("acct_123", 456u64)
+        .stream()
+        .map_ok(|m| m.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, vec![9, 8, 7, 6, 5]);
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_ends_the_stream_with_an_error_naming_it() {
+    let server = MockServer::start().await;
+    Mock::given(path(MESSAGES))
+        .and(query_param_is_missing("id"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(onlyfansapi_page(&[9, 8], Some(7))))
+        .mount(&server)
+        .await;
+    Mock::given(path(MESSAGES))
+        .and(query_param("id", "7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(onlyfansapi_page(&[7, 6], Some(7))))
+        .mount(&server)
+        .await;
+    let mut stream = Box::pin(
+        onlyfansapi_client(&server.uri())
+            .chat_messages("acct_123", 456u64)
+            .stream(),
+    );
+    let mut ids = Vec::new();
+    let error = loop {
+        match stream.try_next().await {
+            Ok(Some(m)) => ids.push(m.id),
+            Ok(None) => panic!("no error for the repeated cursor"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(ids, vec![9, 8, 7, 6]);
+    assert!(
+        matches!(&error, Error::Pagination { resume_from, .. } if resume_from == "7"),
+        "{error:?}"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        2,
+        "the repeated cursor is not fetched again"
+    );
+}
+
+#[tokio::test]
+async fn resuming_from_a_cursor_and_max_items() {
+    let server = cursor_server(250, 100).await;
+    let ids: Vec<u64> = onlyfansapi_client(&server.uri())
+        .chat_messages("acct_123", 456u64)
+        .cursor(150)
+        .max_items(120)
+        .stream()
+        .map_ok(|m| m.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, (31..=150).rev().collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn invalid_parameters_send_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(path(MESSAGES))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = onlyfansapi_client(&server.uri());
+    for (request, parameter) in [
+        (client.chat_messages("acct_123", 456u64).limit(101), "limit"),
+        (client.chat_messages("acct_123", 456u64).limit(0), "limit"),
+        (client.chat_messages("..", 456u64), "account"),
+        (client.chat_messages(".", 456u64), "account"),
+        (client.chat_messages("acct_123", ".."), "chat_id"),
+        (client.chat_messages("", 1u64), "account"),
+    ] {
+        match request.send().await.unwrap_err() {
+            Error::InvalidRequest { parameter: p, .. } => assert_eq!(p, parameter),
+            other => panic!("expected InvalidRequest for {parameter}, got {other:?}"),
+        }
+    }
+}
+
+/// Slashes, percent signs and query characters in path parameters stay inside
+/// their segment: the exact request line is checked.
+#[tokio::test]
+async fn hostile_path_parameters_are_encoded_into_their_segment() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(onlyfansapi_page(&[1], None)))
+        .mount(&server)
+        .await;
+    let client = onlyfansapi_client(&server.uri());
+    client
+        .chat_messages("a/../b?x=1#f", "50%/ü")
+        .send()
+        .await
+        .unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        request.url.path(),
+        "/api/a%2F..%2Fb%3Fx=1%23f/chats/50%25%2F%C3%BC/messages"
+    );
+    assert_eq!(request.url.query(), None);
+}
