@@ -1,10 +1,8 @@
 //! `GET /v2/access/chats`: one page, or every chat as a stream.
 
 use std::num::NonZeroU64;
-use std::sync::Arc;
 
-use futures_util::future::{Either, FutureExt};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::Stream;
 
 use super::Client;
 use super::raw::types as raw;
@@ -204,30 +202,23 @@ impl ChatsRequest {
     /// while the caller works through the current one). Invalid parameters
     /// give one error and nothing is sent.
     pub fn stream(self) -> impl Stream<Item = Result<Chat, Error>> + Send + 'static {
-        let params = match self.params() {
-            Ok(params) => params,
-            Err(error) => return Either::Left(stream::once(async { Err(error) })),
+        let context = self.params().map(|params| (self.client.clone(), params));
+        let fetch = |(client, params): (Client, Params), offset| async move {
+            let page = fetch_page(&client, &params, offset).await?;
+            Ok(PageOf {
+                items: page.items,
+                next: page.next_offset,
+            })
         };
-        let client = self.client;
-        let fetch: pagination::FetchFn<Chat, u64> = Arc::new(move |offset| {
-            let client = client.clone();
-            let params = params.clone();
-            async move {
-                let page = fetch_page(&client, &params, offset).await?;
-                Ok(PageOf {
-                    items: page.items,
-                    next: page.next_offset,
-                })
-            }
-            .boxed()
-        });
-        Either::Right(pagination::paginate(
-            Some(self.offset.unwrap_or(0)),
+        let start = Some(self.offset.unwrap_or(0));
+        pagination::stream(
+            context,
+            start,
             fetch,
             |chat| chat.with_user.id,
             self.max_items,
             REQUEST,
-        ))
+        )
     }
 }
 

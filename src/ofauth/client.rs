@@ -2,9 +2,9 @@ use reqwest::header::HeaderName;
 
 use super::raw;
 use crate::Error;
+use crate::transport::Secret;
 use crate::transport::auth::{Credentials, header_value};
-use crate::transport::config::{ClientConfig, Core, client_builder_methods};
-use crate::transport::{CallOptions, Secret};
+use crate::transport::config::{ClientConfig, Core, client_builder_methods, facade_client_methods};
 
 const API_KEY_HEADER: &str = "apikey";
 const CONNECTION_HEADER: &str = "x-connection-id";
@@ -82,29 +82,12 @@ impl Client {
         builder.build()
     }
 
-    /// The generated client, for operations the facade does not cover.
-    pub fn raw(&self) -> &raw::Client {
-        &self.raw
-    }
-
-    /// The base URL calls go to.
-    pub fn base_url(&self) -> &str {
-        &self.core.base_url
-    }
+    facade_client_methods!(raw::Client);
 
     /// Lists chats: [`send`](super::ChatsRequest::send) for one page, [`stream`](super::ChatsRequest::stream)
     /// for every chat across pages.
     pub fn chats(&self) -> super::ChatsRequest {
         super::ChatsRequest::new(self.clone())
-    }
-
-    /// A generated client for one call, carrying that call's overrides.
-    pub(crate) fn raw_for_call(&self, call: CallOptions) -> raw::Client {
-        raw::Client::new_with_client(
-            &self.core.base_url,
-            self.core.http.clone(),
-            self.core.for_call(call),
-        )
     }
 }
 

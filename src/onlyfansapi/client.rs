@@ -2,9 +2,8 @@ use reqwest::header::{AUTHORIZATION, HeaderName};
 
 use super::raw;
 use crate::Error;
-use crate::transport::CallOptions;
 use crate::transport::auth::{Credentials, header_value};
-use crate::transport::config::{ClientConfig, Core, client_builder_methods};
+use crate::transport::config::{ClientConfig, Core, client_builder_methods, facade_client_methods};
 
 /// An OnlyFansAPI client. Cheap to clone; clones share connections and settings.
 #[derive(Clone, Debug)]
@@ -61,15 +60,7 @@ impl Client {
         builder.build()
     }
 
-    /// The generated client, for operations the facade does not cover.
-    pub fn raw(&self) -> &raw::Client {
-        &self.raw
-    }
-
-    /// The base URL calls go to.
-    pub fn base_url(&self) -> &str {
-        &self.core.base_url
-    }
+    facade_client_methods!(raw::Client);
 
     /// Messages of one chat (`chat_id` is usually the fan's user id):
     /// [`send`](super::ChatMessagesRequest::send) for one page,
@@ -80,14 +71,5 @@ impl Client {
         chat_id: impl ToString,
     ) -> super::ChatMessagesRequest {
         super::ChatMessagesRequest::new(self.clone(), account.into(), chat_id.to_string())
-    }
-
-    /// A generated client for one call, carrying that call's overrides.
-    pub(crate) fn raw_for_call(&self, call: CallOptions) -> raw::Client {
-        raw::Client::new_with_client(
-            &self.core.base_url,
-            self.core.http.clone(),
-            self.core.for_call(call),
-        )
     }
 }

@@ -1,10 +1,7 @@
 //! `GET /api/{account}/chats/{chat_id}/messages`: one page, or every message
 //! as a stream following the API's cursor.
 
-use std::sync::Arc;
-
-use futures_util::future::{Either, FutureExt};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::Stream;
 
 use super::Client;
 use super::raw::types as raw;
@@ -201,30 +198,22 @@ impl ChatMessagesRequest {
     /// fetched while the caller works through the current one). Invalid
     /// parameters give one error and nothing is sent.
     pub fn stream(self) -> impl Stream<Item = Result<Message, Error>> + Send + 'static {
-        let params = match self.params() {
-            Ok(params) => params,
-            Err(error) => return Either::Left(stream::once(async { Err(error) })),
+        let context = self.params().map(|params| (self.client.clone(), params));
+        let fetch = |(client, params): (Client, Params), cursor| async move {
+            let page = fetch_page(&client, &params, cursor).await?;
+            Ok(PageOf {
+                items: page.items,
+                next: page.next_cursor,
+            })
         };
-        let client = self.client;
-        let fetch: pagination::FetchFn<Message, u64> = Arc::new(move |cursor| {
-            let client = client.clone();
-            let params = params.clone();
-            async move {
-                let page = fetch_page(&client, &params, cursor).await?;
-                Ok(PageOf {
-                    items: page.items,
-                    next: page.next_cursor,
-                })
-            }
-            .boxed()
-        });
-        Either::Right(pagination::paginate(
+        pagination::stream(
+            context,
             self.cursor,
             fetch,
             |m| m.id,
             self.max_items,
             REQUEST,
-        ))
+        )
     }
 }
 

@@ -118,6 +118,32 @@ macro_rules! client_builder_methods {
 }
 pub(crate) use client_builder_methods;
 
+/// Methods every facade client has, given its generated client type.
+macro_rules! facade_client_methods {
+    ($raw:ty) => {
+        /// The generated client, for operations the facade does not cover. It
+        /// authenticates and retries like the facade.
+        pub fn raw(&self) -> &$raw {
+            &self.raw
+        }
+
+        /// The base URL calls go to.
+        pub fn base_url(&self) -> &str {
+            &self.core.base_url
+        }
+
+        /// A generated client for one call, carrying that call's overrides.
+        pub(crate) fn raw_for_call(&self, call: $crate::transport::CallOptions) -> $raw {
+            <$raw>::new_with_client(
+                &self.core.base_url,
+                self.core.http.clone(),
+                self.core.for_call(call),
+            )
+        }
+    };
+}
+pub(crate) use facade_client_methods;
+
 /// Per-call override methods every request builder has.
 macro_rules! call_option_methods {
     () => {

@@ -13,7 +13,7 @@ use std::fmt::Display;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
+use futures_util::future::{BoxFuture, Either, FutureExt};
 use futures_util::stream::{self, Stream};
 
 use crate::Error;
@@ -52,8 +52,34 @@ struct State<T, C> {
     pending_error: Option<Error>,
 }
 
+/// The stream of a request: one error if its parameters were refused (nothing
+/// is sent), else the items of every page from `start` on, each page fetched by
+/// `fetch(context, cursor)`.
+pub(crate) fn stream<X, T, C, F, Fut>(
+    context: Result<X, Error>,
+    start: Option<C>,
+    fetch: F,
+    key: fn(&T) -> u64,
+    max_items: Option<usize>,
+    request: RequestInfo,
+) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+where
+    X: Clone + Send + Sync + 'static,
+    T: Send + 'static,
+    C: Clone + Eq + Hash + Display + Send + Sync + 'static,
+    F: Fn(X, Option<C>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<PageOf<T, C>, Error>> + Send + 'static,
+{
+    let context = match context {
+        Ok(context) => context,
+        Err(error) => return Either::Left(stream::once(async { Err(error) })),
+    };
+    let fetch: FetchFn<T, C> = Arc::new(move |cursor| fetch(context.clone(), cursor).boxed());
+    Either::Right(paginate(start, fetch, key, max_items, request))
+}
+
 /// Items of every page from `start` on.
-pub(crate) fn paginate<T, C>(
+fn paginate<T, C>(
     start: Option<C>,
     fetch: FetchFn<T, C>,
     key: fn(&T) -> u64,
