@@ -11,11 +11,13 @@
 //! - [`normalize`]: generic rules that make any spec of theirs generate good code;
 //! - [`generate`]: progenitor + prettyplease, leaving out what cannot be generated;
 //! - [`summary`]: the compact operation list kept as a snapshot;
+//! - [`drift`]: what changed between two spec versions, breaking or additive;
 //! - [`doc_page`]: the OpenAPI fragment inside an API documentation page;
 //! - [`examples`]: response bodies for mocks and tests (declared or synthesized).
 
 pub mod apis;
 pub mod doc_page;
+pub mod drift;
 pub mod examples;
 pub mod generate;
 pub mod normalize;

@@ -1,3 +1,417 @@
-fn main() {
-    println!("xtask: see README");
+//! Maintenance commands: `cargo xtask <command>`.
+//!
+//! - `update-specs [--api ofauth|onlyfansapi|all] [--from PATH_OR_URL | --from-doc-page PATH]
+//!   [--check] [--format text|json] [--repo DIR]`: bring a new upstream spec in,
+//!   report its drift in words, write it with its provenance and check that it
+//!   generates. Exit codes: 0 no drift (or written), 1 drift (with `--check`),
+//!   2 failure to fetch, parse or generate.
+//! - `check [--repo DIR]`: offline consistency check run by CI: overlays apply,
+//!   provenance hashes match, generated output matches the committed snapshots.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use onlyfans_codegen::apis::{ALL, ApiDef, UpstreamFormat};
+use onlyfans_codegen::drift::{self, DriftReport};
+use onlyfans_codegen::spec::{self, Provenance};
+use onlyfans_codegen::{doc_page, overlay, summary};
+use serde_json::Value;
+
+const USAGE: &str = "usage:
+  cargo xtask update-specs [--api ofauth|onlyfansapi|all] [--from PATH_OR_URL | --from-doc-page PATH]
+                           [--check] [--format text|json] [--repo DIR]
+  cargo xtask check [--repo DIR]";
+
+/// A failure that ends the command with exit code 2.
+type Failure = String;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("update-specs") => Options::parse(&args[1..]).and_then(|o| update_specs(&o)),
+        Some("check") => Options::parse(&args[1..]).and_then(|o| check(&o.repo)),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Options {
+    apis: Vec<ApiDef>,
+    from: Option<String>,
+    from_doc_page: Option<PathBuf>,
+    check: bool,
+    json: bool,
+    repo: PathBuf,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Self, Failure> {
+        let mut options = Options {
+            apis: ALL.to_vec(),
+            from: None,
+            from_doc_page: None,
+            check: false,
+            json: false,
+            repo: Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+        };
+        let mut explicit_api = false;
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = || {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
+            };
+            match arg.as_str() {
+                "--api" => {
+                    let name = value()?;
+                    explicit_api = name != "all";
+                    options.apis = match name.as_str() {
+                        "all" => ALL.to_vec(),
+                        other => vec![
+                            ApiDef::by_name(other)
+                                .ok_or_else(|| format!("unknown API `{other}`"))?,
+                        ],
+                    };
+                }
+                "--from" => options.from = Some(value()?),
+                "--from-doc-page" => options.from_doc_page = Some(PathBuf::from(value()?)),
+                "--check" => options.check = true,
+                "--format" => {
+                    options.json = match value()?.as_str() {
+                        "json" => true,
+                        "text" => false,
+                        other => return Err(format!("unknown format `{other}` (text or json)")),
+                    }
+                }
+                "--repo" => options.repo = PathBuf::from(value()?),
+                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            }
+        }
+        if options.from.is_some() && !explicit_api {
+            return Err("--from names one spec: say which with --api ofauth|onlyfansapi".into());
+        }
+        if let Some(page) = &options.from_doc_page {
+            // The page's fence names its upstream spec, hence its API.
+            let text = read(page)?;
+            let fragment = doc_page::extract(&text)
+                .ok_or_else(|| format!("{}: no OpenAPI fence found", page.display()))?;
+            let api = ALL
+                .into_iter()
+                .find(|a| a.upstream_url == fragment.source_url)
+                .ok_or_else(|| {
+                    format!(
+                        "{}: fence names unknown spec {}",
+                        page.display(),
+                        fragment.source_url
+                    )
+                })?;
+            options.apis = vec![api];
+        }
+        Ok(options)
+    }
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Failure> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A candidate new vendored text, and where it came from.
+struct Incoming {
+    text: String,
+    source_url: String,
+    via: Option<String>,
+}
+
+fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
+    let mut drifted = false;
+    let mut reports = Vec::new();
+    for api in &options.apis {
+        let spec_path = api.spec_path(&options.repo);
+        let current_text = spec_path.exists().then(|| read(&spec_path)).transpose()?;
+        let incoming = incoming(api, options, current_text.as_deref())?;
+        let origin = incoming
+            .via
+            .clone()
+            .unwrap_or_else(|| incoming.source_url.clone());
+        let new_doc = spec::parse(&incoming.text, &origin).map_err(|e| e.to_string())?;
+        let old_doc = match &current_text {
+            Some(text) => {
+                spec::parse(text, &spec_path.display().to_string()).map_err(|e| e.to_string())?
+            }
+            None => Value::Null,
+        };
+        let overlay_text = {
+            let path = api.overlay_path(&options.repo);
+            path.exists().then(|| read(&path)).transpose()?
+        };
+        let with_overlay = |doc: &Value| -> Result<Value, Failure> {
+            let mut doc = doc.clone();
+            if let (Some(text), false) = (&overlay_text, doc.is_null()) {
+                overlay::apply(&mut doc, text, "overlay.yaml").map_err(|e| e.to_string())?;
+            }
+            Ok(doc)
+        };
+        let changed = old_doc != new_doc;
+        let report = drift::diff(api.name, &with_overlay(&old_doc)?, &with_overlay(&new_doc)?);
+        drifted |= changed;
+        if !options.check && changed {
+            write(&spec_path, &incoming.text)?;
+            let provenance = Provenance {
+                source_url: incoming.source_url.clone(),
+                via: incoming.via.clone(),
+                retrieved: today(),
+                sha256: spec::sha256_hex(&incoming.text),
+            };
+            let json = serde_json::to_string_pretty(&provenance).map_err(|e| e.to_string())?;
+            write(&api.provenance_path(&options.repo), &format!("{json}\n"))?;
+            // Regenerate: the overlay must still apply and the client must generate.
+            let (_, generated) =
+                onlyfans_codegen::generate_api(*api, &options.repo).map_err(|e| e.to_string())?;
+            eprintln!(
+                "{}: wrote {} and regenerated ({} lines); review the snapshots with `cargo insta test --review`",
+                api.name,
+                spec_path.display(),
+                generated.code.lines().count()
+            );
+        } else if !changed {
+            eprintln!("{}: vendored spec is up to date", api.name);
+        }
+        reports.push((changed, report));
+    }
+    print_reports(&reports, options.json)?;
+    Ok(if options.check && drifted {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_reports(reports: &[(bool, DriftReport)], json: bool) -> Result<(), Failure> {
+    if json {
+        let all: Vec<&DriftReport> = reports.iter().map(|(_, r)| r).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?
+        );
+    } else {
+        for (changed, report) in reports {
+            if *changed && report.is_empty() {
+                println!(
+                    "{}: the text changed, but nothing callers see (descriptions, examples, order)",
+                    report.api
+                );
+            }
+            print!("{}", report.to_text());
+        }
+    }
+    Ok(())
+}
+
+/// The candidate text: a documentation page merged into the vendored spec, a
+/// local file or URL, or upstream.
+fn incoming(api: &ApiDef, options: &Options, current: Option<&str>) -> Result<Incoming, Failure> {
+    if let Some(page_path) = &options.from_doc_page {
+        let page = read(page_path)?;
+        let fragment = doc_page::extract(&page)
+            .ok_or_else(|| format!("{}: no OpenAPI fence", page_path.display()))?;
+        let via = Some(format!(
+            "OpenAPI fragment for {} {} fenced in the API documentation page {}",
+            fragment.method.to_uppercase(),
+            fragment.path,
+            page_path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        let text = match current {
+            // A first import keeps the fenced text byte for byte.
+            None => fragment.yaml,
+            Some(current) => merge_fragment(current, &fragment.yaml)?,
+        };
+        return Ok(Incoming {
+            text,
+            source_url: fragment.source_url,
+            via,
+        });
+    }
+    let (location, via) = match &options.from {
+        Some(from) => (from.clone(), Some(format!("from {from}"))),
+        None => (api.upstream_url.to_owned(), None),
+    };
+    let raw = if location.starts_with("http://") || location.starts_with("https://") {
+        download(&location)?
+    } else {
+        read(Path::new(&location))?
+    };
+    // Upstream JSON is vendored as YAML, like every spec here.
+    let is_json = raw.trim_start().starts_with('{')
+        || api.upstream_format == UpstreamFormat::Json && options.from.is_none();
+    let text = if is_json {
+        let doc = spec::parse(&raw, &location).map_err(|e| e.to_string())?;
+        spec::to_yaml(&doc)
+    } else {
+        raw
+    };
+    let source_url = if location.starts_with("http") {
+        location.clone()
+    } else {
+        api.upstream_url.to_owned()
+    };
+    Ok(Incoming {
+        text,
+        source_url,
+        via: via.filter(|_| !location.starts_with("http")),
+    })
+}
+
+/// The vendored spec with a page's operations and components merged in. The
+/// text is kept when the merge changes nothing.
+fn merge_fragment(current: &str, fragment: &str) -> Result<String, Failure> {
+    let mut doc = spec::parse(current, "vendored spec").map_err(|e| e.to_string())?;
+    let page = spec::parse(fragment, "doc page").map_err(|e| e.to_string())?;
+    let before = doc.clone();
+    for section in ["paths", "components"] {
+        let Some(entries) = page.get(section).and_then(Value::as_object) else {
+            continue;
+        };
+        let target = doc
+            .as_object_mut()
+            .ok_or("vendored spec is not a mapping")?
+            .entry(section)
+            .or_insert_with(|| Value::Object(Default::default()));
+        for (key, value) in entries {
+            // Path items merge by method; component sections by name.
+            match (target.get_mut(key), value) {
+                (Some(Value::Object(existing)), Value::Object(incoming)) => {
+                    for (k, v) in incoming {
+                        existing.insert(k.clone(), v.clone());
+                    }
+                }
+                _ => {
+                    if let Some(map) = target.as_object_mut() {
+                        map.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(if doc == before {
+        current.to_owned()
+    } else {
+        spec::to_yaml(&doc)
+    })
+}
+
+fn download(url: &str) -> Result<String, Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let response = reqwest::get(url)
+            .await
+            .map_err(|e| format!("cannot fetch {url}: {e}"))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("cannot fetch {url}: status {status}"));
+        }
+        response
+            .text()
+            .await
+            .map_err(|e| format!("cannot read {url}: {e}"))
+    })
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`, without a date crate (civil-from-days).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (secs / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Offline consistency check: every problem is listed, then exit 1 if any.
+fn check(repo: &Path) -> Result<ExitCode, Failure> {
+    let mut problems = Vec::new();
+    for api in ALL {
+        let spec_path = api.spec_path(repo);
+        let text = read(&spec_path)?;
+        match Provenance::read(&api.provenance_path(repo)) {
+            Ok(provenance) => {
+                if let Err(e) = provenance.verify(&text) {
+                    problems.push(format!("{}: {e}", api.name));
+                }
+            }
+            Err(e) => problems.push(format!("{}: {e}", api.name)),
+        }
+        let (normalized, generated) = match onlyfans_codegen::generate_api(api, repo) {
+            Ok(pair) => pair,
+            Err(e) => {
+                problems.push(format!("{}: {e}", api.name));
+                continue;
+            }
+        };
+        let expected = [
+            ("generated_code", generated.code.clone()),
+            ("normalized_spec", spec::to_yaml(&normalized.spec)),
+            ("operations", summary::operations(&normalized.spec)),
+        ];
+        for (kind, actual) in expected {
+            let snapshot = repo
+                .join("tests/snapshots")
+                .join(format!("generated__{}_{kind}.snap", api.name));
+            match std::fs::read_to_string(&snapshot) {
+                Ok(committed) if snapshot_body(&committed).trim_end() == actual.trim_end() => {}
+                Ok(_) => problems.push(format!(
+                    "{}: {kind} differs from {} (run `cargo insta test --review`)",
+                    api.name,
+                    snapshot.display()
+                )),
+                Err(e) => problems.push(format!("{}: {}: {e}", api.name, snapshot.display())),
+            }
+        }
+    }
+    if problems.is_empty() {
+        println!("check: specs, provenance, overlays and generated code agree");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for problem in &problems {
+            println!("check: {problem}");
+        }
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// The content of an insta snapshot file (after its metadata header).
+fn snapshot_body(file: &str) -> &str {
+    let mut parts = file.splitn(3, "---\n");
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(""), Some(_header), Some(body)) => body,
+        _ => file,
+    }
 }

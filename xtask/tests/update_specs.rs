@@ -1,0 +1,338 @@
+//! `cargo xtask update-specs` and `check` end to end, on a temporary copy of
+//! the repository's specs and snapshots, with local files only.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use onlyfans_codegen::apis::{OFAUTH, ONLYFANSAPI};
+use onlyfans_codegen::spec::Provenance;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A scratch copy of `specs/` and `tests/snapshots/`, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("onlyfans-xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["specs", "tests/snapshots"] {
+            copy_dir(&repo().join(sub), &dir.join(sub));
+        }
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn xtask(args: &[&str], repo: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .arg("--repo")
+        .arg(repo)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The OFAuth spec with `query` renamed to `search` and a new response field.
+fn modified_ofauth(scratch: &Scratch) -> PathBuf {
+    let text = std::fs::read_to_string(OFAUTH.spec_path(&scratch.0)).unwrap();
+    let modified = text
+        .replace("          name: query\n", "          name: search\n")
+        .replace(
+            "                        hasPurchasedFeed:\n",
+            "                        isArchived:\n                          type: boolean\n                        hasPurchasedFeed:\n",
+        );
+    assert_ne!(text, modified);
+    let path = scratch.0.join("modified-ofauth.yaml");
+    std::fs::write(&path, modified).unwrap();
+    path
+}
+
+#[test]
+fn update_from_a_modified_spec_reports_writes_and_regenerates() {
+    let scratch = Scratch::new("update");
+    let modified = modified_ofauth(&scratch);
+    let from = modified.to_str().unwrap();
+
+    // --check: nothing written, exit 1 with the drift report.
+    let output = xtask(
+        &["update-specs", "--api", "ofauth", "--from", from, "--check"],
+        &scratch.0,
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let report = stdout(&output);
+    assert!(
+        report.contains("ofauth: GET /v2/access/chats (chats_list)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("[breaking] parameter `query` (query) removed"),
+        "{report}"
+    );
+    assert!(
+        report.contains("[additive] parameter `search` (query) added (optional, string)"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "[additive] response field `200 list[].isArchived` added (optional, boolean)"
+        ),
+        "{report}"
+    );
+    assert!(
+        report
+            .trim_end()
+            .ends_with("ofauth: 1 breaking, 2 additive"),
+        "{report}"
+    );
+    let vendored = std::fs::read_to_string(OFAUTH.spec_path(&scratch.0)).unwrap();
+    assert_eq!(
+        vendored,
+        std::fs::read_to_string(OFAUTH.spec_path(&repo())).unwrap(),
+        "--check wrote nothing"
+    );
+
+    // JSON for machines.
+    let output = xtask(
+        &[
+            "update-specs",
+            "--api",
+            "ofauth",
+            "--from",
+            from,
+            "--check",
+            "--format",
+            "json",
+        ],
+        &scratch.0,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json[0]["api"], "ofauth");
+    assert_eq!(json[0]["breaking"], 1);
+    assert_eq!(json[0]["additive"], 2);
+
+    // The offline check passes before the update…
+    assert_eq!(xtask(&["check"], &scratch.0).status.code(), Some(0));
+
+    // …the update writes spec and provenance and regenerates…
+    let output = xtask(
+        &["update-specs", "--api", "ofauth", "--from", from],
+        &scratch.0,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let written = std::fs::read_to_string(OFAUTH.spec_path(&scratch.0)).unwrap();
+    assert_eq!(written, std::fs::read_to_string(&modified).unwrap());
+    let provenance = Provenance::read(&OFAUTH.provenance_path(&scratch.0)).unwrap();
+    provenance.verify(&written).unwrap();
+    assert_eq!(provenance.source_url, OFAUTH.upstream_url);
+    let (_, generated) = onlyfans_codegen::generate_api(OFAUTH, &scratch.0).unwrap();
+    let file = syn::parse_file(&generated.code).expect("regenerated code is valid Rust");
+    assert!(!file.items.is_empty());
+    assert!(
+        generated
+            .code
+            .contains("pub is_archived: ::std::option::Option<bool>")
+    );
+    assert!(
+        generated
+            .code
+            .contains("search: Option<&'a types::ChatsListSearch>")
+    );
+
+    // …after which the committed snapshots no longer match, and the check says so.
+    let output = xtask(&["check"], &scratch.0);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("ofauth: generated_code differs"),
+        "{}",
+        stdout(&output)
+    );
+
+    // Running the same update again finds no drift.
+    let output = xtask(
+        &["update-specs", "--api", "ofauth", "--from", from, "--check"],
+        &scratch.0,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(stdout(&output).contains("ofauth: 0 breaking, 0 additive"));
+}
+
+#[test]
+fn json_upstream_is_vendored_as_yaml_and_example_changes_are_not_drift() {
+    let scratch = Scratch::new("json");
+    let text = std::fs::read_to_string(OFAUTH.spec_path(&scratch.0)).unwrap();
+    let mut doc = onlyfans_codegen::spec::parse(&text, "ofauth").unwrap();
+    doc["paths"]["/v2/access/chats"]["get"]["parameters"][0]["schema"]["description"] =
+        "reworded".into();
+    let path = scratch.0.join("upstream.json");
+    std::fs::write(&path, serde_json::to_string(&doc).unwrap()).unwrap();
+    let output = xtask(
+        &[
+            "update-specs",
+            "--api",
+            "ofauth",
+            "--from",
+            path.to_str().unwrap(),
+        ],
+        &scratch.0,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report = stdout(&output);
+    assert!(report.contains("nothing callers see"), "{report}");
+    assert!(
+        report.contains("ofauth: 0 breaking, 0 additive"),
+        "{report}"
+    );
+    let written = std::fs::read_to_string(OFAUTH.spec_path(&scratch.0)).unwrap();
+    assert!(
+        written.starts_with("openapi: 3.1.0\n"),
+        "written as YAML: {}",
+        &written[..40]
+    );
+    assert_eq!(onlyfans_codegen::spec::parse(&written, "w").unwrap(), doc);
+}
+
+#[test]
+fn failures_exit_with_2() {
+    let scratch = Scratch::new("fail");
+    let missing = xtask(
+        &[
+            "update-specs",
+            "--api",
+            "ofauth",
+            "--from",
+            "/nonexistent/spec.yaml",
+            "--check",
+        ],
+        &scratch.0,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    let bad = scratch.0.join("bad.yaml");
+    std::fs::write(&bad, "openapi: [unclosed").unwrap();
+    let output = xtask(
+        &[
+            "update-specs",
+            "--api",
+            "ofauth",
+            "--from",
+            bad.to_str().unwrap(),
+            "--check",
+        ],
+        &scratch.0,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot parse"));
+    let no_api = xtask(
+        &["update-specs", "--from", bad.to_str().unwrap()],
+        &scratch.0,
+    );
+    assert_eq!(no_api.status.code(), Some(2));
+    assert_eq!(xtask(&["frobnicate"], &scratch.0).status.code(), Some(2));
+}
+
+#[test]
+fn check_names_an_overlay_action_that_no_longer_applies() {
+    let scratch = Scratch::new("overlay");
+    let overlay = OFAUTH.overlay_path(&scratch.0);
+    let text = std::fs::read_to_string(&overlay).unwrap();
+    std::fs::write(
+        &overlay,
+        text.replace("properties.list.items\"", "properties.chats.items\""),
+    )
+    .unwrap();
+    let output = xtask(&["check"], &scratch.0);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.contains("overlay does not apply") && out.contains("properties.chats.items"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_detects_a_vendored_spec_edited_without_its_provenance() {
+    let scratch = Scratch::new("provenance");
+    let path = ONLYFANSAPI.spec_path(&scratch.0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("List Chat Messages", "List chat messages"),
+    )
+    .unwrap();
+    let output = xtask(&["check"], &scratch.0);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("does not match its provenance record"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// Importing the two seed documentation pages into empty `specs/` folders
+/// reproduces the committed specs and provenance exactly (but for the date).
+#[test]
+fn importing_the_seed_pages_reproduces_the_vendored_specs() {
+    let seeds = repo().join("../shared/seeds");
+    let scratch = Scratch::new("seeds");
+    for (api, page) in [
+        (OFAUTH, "000_1e810044931f593b.txt"),
+        (ONLYFANSAPI, "004_1d9c19c1f141787b.txt"),
+    ] {
+        std::fs::remove_file(api.spec_path(&scratch.0)).unwrap();
+        std::fs::remove_file(api.provenance_path(&scratch.0)).unwrap();
+        let page = seeds.join(page);
+        let output = xtask(
+            &["update-specs", "--from-doc-page", page.to_str().unwrap()],
+            &scratch.0,
+        );
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let committed = std::fs::read_to_string(api.spec_path(&repo())).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(api.spec_path(&scratch.0)).unwrap(),
+            committed,
+            "{}",
+            api.name
+        );
+        let mut imported = Provenance::read(&api.provenance_path(&scratch.0)).unwrap();
+        let recorded = Provenance::read(&api.provenance_path(&repo())).unwrap();
+        imported.retrieved = recorded.retrieved.clone();
+        assert_eq!(imported, recorded, "{}", api.name);
+        // Importing the same page again into the now-present spec changes nothing.
+        let again = xtask(
+            &[
+                "update-specs",
+                "--from-doc-page",
+                page.to_str().unwrap(),
+                "--check",
+            ],
+            &scratch.0,
+        );
+        assert_eq!(again.status.code(), Some(0), "{again:?}");
+    }
+}
