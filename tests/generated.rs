@@ -235,7 +235,7 @@ fn vendored_specs_are_the_seed_page_fragments_with_valid_provenance() {
         let page_name = provenance
             .via
             .as_deref()
-            .and_then(|v| v.rsplit('/').next())
+            .and_then(|v| v.rsplit(' ').next())
             .unwrap();
         let page = std::fs::read_to_string(seeds.join(page_name)).unwrap();
         let fragment = onlyfans_codegen::doc_page::extract(&page).unwrap();
