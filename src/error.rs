@@ -14,11 +14,18 @@ pub struct RequestInfo {
     pub method: &'static str,
     /// Path template from the spec (`/api/{account}/chats/{chat_id}/messages`).
     pub path: &'static str,
+    /// For pages of a list: where the page starts (`offset 40`, `cursor 123`).
+    /// A stream that failed resumes from here.
+    pub page: Option<String>,
 }
 
 impl fmt::Display for RequestInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} ({})", self.method, self.path, self.operation)
+        write!(f, "{} {} ({}", self.method, self.path, self.operation)?;
+        if let Some(page) = &self.page {
+            write!(f, ", {page}")?;
+        }
+        f.write_str(")")
     }
 }
 
@@ -90,6 +97,8 @@ pub enum Error {
         request: RequestInfo,
         source: reqwest::Error,
     },
+    /// The response body was larger than the client's limit and was not read.
+    ResponseTooLarge { request: RequestInfo, limit: usize },
     /// The response body did not decode into the expected type.
     Decode {
         request: RequestInfo,
@@ -125,6 +134,7 @@ impl Error {
             | Error::Timeout { request, .. }
             | Error::Transport { request, .. }
             | Error::Decode { request, .. }
+            | Error::ResponseTooLarge { request, .. }
             | Error::Pagination { request, .. } => Some(request),
         }
     }
@@ -182,6 +192,12 @@ impl fmt::Display for Error {
                 f,
                 "{request}: cannot decode response at `{path}`: {message}"
             ),
+            Error::ResponseTooLarge { request, limit } => {
+                write!(
+                    f,
+                    "{request}: response body larger than {limit} bytes; not read"
+                )
+            }
             Error::Pagination {
                 request,
                 resume_from,

@@ -17,6 +17,7 @@ const REQUEST: RequestInfo = RequestInfo {
     operation: "chats_list",
     method: "GET",
     path: "/v2/access/chats",
+    page: None,
 };
 
 /// Chats per page the API accepts.
@@ -228,7 +229,10 @@ async fn fetch_page(
     offset: Option<u64>,
 ) -> Result<ChatsPage, Error> {
     let raw_client = client.raw_for_call(params.options.clone());
-    let timeout = raw_client.inner.timeout();
+    let request = RequestInfo {
+        page: offset.map(|o| format!("offset {o}")),
+        ..REQUEST
+    };
     let call = raw_client.chats_list(
         params.filter,
         params.limit,
@@ -237,7 +241,7 @@ async fn fetch_page(
         params.query.as_ref(),
         params.user_list_id,
     );
-    let response = transport::call(REQUEST, timeout, call).await?;
+    let response = transport::call(request.clone(), &raw_client.inner, call).await?;
     let rate_limit = RateLimitHeaders::from_headers(response.headers());
     let body = response.into_inner();
     let items = body
@@ -248,7 +252,7 @@ async fn fetch_page(
         .map(|(i, chat)| types::chat(chat, &format!("list[{i}]")))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|path| Error::Decode {
-            request: REQUEST,
+            request,
             path,
             message: "missing required value".into(),
             body_excerpt: String::new(),

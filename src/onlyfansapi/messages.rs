@@ -16,6 +16,7 @@ const REQUEST: RequestInfo = RequestInfo {
     operation: "listChatMessages",
     method: "GET",
     path: "/api/{account}/chats/{chat_id}/messages",
+    page: None,
 };
 
 /// Messages per page the API accepts.
@@ -227,7 +228,10 @@ async fn fetch_page(
         options.extra_query.push((CURSOR_PARAM, cursor.to_string()));
     }
     let raw_client = client.raw_for_call(options);
-    let timeout = raw_client.inner.timeout();
+    let request = RequestInfo {
+        page: cursor.map(|c| format!("cursor {c}")),
+        ..REQUEST
+    };
     let call = raw_client.list_chat_messages(
         &params.account,
         &params.chat_id,
@@ -238,7 +242,9 @@ async fn fetch_page(
         params.order,
         params.skip_users,
     );
-    let body = transport::call(REQUEST, timeout, call).await?.into_inner();
+    let body = transport::call(request, &raw_client.inner, call)
+        .await?
+        .into_inner();
     let items: Vec<Message> = body
         .data
         .unwrap_or_default()

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use super::{CallOptions, Credentials, DEFAULT_TIMEOUT, RetryPolicy, Secret, Transport};
+use super::{
+    CallOptions, Credentials, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy, Secret,
+    Transport,
+};
 use crate::Error;
 
 /// What both client builders collect.
@@ -14,6 +17,7 @@ pub(crate) struct ClientConfig {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) http: Option<reqwest::Client>,
+    pub(crate) max_response_bytes: Option<usize>,
 }
 
 /// What a facade client is made of, whichever the API.
@@ -64,6 +68,8 @@ impl ClientConfig {
             credentials,
             self.retry,
             self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            self.max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
         );
         Ok(Core {
             http,
@@ -106,6 +112,13 @@ macro_rules! client_builder_methods {
         /// The whole retry policy (backoff, `Retry-After` cap, non-idempotent retries).
         pub fn retry_policy(mut self, policy: $crate::transport::RetryPolicy) -> Self {
             self.config.retry = policy;
+            self
+        }
+
+        /// Largest response body read into memory (default 32 MiB); a larger one
+        /// is refused with [`Error::ResponseTooLarge`]($crate::Error::ResponseTooLarge).
+        pub fn max_response_bytes(mut self, limit: usize) -> Self {
+            self.config.max_response_bytes = Some(limit);
             self
         }
 

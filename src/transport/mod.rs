@@ -42,6 +42,23 @@ struct Shared {
     credentials: Credentials,
     retry: RetryPolicy,
     timeout: Duration,
+    max_response_bytes: usize,
+}
+
+/// Default largest response body read into memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Status of the stand-in response `exec` returns when it refused a body; the
+/// real error waits in the call's [`CallOutcome`].
+const REFUSED_BODY_STATUS: u16 = 599;
+
+/// Where `exec` leaves an error the generated code cannot carry.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOutcome(Arc<std::sync::Mutex<Option<RefusedBody>>>);
+
+#[derive(Clone, Copy, Debug)]
+struct RefusedBody {
+    limit: usize,
 }
 
 /// Settings one call may override.
@@ -52,26 +69,74 @@ pub(crate) struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) extra_query: Vec<(&'static str, String)>,
     pub(crate) path_template: Option<&'static str>,
+    pub(crate) outcome: CallOutcome,
 }
 
 impl Transport {
-    pub(crate) fn new(credentials: Credentials, retry: RetryPolicy, timeout: Duration) -> Self {
+    pub(crate) fn new(
+        credentials: Credentials,
+        retry: RetryPolicy,
+        timeout: Duration,
+        max_response_bytes: usize,
+    ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 credentials,
                 retry,
                 timeout,
+                max_response_bytes,
             }),
             call: CallOptions::default(),
         }
     }
 
-    /// The same transport with one call's overrides.
-    pub(crate) fn with_call(&self, call: CallOptions) -> Self {
+    /// The same transport with one call's overrides (and its own outcome slot).
+    pub(crate) fn with_call(&self, mut call: CallOptions) -> Self {
+        call.outcome = CallOutcome::default();
         Self {
             shared: Arc::clone(&self.shared),
             call,
         }
+    }
+
+    /// Reads the whole body now, within the size limit, so that a body that
+    /// breaks off (reset, truncation, wrong `Content-Length`) is a transport
+    /// error the retry loop sees, and a body that is too large is refused
+    /// before it fills memory.
+    async fn buffer(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+        let limit = self.shared.max_response_bytes;
+        let declared = response
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok());
+        let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(1 << 20));
+        let refused = declared.is_some_and(|n| n > limit)
+            || loop {
+                match response.chunk().await? {
+                    Some(chunk) if body.len() + chunk.len() > limit => break true,
+                    Some(chunk) => body.extend_from_slice(&chunk),
+                    None => break false,
+                }
+            };
+        let mut builder = http::Response::builder().version(response.version());
+        if refused {
+            if let Ok(mut slot) = self.call.outcome.0.lock() {
+                *slot = Some(RefusedBody { limit });
+            }
+            tracing::warn!(limit, "response body larger than the limit; refused");
+            builder = builder.status(REFUSED_BODY_STATUS);
+            body.clear();
+        } else {
+            builder = builder.status(response.status());
+            if let Some(headers) = builder.headers_mut() {
+                *headers = response.headers().clone();
+            }
+        }
+        // Only a status or header map could make this fail, and both came from
+        // a valid response; fall back to an empty 599 all the same.
+        let rebuilt = builder
+            .body(body)
+            .unwrap_or_else(|_| http::Response::new(Vec::new()));
+        Ok(reqwest::Response::from(rebuilt))
     }
 
     /// The timeout of the call this transport serves.
@@ -140,7 +205,10 @@ impl Transport {
                 } else {
                     None
                 };
-                let result = client.execute(current).await;
+                let result = match client.execute(current).await {
+                    Ok(response) => self.buffer(response).await,
+                    Err(error) => Err(error),
+                };
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
@@ -218,15 +286,30 @@ pub(crate) use transport_hooks;
 /// wrong into an [`Error`] that says what was sent and what came back.
 pub(crate) async fn call<T, F>(
     request: RequestInfo,
-    timeout: Duration,
+    transport: &Transport,
     call: F,
 ) -> Result<ResponseValue<T>, Error>
 where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
 {
+    let timeout = transport.timeout();
     let attempt = async {
-        match call.await {
+        let result = call.await;
+        let refused = transport
+            .call
+            .outcome
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take());
+        if let Some(RefusedBody { limit }) = refused {
+            return Err(Error::ResponseTooLarge {
+                request: request.clone(),
+                limit,
+            });
+        }
+        match result {
             Ok(value) => Ok(value),
             Err(error) => Err(map_error::<T>(request.clone(), error).await),
         }
@@ -360,7 +443,12 @@ mod tests {
             retry_non_idempotent,
             ..RetryPolicy::default()
         };
-        Transport::new(Credentials::new(Vec::new()), retry, DEFAULT_TIMEOUT)
+        Transport::new(
+            Credentials::new(Vec::new()),
+            retry,
+            DEFAULT_TIMEOUT,
+            DEFAULT_MAX_RESPONSE_BYTES,
+        )
     }
 
     async fn attempts(method: reqwest::Method, transport: &Transport) -> usize {
