@@ -79,29 +79,32 @@ pub enum Error {
     },
     /// The server answered with an error status (after any retries).
     Api {
-        request: RequestInfo,
+        request: Box<RequestInfo>,
         response: ErrorResponse,
     },
     /// `429 Too Many Requests`, after any retries.
     RateLimited {
-        request: RequestInfo,
+        request: Box<RequestInfo>,
         response: ErrorResponse,
     },
     /// The call did not complete within its timeout (retries included).
     Timeout {
-        request: RequestInfo,
+        request: Box<RequestInfo>,
         after: Duration,
     },
     /// Connecting, sending or receiving failed.
     Transport {
-        request: RequestInfo,
+        request: Box<RequestInfo>,
         source: reqwest::Error,
     },
     /// The response body was larger than the client's limit and was not read.
-    ResponseTooLarge { request: RequestInfo, limit: usize },
+    ResponseTooLarge {
+        request: Box<RequestInfo>,
+        limit: usize,
+    },
     /// The response body did not decode into the expected type.
     Decode {
-        request: RequestInfo,
+        request: Box<RequestInfo>,
         /// JSON path of the value that failed (`list[3].lastMessage.media[0].createdAt`).
         path: String,
         message: String,
@@ -110,7 +113,7 @@ pub enum Error {
     },
     /// A paginated stream cannot continue safely.
     Pagination {
-        request: RequestInfo,
+        request: Box<RequestInfo>,
         /// Where a new stream can resume (an offset or a cursor).
         resume_from: String,
         reason: String,

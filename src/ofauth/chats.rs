@@ -252,7 +252,7 @@ async fn fetch_page(
         .map(|(i, chat)| types::chat(chat, &format!("list[{i}]")))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|path| Error::Decode {
-            request,
+            request: Box::new(request),
             path,
             message: "missing required value".into(),
             body_excerpt: String::new(),

@@ -305,7 +305,7 @@ where
             .and_then(|mut slot| slot.take());
         if let Some(RefusedBody { limit }) = refused {
             return Err(Error::ResponseTooLarge {
-                request: request.clone(),
+                request: Box::new(request.clone()),
                 limit,
             });
         }
@@ -317,7 +317,7 @@ where
     match tokio::time::timeout(timeout, attempt).await {
         Ok(result) => result,
         Err(_) => Err(Error::Timeout {
-            request,
+            request: Box::new(request),
             after: timeout,
         }),
     }
@@ -336,7 +336,7 @@ async fn map_error<T: DeserializeOwned>(
         Raw::CommunicationError(source)
         | Raw::ResponseBodyError(source)
         | Raw::InvalidUpgrade(source) => Error::Transport {
-            request,
+            request: Box::new(request),
             source: source.without_url(),
         },
         Raw::InvalidResponsePayload(body, _) => decode_error::<T>(request, &body),
@@ -346,7 +346,7 @@ async fn map_error<T: DeserializeOwned>(
             match response.bytes().await {
                 Ok(body) => status_error(request, status, &headers, &body),
                 Err(source) => Error::Transport {
-                    request,
+                    request: Box::new(request),
                     source: source.without_url(),
                 },
             }
@@ -372,9 +372,15 @@ fn status_error(
         retry_after: retry::retry_after(headers),
     };
     if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        Error::RateLimited { request, response }
+        Error::RateLimited {
+            request: Box::new(request),
+            response,
+        }
     } else {
-        Error::Api { request, response }
+        Error::Api {
+            request: Box::new(request),
+            response,
+        }
     }
 }
 
@@ -402,7 +408,7 @@ pub(crate) fn decode_error<T: DeserializeOwned>(request: RequestInfo, body: &[u8
         ),
     };
     Error::Decode {
-        request,
+        request: Box::new(request),
         path,
         message,
         body_excerpt: excerpt(body, ErrorResponse::EXCERPT_LIMIT),

@@ -144,7 +144,7 @@ where
                 Ok(Err(error)) => return Some(Err(error)),
                 Err(join) => {
                     return Some(Err(Error::Pagination {
-                        request: self.request.clone(),
+                        request: Box::new(self.request.clone()),
                         resume_from: self.resume_point(),
                         reason: format!("the page fetch did not complete: {join}"),
                     }));
@@ -180,7 +180,7 @@ where
                     || self.in_flight_cursor.as_ref() == Some(&cursor) =>
             {
                 self.pending_error = Some(Error::Pagination {
-                    request: self.request.clone(),
+                    request: Box::new(self.request.clone()),
                     resume_from: cursor.to_string(),
                     reason: format!("the server returned cursor {cursor} again"),
                 });
