@@ -224,7 +224,14 @@ impl Transport {
                             None => policy.backoff(attempt),
                         }
                     }
-                    Err(error) if error.is_connect() || error.is_request() || error.is_body() => {
+                    // `is_decode` here is a body that broke off while being read
+                    // (JSON is decoded later, by the generated code).
+                    Err(error)
+                        if error.is_connect()
+                            || error.is_request()
+                            || error.is_body()
+                            || error.is_decode() =>
+                    {
                         policy.backoff(attempt)
                     }
                     Err(_) => return result,

@@ -1,0 +1,356 @@
+//! Fault injection: both facades against a loopback server that misbehaves in
+//! every way listed in the README's fault table. Each case checks the outcome
+//! (success after retries or the right `Error` variant), the number of attempts
+//! and that the call returns within its deadline.
+
+mod support;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use onlyfans_clients::{Error, ofauth, onlyfansapi};
+use support::faults::{Fault, FaultServer};
+use support::*;
+
+const TIMEOUT: Duration = Duration::from_millis(1500);
+
+#[derive(Clone, Copy, Debug)]
+enum Api {
+    OfAuth,
+    OnlyFansApi,
+}
+
+const APIS: [Api; 2] = [Api::OfAuth, Api::OnlyFansApi];
+
+fn ok(api: Api) -> Fault {
+    match api {
+        Api::OfAuth => Fault::json(200, &ofauth_page(0..3, false, None)),
+        Api::OnlyFansApi => Fault::json(200, &onlyfansapi_page(&[3, 2, 1], None)),
+    }
+}
+
+/// One call through the facade; the number of items on success.
+async fn call(api: Api, server: &FaultServer, max_body: usize) -> Result<usize, Error> {
+    match api {
+        Api::OfAuth => ofauth::Client::builder()
+            .api_key(OFAUTH_KEY)
+            .base_url(server.uri())
+            .retry_policy(quick_retries())
+            .timeout(TIMEOUT)
+            .max_response_bytes(max_body)
+            .build()?
+            .chats()
+            .send()
+            .await
+            .map(|p| p.items.len()),
+        Api::OnlyFansApi => onlyfansapi::Client::builder()
+            .api_key(ONLYFANSAPI_KEY)
+            .base_url(server.uri())
+            .retry_policy(quick_retries())
+            .timeout(TIMEOUT)
+            .max_response_bytes(max_body)
+            .build()?
+            .chat_messages("acct_1", 9u64)
+            .send()
+            .await
+            .map(|p| p.items.len()),
+    }
+}
+
+/// Runs `script` for both APIs; returns each outcome with the attempts made.
+async fn run(script: impl Fn(Api) -> Vec<Fault>) -> Vec<(Api, Result<usize, Error>, usize)> {
+    let mut out = Vec::new();
+    for api in APIS {
+        let server = FaultServer::start(script(api)).await;
+        let started = Instant::now();
+        let result = call(api, &server, 1024 * 1024).await;
+        // Every outcome arrives within the call's deadline (plus scheduling slack).
+        assert!(
+            started.elapsed() < TIMEOUT + Duration::from_secs(2),
+            "{api:?}: {:?}",
+            started.elapsed()
+        );
+        out.push((api, result, server.hits()));
+    }
+    out
+}
+
+fn assert_recovers(outcomes: Vec<(Api, Result<usize, Error>, usize)>, attempts: usize) {
+    for (api, result, hits) in outcomes {
+        assert_eq!(result.as_ref().ok(), Some(&3), "{api:?}: {result:?}");
+        assert_eq!(hits, attempts, "{api:?}");
+    }
+}
+
+#[tokio::test]
+async fn status_429_with_retry_after_seconds_recovers() {
+    assert_recovers(
+        run(|api| vec![Fault::status(429).with_header("retry-after", "1"), ok(api)]).await,
+        2,
+    );
+}
+
+#[tokio::test]
+async fn status_429_with_retry_after_http_date_recovers() {
+    let when = httpdate_in(Duration::ZERO); // the next whole second: a wait of at most 1 s
+    assert_recovers(
+        run(|api| {
+            vec![
+                Fault::status(429).with_header("retry-after", &when),
+                ok(api),
+            ]
+        })
+        .await,
+        2,
+    );
+}
+
+fn httpdate_in(delay: Duration) -> String {
+    // RFC 9110 IMF-fixdate, built by hand to keep the tests free of a date crate.
+    let secs = (SystemTime::now() + delay)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1;
+    let days = secs / 86_400;
+    let (h, m, s) = ((secs % 86_400) / 3600, (secs % 3600) / 60, secs % 60);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let name = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(month - 1) as usize];
+    format!("{weekday}, {day:02} {name} {year} {h:02}:{m:02}:{s:02} GMT")
+}
+
+#[tokio::test]
+async fn status_429_without_retry_after_backs_off_and_recovers() {
+    assert_recovers(run(|api| vec![Fault::status(429), ok(api)]).await, 2);
+}
+
+#[tokio::test]
+async fn server_error_bursts_recover_within_the_attempt_limit() {
+    assert_recovers(
+        run(|api| vec![Fault::status(500), Fault::status(502), ok(api)]).await,
+        3,
+    );
+    assert_recovers(
+        run(|api| vec![Fault::status(503), Fault::status(504), ok(api)]).await,
+        3,
+    );
+    assert_recovers(run(|api| vec![Fault::status(408), ok(api)]).await, 2);
+}
+
+#[tokio::test]
+async fn a_burst_longer_than_the_attempt_limit_returns_the_last_error() {
+    for (api, result, hits) in
+        run(|_| vec![Fault::status(500), Fault::status(502), Fault::status(503)]).await
+    {
+        assert_eq!(hits, 3, "{api:?}: retries stop at the limit");
+        assert_eq!(
+            result.unwrap_err().status().map(|s| s.as_u16()),
+            Some(503),
+            "{api:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn connection_reset_before_the_response_is_retried() {
+    assert_recovers(
+        run(|api| vec![Fault::ResetBeforeResponse, ok(api)]).await,
+        2,
+    );
+    for (api, result, hits) in run(|_| vec![Fault::ResetBeforeResponse]).await {
+        assert!(
+            matches!(result, Err(Error::Transport { .. })),
+            "{api:?}: {result:?}"
+        );
+        assert_eq!(hits, 3);
+    }
+}
+
+#[tokio::test]
+async fn connection_reset_mid_body_is_retried() {
+    let cut = |_| Fault::ResetMidBody {
+        declared: 4000,
+        sent: b"{\"list\": [".to_vec(),
+    };
+    assert_recovers(run(|api| vec![cut(api), ok(api)]).await, 2);
+    for (api, result, hits) in run(|api| vec![cut(api)]).await {
+        assert!(
+            matches!(result, Err(Error::Transport { .. })),
+            "{api:?}: {result:?}"
+        );
+        assert_eq!(hits, 3);
+    }
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_retried_then_a_transport_error() {
+    let cut = |_| Fault::Truncated {
+        declared: 4000,
+        sent: b"{\"data\": [".to_vec(),
+    };
+    assert_recovers(run(|api| vec![cut(api), ok(api)]).await, 2);
+    for (api, result, _) in run(|api| vec![cut(api)]).await {
+        assert!(
+            matches!(result, Err(Error::Transport { .. })),
+            "{api:?}: {result:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_content_length_shorter_than_the_body_is_a_decode_error() {
+    // The server says 10 bytes and sends more: the client reads 10, which is not JSON.
+    let script = |api| {
+        let Fault::Respond { body, .. } = ok(api) else {
+            unreachable!()
+        };
+        vec![Fault::Truncated {
+            declared: 10,
+            sent: body,
+        }]
+    };
+    for (api, result, hits) in run(script).await {
+        assert!(
+            matches!(result, Err(Error::Decode { .. })),
+            "{api:?}: {result:?}"
+        );
+        assert_eq!(hits, 1, "a decode error is not retried");
+    }
+}
+
+#[tokio::test]
+async fn invalid_json_is_a_decode_error_with_the_body_excerpt() {
+    for (api, result, hits) in
+        run(|_| vec![Fault::raw(200, "application/json", "{\"list\": [1, 2,")]).await
+    {
+        match result {
+            Err(Error::Decode { body_excerpt, .. }) => {
+                assert!(body_excerpt.starts_with("{\"list\""))
+            }
+            other => panic!("{api:?}: {other:?}"),
+        }
+        assert_eq!(hits, 1);
+    }
+}
+
+#[tokio::test]
+async fn valid_json_of_the_wrong_shape_is_a_decode_error_naming_the_field() {
+    let script = |api| match api {
+        Api::OfAuth => vec![Fault::json(200, &serde_json::json!({"list": "not a list"}))],
+        Api::OnlyFansApi => vec![Fault::json(
+            200,
+            &serde_json::json!({"data": [{"id": "seven"}]}),
+        )],
+    };
+    for (api, result, _) in run(script).await {
+        match (api, result) {
+            (Api::OfAuth, Err(Error::Decode { path, .. })) => assert_eq!(path, "list"),
+            (Api::OnlyFansApi, Err(Error::Decode { path, .. })) => assert_eq!(path, "data[0].id"),
+            (api, other) => panic!("{api:?}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_html_error_page_is_retried_then_an_api_error_with_its_excerpt() {
+    let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    for (api, result, hits) in run(|_| vec![Fault::raw(502, "text/html", page)]).await {
+        match result {
+            Err(Error::Api { response, .. }) => {
+                assert_eq!(response.status.as_u16(), 502);
+                assert!(response.body_excerpt.contains("502 Bad Gateway"));
+            }
+            other => panic!("{api:?}: {other:?}"),
+        }
+        assert_eq!(hits, 3);
+    }
+    for (api, result, _) in run(|_| vec![Fault::raw(200, "text/html", page)]).await {
+        assert!(
+            matches!(result, Err(Error::Decode { .. })),
+            "{api:?}: {result:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_empty_200_body_is_a_decode_error() {
+    for (api, result, _) in run(|_| vec![Fault::raw(200, "application/json", "")]).await {
+        match result {
+            Err(Error::Decode { message, .. }) => assert!(message.contains("EOF"), "{message}"),
+            other => panic!("{api:?}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_without_reading_it() {
+    // Declared tens of MB over the 1 MiB limit of these clients: refused at once.
+    for (api, result, hits) in run(|_| {
+        vec![Fault::Large {
+            bytes: 40 * 1024 * 1024,
+        }]
+    })
+    .await
+    {
+        assert!(
+            matches!(
+                result,
+                Err(Error::ResponseTooLarge {
+                    limit: 1_048_576,
+                    ..
+                })
+            ),
+            "{api:?}: {result:?}"
+        );
+        assert_eq!(hits, 1, "not retried");
+    }
+}
+
+#[tokio::test]
+async fn a_large_body_within_the_limit_is_read() {
+    let server = FaultServer::start(vec![Fault::Large {
+        bytes: 3 * 1024 * 1024,
+    }])
+    .await;
+    // A 3 MB JSON string is not a chats page: it is read whole, then fails to decode.
+    match call(Api::OfAuth, &server, 8 * 1024 * 1024).await {
+        Err(Error::Decode { message, .. }) => assert!(message.contains("expected"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_server_slower_than_the_timeout_is_a_timeout() {
+    let script = |api| {
+        vec![Fault::Slow {
+            delay: Duration::from_secs(10),
+            then: Box::new(ok(api)),
+        }]
+    };
+    for (api, result, _) in run(script).await {
+        assert!(
+            matches!(result, Err(Error::Timeout { after: TIMEOUT, .. })),
+            "{api:?}: {result:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_closes_is_a_timeout() {
+    for (api, result, _) in run(|_| vec![Fault::NeverClose]).await {
+        assert!(
+            matches!(result, Err(Error::Timeout { .. })),
+            "{api:?}: {result:?}"
+        );
+    }
+}
