@@ -1,0 +1,202 @@
+//! Nothing is lost while paging: with seeded, reproducible transient failures a
+//! stream yields exactly the server's items in order, each once; after a
+//! permanent failure the error names the page to resume from, and resuming
+//! there completes the set without duplicates. Both APIs.
+
+mod support;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use futures::{StreamExt, TryStreamExt};
+use onlyfans_clients::Error;
+use support::*;
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers::path};
+
+/// xorshift64*: a reproducible sequence without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+/// Fails each page a seeded number of times (0 to `max_failures`) before
+/// serving it; pages listed in `broken` always fail.
+#[derive(Clone)]
+struct Flaky {
+    failures_left: Arc<Mutex<HashMap<String, u64>>>,
+    seed: Arc<Mutex<Rng>>,
+    max_failures: u64,
+    broken: Arc<Mutex<Vec<String>>>,
+}
+
+impl Flaky {
+    fn new(seed: u64, max_failures: u64) -> Self {
+        Flaky {
+            failures_left: Default::default(),
+            seed: Arc::new(Mutex::new(Rng(seed))),
+            max_failures,
+            broken: Default::default(),
+        }
+    }
+
+    /// `Some(error response)` when this request of `page` must fail.
+    fn fail(&self, page: &str) -> Option<ResponseTemplate> {
+        if self.broken.lock().unwrap().iter().any(|b| b == page) {
+            return Some(ResponseTemplate::new(500).set_body_string("page is broken"));
+        }
+        let mut left = self.failures_left.lock().unwrap();
+        let n = left
+            .entry(page.to_owned())
+            .or_insert_with(|| self.seed.lock().unwrap().next() % (self.max_failures + 1));
+        if *n > 0 {
+            *n -= 1;
+            let status = [500, 502, 503, 504, 429][(*n % 5) as usize];
+            return Some(ResponseTemplate::new(status));
+        }
+        None
+    }
+}
+
+const TOTAL: u64 = 230;
+
+async fn ofauth_server(flaky: Flaky) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(ByRequest(move |request: &wiremock::Request| {
+            let offset: u64 = query(request, "offset")
+                .and_then(|o| o.parse().ok())
+                .unwrap_or(0);
+            if let Some(failure) = flaky.fail(&offset.to_string()) {
+                return failure;
+            }
+            let end = (offset + 20).min(TOTAL);
+            let more = end < TOTAL;
+            ResponseTemplate::new(200).set_body_json(ofauth_page(
+                offset..end,
+                more,
+                more.then_some(end),
+            ))
+        }))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn onlyfansapi_server(flaky: Flaky) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/acct_1/chats/9/messages"))
+        .respond_with(ByRequest(move |request: &wiremock::Request| {
+            let start: u64 = query(request, "id")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(TOTAL);
+            if let Some(failure) = flaky.fail(&start.to_string()) {
+                return failure;
+            }
+            let ids: Vec<u64> = (1..=start).rev().take(26).collect();
+            let (page, next) = if ids.len() > 25 {
+                (&ids[..25], Some(ids[25]))
+            } else {
+                (&ids[..], None)
+            };
+            ResponseTemplate::new(200).set_body_json(onlyfansapi_page(page, next))
+        }))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn transient_failures_lose_and_duplicate_nothing() {
+    for seed in [1, 7, 42, 1234] {
+        let server = ofauth_server(Flaky::new(seed, 2)).await;
+        let ids: Vec<u64> = ofauth_client(&server.uri())
+            .chats()
+            .limit(20)
+            .stream()
+            .map_ok(|c| c.with_user.id)
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        assert_eq!(ids, (0..TOTAL).collect::<Vec<_>>(), "seed {seed}");
+
+        let server = onlyfansapi_server(Flaky::new(seed, 2)).await;
+        let ids: Vec<u64> = onlyfansapi_client(&server.uri())
+            .chat_messages("acct_1", 9u64)
+            .stream()
+            .map_ok(|m| m.id)
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        assert_eq!(ids, (1..=TOTAL).rev().collect::<Vec<_>>(), "seed {seed}");
+    }
+}
+
+/// Collects a stream until its first error.
+async fn until_error<T>(
+    stream: impl futures::Stream<Item = Result<T, Error>>,
+) -> (Vec<T>, Option<Error>) {
+    let mut items = Vec::new();
+    let mut stream = std::pin::pin!(stream);
+    while let Some(next) = stream.next().await {
+        match next {
+            Ok(item) => items.push(item),
+            Err(error) => return (items, Some(error)),
+        }
+    }
+    (items, None)
+}
+
+#[tokio::test]
+async fn a_permanent_failure_names_the_page_and_resuming_there_completes_the_set() {
+    // OFAuth: the page at offset 100 is broken.
+    let flaky = Flaky::new(3, 1);
+    flaky.broken.lock().unwrap().push("100".into());
+    let server = ofauth_server(flaky.clone()).await;
+    let client = ofauth_client(&server.uri());
+    let (first, error) = until_error(client.chats().limit(20).stream()).await;
+    let error = error.expect("the broken page ends the stream");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(error.request().unwrap().page.as_deref(), Some("offset 100"));
+    let mut ids: Vec<u64> = first.iter().map(|c| c.with_user.id).collect();
+    assert_eq!(ids, (0..100).collect::<Vec<_>>());
+    flaky.broken.lock().unwrap().clear();
+    let rest: Vec<u64> = client
+        .chats()
+        .limit(20)
+        .offset(100)
+        .stream()
+        .map_ok(|c| c.with_user.id)
+        .try_collect()
+        .await
+        .unwrap();
+    ids.extend(rest);
+    assert_eq!(ids, (0..TOTAL).collect::<Vec<_>>());
+
+    // OnlyFansAPI: the page at cursor 155 is broken.
+    let flaky = Flaky::new(3, 1);
+    flaky.broken.lock().unwrap().push("155".into());
+    let server = onlyfansapi_server(flaky.clone()).await;
+    let client = onlyfansapi_client(&server.uri());
+    let (first, error) = until_error(client.chat_messages("acct_1", 9u64).stream()).await;
+    let error = error.expect("the broken page ends the stream");
+    assert_eq!(error.request().unwrap().page.as_deref(), Some("cursor 155"));
+    let mut ids: Vec<u64> = first.iter().map(|m| m.id).collect();
+    assert_eq!(ids, (156..=TOTAL).rev().collect::<Vec<_>>());
+    flaky.broken.lock().unwrap().clear();
+    let rest: Vec<u64> = client
+        .chat_messages("acct_1", 9u64)
+        .cursor(155)
+        .stream()
+        .map_ok(|m| m.id)
+        .try_collect()
+        .await
+        .unwrap();
+    ids.extend(rest);
+    assert_eq!(ids, (1..=TOTAL).rev().collect::<Vec<_>>());
+}
