@@ -9,5 +9,5 @@ pub mod transport;
 mod user;
 
 pub use error::{Error, ErrorResponse, RequestInfo};
-pub use transport::{RateLimitHeaders, RetryPolicy, Secret};
+pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret};
 pub use user::UserRef;

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use super::{
-    CallOptions, Credentials, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy, Secret,
-    Transport,
+    CallOptions, Credentials, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RateLimit, RetryPolicy,
+    Secret, Transport,
 };
 use crate::Error;
 
@@ -18,6 +18,7 @@ pub(crate) struct ClientConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) max_response_bytes: Option<usize>,
+    pub(crate) rate_limit: Option<RateLimit>,
 }
 
 /// What a facade client is made of, whichever the API.
@@ -70,6 +71,7 @@ impl ClientConfig {
             self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             self.max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            self.rate_limit,
         );
         Ok(Core {
             http,
@@ -119,6 +121,16 @@ macro_rules! client_builder_methods {
         /// is refused with [`Error::ResponseTooLarge`]($crate::Error::ResponseTooLarge).
         pub fn max_response_bytes(mut self, limit: usize) -> Self {
             self.config.max_response_bytes = Some(limit);
+            self
+        }
+
+        /// Keep calls under `limit` by waiting before sending (off by default).
+        /// One token bucket per connection id (OFAuth) or per client key
+        /// (OnlyFansAPI), shared by every clone of the client and every task,
+        /// corrected by what the server reports (`X-RateLimit-*`,
+        /// `_meta._rate_limits`, `Retry-After`).
+        pub fn rate_limit(mut self, limit: $crate::transport::RateLimit) -> Self {
+            self.config.rate_limit = Some(limit);
             self
         }
 

@@ -10,6 +10,7 @@
 pub(crate) mod auth;
 pub(crate) mod config;
 pub mod pagination;
+pub mod rate_limit;
 pub mod retry;
 pub(crate) mod validate;
 
@@ -25,6 +26,7 @@ use crate::Error;
 use crate::error::{ErrorResponse, RequestInfo, excerpt, transport_message};
 pub(crate) use auth::Credentials;
 pub use auth::Secret;
+pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 
 /// Default time a call may take, retries included.
@@ -43,6 +45,7 @@ struct Shared {
     retry: RetryPolicy,
     timeout: Duration,
     max_response_bytes: usize,
+    limiter: Option<rate_limit::Limiter>,
 }
 
 /// Default largest response body read into memory.
@@ -78,6 +81,7 @@ impl Transport {
         retry: RetryPolicy,
         timeout: Duration,
         max_response_bytes: usize,
+        rate_limit: Option<RateLimit>,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
@@ -85,6 +89,7 @@ impl Transport {
                 retry,
                 timeout,
                 max_response_bytes,
+                limiter: rate_limit.map(rate_limit::Limiter::new),
             }),
             call: CallOptions::default(),
         }
@@ -151,6 +156,24 @@ impl Transport {
             .max(1)
     }
 
+    /// Whose rate limit a request counts against: its connection id (OFAuth),
+    /// or the client's one key.
+    fn identity(&self, request: &reqwest::Request) -> String {
+        request
+            .headers()
+            .get("x-connection-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// OnlyFansAPI reports calls left this minute in the body: feed the limiter.
+    pub(crate) fn observe_remaining_minute(&self, remaining: u64) {
+        if let Some(limiter) = &self.shared.limiter {
+            limiter.observe("", remaining, None);
+        }
+    }
+
     /// `pre` hook: credentials, per-call headers and query parameters.
     pub(crate) fn prepare(&self, request: &mut reqwest::Request) {
         let headers = request.headers_mut();
@@ -193,6 +216,7 @@ impl Transport {
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
+        let identity = self.identity(&request);
         let mut current = request;
         let mut attempt = 0u32;
         async move {
@@ -205,10 +229,16 @@ impl Transport {
                 } else {
                     None
                 };
+                if let Some(limiter) = &self.shared.limiter {
+                    limiter.acquire(&identity).await;
+                }
                 let result = match client.execute(current).await {
                     Ok(response) => self.buffer(response).await,
                     Err(error) => Err(error),
                 };
+                if let (Some(limiter), Ok(response)) = (&self.shared.limiter, &result) {
+                    observe_headers(limiter, &identity, response);
+                }
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
@@ -422,6 +452,31 @@ pub(crate) fn decode_error<T: DeserializeOwned>(request: RequestInfo, body: &[u8
     }
 }
 
+/// Feeds the limiter what a response says about the server's limit.
+fn observe_headers(limiter: &rate_limit::Limiter, identity: &str, response: &reqwest::Response) {
+    let headers = RateLimitHeaders::from_headers(response.headers());
+    if let Some(remaining) = headers.remaining {
+        let reset_in = headers.reset.map(|reset| {
+            // Small values are seconds to wait; large ones a Unix time.
+            if reset > 1_000_000_000 {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                Duration::from_secs(reset.saturating_sub(now))
+            } else {
+                Duration::from_secs(reset)
+            }
+        });
+        limiter.observe(identity, remaining, reset_in);
+    }
+    if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        if let Some(wait) = retry::retry_after(response.headers()) {
+            limiter.close_for(identity, wait);
+        }
+    }
+}
+
 /// The `X-RateLimit-*` headers of a response (OFAuth sends them on every call).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateLimitHeaders {
@@ -461,6 +516,7 @@ mod tests {
             retry,
             DEFAULT_TIMEOUT,
             DEFAULT_MAX_RESPONSE_BYTES,
+            None,
         )
     }
 

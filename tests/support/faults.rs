@@ -65,6 +65,9 @@ impl Fault {
     }
 }
 
+/// Decides the fault of the `n`th request (from 0) given its request line.
+pub type Handler = Arc<dyn Fn(usize, &str) -> Fault + Send + Sync>;
+
 pub struct FaultServer {
     pub addr: std::net::SocketAddr,
     hits: Arc<AtomicUsize>,
@@ -81,20 +84,27 @@ impl Drop for FaultServer {
 impl FaultServer {
     pub async fn start(script: Vec<Fault>) -> Self {
         assert!(!script.is_empty());
+        Self::start_with(Arc::new(move |n, _| {
+            script[n.min(script.len() - 1)].clone()
+        }))
+        .await
+    }
+
+    /// A server whose answers a function decides.
+    pub async fn start_with(handler: Handler) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let hits = Arc::new(AtomicUsize::new(0));
         let lines = Arc::new(Mutex::new(Vec::new()));
-        let script = Arc::new(script);
         let (h, l) = (hits.clone(), lines.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
-                let (script, hits, lines) = (script.clone(), h.clone(), l.clone());
+                let (handler, hits, lines) = (handler.clone(), h.clone(), l.clone());
                 tokio::spawn(async move {
-                    let _ = serve(socket, &script, &hits, &lines).await;
+                    let _ = serve(socket, &handler, &hits, &lines).await;
                 });
             }
         });
@@ -123,7 +133,7 @@ impl FaultServer {
 
 async fn serve(
     mut socket: TcpStream,
-    script: &[Fault],
+    handler: &Handler,
     hits: &AtomicUsize,
     lines: &Mutex<Vec<String>>,
 ) -> std::io::Result<()> {
@@ -141,9 +151,8 @@ async fn serve(
         .next()
         .unwrap_or_default()
         .to_owned();
-    lines.lock().unwrap().push(line);
-    let index = hits.fetch_add(1, Ordering::SeqCst).min(script.len() - 1);
-    let mut fault = script[index].clone();
+    lines.lock().unwrap().push(line.clone());
+    let mut fault = handler(hits.fetch_add(1, Ordering::SeqCst), &line);
     loop {
         match fault {
             Fault::Slow { delay, then } => {
