@@ -470,10 +470,10 @@ fn observe_headers(limiter: &rate_limit::Limiter, identity: &str, response: &req
         });
         limiter.observe(identity, remaining, reset_in);
     }
-    if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        if let Some(wait) = retry::retry_after(response.headers()) {
-            limiter.close_for(identity, wait);
-        }
+    if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
+        && let Some(wait) = retry::retry_after(response.headers())
+    {
+        limiter.close_for(identity, wait);
     }
 }
 
