@@ -243,29 +243,47 @@ async fn fetch_page(
     );
     let response = transport::call(request.clone(), &raw_client.inner, call).await?;
     let rate_limit = RateLimitHeaders::from_headers(response.headers());
-    let body = response.into_inner();
-    let items = body
-        .list
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, chat)| types::chat(chat, &format!("list[{i}]")))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|path| Error::Decode {
-            request: Box::new(request),
-            path,
-            message: "missing required value".into(),
-            body_excerpt: String::new(),
-        })?;
-    let has_more = body.has_more.unwrap_or(false);
-    let next_offset = has_more.then(|| {
-        body.next_offset
-            .unwrap_or_else(|| offset.unwrap_or(0) + items.len() as u64)
-    });
-    Ok(ChatsPage {
-        items,
-        has_more,
-        next_offset,
-        rate_limit,
-    })
+    ChatsPage::from_raw(response.into_inner(), offset, rate_limit, request)
+}
+
+impl ChatsPage {
+    /// Decodes a chats-list response body (e.g. one stored or relayed
+    /// elsewhere), as [`ChatsRequest::send`] does. Never panics: a body that
+    /// does not fit is an [`Error::Decode`] naming the JSON path.
+    pub fn from_slice(body: &[u8]) -> Result<ChatsPage, Error> {
+        let raw: raw::ChatsListResponse = transport::decode(REQUEST, body)?;
+        ChatsPage::from_raw(raw, None, RateLimitHeaders::default(), REQUEST)
+    }
+
+    fn from_raw(
+        body: raw::ChatsListResponse,
+        offset: Option<u64>,
+        rate_limit: RateLimitHeaders,
+        request: RequestInfo,
+    ) -> Result<ChatsPage, Error> {
+        let items = body
+            .list
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, chat)| types::chat(chat, &format!("list[{i}]")))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|path| Error::Decode {
+                request: Box::new(request),
+                path,
+                message: "missing required value".into(),
+                body_excerpt: String::new(),
+            })?;
+        let has_more = body.has_more.unwrap_or(false);
+        let next_offset = has_more.then(|| {
+            body.next_offset
+                .unwrap_or_else(|| offset.unwrap_or(0).saturating_add(items.len() as u64))
+        });
+        Ok(ChatsPage {
+            items,
+            has_more,
+            next_offset,
+            rate_limit,
+        })
+    }
 }

@@ -255,26 +255,40 @@ async fn fetch_page(
             .inner
             .observe_remaining_minute(u64::try_from(remaining).unwrap_or(0));
     }
-    let items: Vec<Message> = body
-        .data
-        .unwrap_or_default()
-        .into_iter()
-        .map(types::message)
-        .collect();
-    let next_page = body
-        .pagination
-        .and_then(|p| p.next_page)
-        .filter(|p| !p.is_empty());
-    let next_cursor = match &next_page {
-        Some(url) if !items.is_empty() => cursor_of(url).or_else(|| items.last().map(|m| m.id)),
-        _ => None,
-    };
-    Ok(MessagesPage {
-        items,
-        meta: types::meta(body.meta),
-        next_page,
-        next_cursor,
-    })
+    Ok(MessagesPage::from_raw(body))
+}
+
+impl MessagesPage {
+    /// Decodes a list-chat-messages response body (e.g. one stored or relayed
+    /// elsewhere), as [`ChatMessagesRequest::send`] does. Never panics: a body
+    /// that does not fit is an [`Error::Decode`] naming the JSON path.
+    pub fn from_slice(body: &[u8]) -> Result<MessagesPage, Error> {
+        let raw: raw::ListChatMessagesResponse = transport::decode(REQUEST, body)?;
+        Ok(MessagesPage::from_raw(raw))
+    }
+
+    fn from_raw(body: raw::ListChatMessagesResponse) -> MessagesPage {
+        let items: Vec<Message> = body
+            .data
+            .unwrap_or_default()
+            .into_iter()
+            .map(types::message)
+            .collect();
+        let next_page = body
+            .pagination
+            .and_then(|p| p.next_page)
+            .filter(|p| !p.is_empty());
+        let next_cursor = match &next_page {
+            Some(url) if !items.is_empty() => cursor_of(url).or_else(|| items.last().map(|m| m.id)),
+            _ => None,
+        };
+        MessagesPage {
+            items,
+            meta: types::meta(body.meta),
+            next_page,
+            next_cursor,
+        }
+    }
 }
 
 /// The `id` query parameter of a `next_page` URL.

@@ -434,6 +434,11 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     .map(str::to_owned)
 }
 
+/// Decodes a body the facade holds as bytes; a failure names the JSON path.
+pub(crate) fn decode<T: DeserializeOwned>(request: RequestInfo, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|_| decode_error::<T>(request, body))
+}
+
 /// Decodes `body` again, tracking the path, to say where it failed.
 pub(crate) fn decode_error<T: DeserializeOwned>(request: RequestInfo, body: &[u8]) -> Error {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
