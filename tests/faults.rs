@@ -33,6 +33,7 @@ async fn call(api: Api, server: &FaultServer, max_body: usize) -> Result<usize, 
     match api {
         Api::OfAuth => ofauth::Client::builder()
             .api_key(OFAUTH_KEY)
+            .connection_id(CONNECTION)
             .base_url(server.uri())
             .retry_policy(quick_retries())
             .timeout(TIMEOUT)
@@ -58,6 +59,8 @@ async fn call(api: Api, server: &FaultServer, max_body: usize) -> Result<usize, 
 
 /// Runs `script` for both APIs; returns each outcome with the attempts made.
 async fn run(script: impl Fn(Api) -> Vec<Fault>) -> Vec<(Api, Result<usize, Error>, usize)> {
+    // Every fault of this suite runs under a global log capture.
+    global_logs();
     let mut out = Vec::new();
     for api in APIS {
         let server = FaultServer::start(script(api)).await;
@@ -71,6 +74,7 @@ async fn run(script: impl Fn(Api) -> Vec<Fault>) -> Vec<(Api, Result<usize, Erro
         );
         out.push((api, result, server.hits()));
     }
+    assert_no_secret_logged();
     out
 }
 

@@ -182,3 +182,31 @@ impl CapturedLogs {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
+
+/// The `tracing` output of the whole test binary, captured by a global
+/// subscriber installed on first use, at the most verbose level.
+pub fn global_logs() -> &'static CapturedLogs {
+    static LOGS: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = CapturedLogs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        // Another test of this binary may have installed one first: then the
+        // capture stays empty and the assertion below says so.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        logs
+    })
+}
+
+/// No credential of the test clients appears in anything logged so far.
+pub fn assert_no_secret_logged() {
+    let text = global_logs().text();
+    assert!(!text.is_empty(), "the global subscriber captured nothing");
+    for secret in [OFAUTH_KEY, CONNECTION, ONLYFANSAPI_KEY, "SECRET"] {
+        assert!(!text.contains(secret), "`{secret}` was logged");
+    }
+}
