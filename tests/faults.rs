@@ -109,28 +109,9 @@ async fn status_429_with_retry_after_http_date_recovers() {
 }
 
 fn httpdate_in(delay: Duration) -> String {
-    // RFC 9110 IMF-fixdate, built by hand to keep the tests free of a date crate.
-    let secs = (SystemTime::now() + delay)
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 1;
-    let days = secs / 86_400;
-    let (h, m, s) = ((secs % 86_400) / 3600, (secs % 3600) / 60, secs % 60);
-    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let name = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][(month - 1) as usize];
-    format!("{weekday}, {day:02} {name} {year} {h:02}:{m:02}:{s:02} GMT")
+    // Rounded up to the next whole second, as HTTP dates have no fractions.
+    let at = SystemTime::now() + delay + Duration::from_secs(1);
+    httpdate::fmt_http_date(at)
 }
 
 #[tokio::test]

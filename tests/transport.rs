@@ -319,13 +319,7 @@ async fn the_raw_client_authenticates_and_retries_like_the_facade() {
 #[tokio::test]
 async fn secrets_never_appear_in_debug_errors_or_logs() {
     let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(logs.subscriber());
 
     let server = server_with(vec![
         ResponseTemplate::new(503),

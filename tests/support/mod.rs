@@ -178,6 +178,16 @@ impl std::io::Write for CapturedLogs {
 }
 
 impl CapturedLogs {
+    /// A subscriber writing everything, at every level, into these logs.
+    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + 'static {
+        let writer = self.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish()
+    }
+
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
@@ -189,12 +199,7 @@ pub fn global_logs() -> &'static CapturedLogs {
     static LOGS: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
     LOGS.get_or_init(|| {
         let logs = CapturedLogs::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
+        let subscriber = logs.subscriber();
         // Another test of this binary may have installed one first: then the
         // capture stays empty and the assertion below says so.
         let _ = tracing::subscriber::set_global_default(subscriber);
