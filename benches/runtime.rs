@@ -1,0 +1,462 @@
+//! Runtime benchmarks, each against its baseline in the same run:
+//!
+//! 1. decode: 1 MB bodies of both APIs into the facade types vs `serde_json::Value`;
+//! 2. requests: 1,000 sequential GETs through each facade vs bare reqwest +
+//!    `serde_json::from_slice` into the generated type, on a loopback server;
+//! 3. paging: 50 pages × 100 items with 2 ms server latency and 1 ms of caller
+//!    work per page, `stream()` vs a hand-written sequential loop;
+//! 4. memory: peak heap while streaming 10k vs 100k messages (counting allocator).
+//!
+//! `cargo bench --bench runtime` prints criterion's figures, then the ratios.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use futures::TryStreamExt;
+use onlyfans_clients::{ofauth, onlyfansapi};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// Counts live and peak heap bytes (for the memory benchmark).
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const KEY: &str = "bench-key";
+
+fn root() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The OnlyFansAPI spec's example page.
+fn onlyfansapi_example() -> Value {
+    let spec = onlyfans_codegen::prepare(onlyfans_codegen::apis::ONLYFANSAPI, root())
+        .unwrap()
+        .spec;
+    onlyfans_codegen::examples::declared_response_example(
+        &spec,
+        "get",
+        "/api/{account}/chats/{chat_id}/messages",
+    )
+    .unwrap()
+}
+
+/// A chat as OFAuth sends it: schema-synthesized, with the real media objects.
+fn ofauth_chat_template() -> Value {
+    let spec = onlyfans_codegen::prepare(onlyfans_codegen::apis::OFAUTH, root())
+        .unwrap()
+        .spec;
+    let schema =
+        onlyfans_codegen::examples::response_schema(&spec, "get", "/v2/access/chats").unwrap();
+    let mut chat = onlyfans_codegen::examples::synthesize(&spec, schema)["list"][0].clone();
+    chat["lastMessage"]["media"] = onlyfansapi_example()["data"][1]["media"].clone();
+    chat
+}
+
+fn ofauth_body(chats: usize, template: &Value) -> Value {
+    let list: Vec<Value> = (0..chats as u64)
+        .map(|i| {
+            let mut chat = template.clone();
+            chat["withUser"]["id"] = json!(100_000 + i);
+            chat["lastMessage"]["id"] = json!(1_234_567_000_000u64 + i);
+            chat
+        })
+        .collect();
+    json!({"list": list, "hasMore": false})
+}
+
+fn onlyfansapi_body(ids: &[u64], next: Option<u64>, example: &Value) -> Value {
+    let items = example["data"].as_array().unwrap();
+    let data: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            let mut m = items[(*id % 2) as usize].clone();
+            m["id"] = json!(id);
+            m
+        })
+        .collect();
+    let mut body = example.clone();
+    body["data"] = Value::Array(data);
+    body["_pagination"]["next_page"] = match next {
+        Some(c) => json!(format!(
+            "https://app.onlyfansapi.com/api/acct_1/chats/9/messages?id={c}"
+        )),
+        None => Value::Null,
+    };
+    body
+}
+
+/// Repeats items until the serialized body is at least 1 MB.
+fn one_megabyte(make: impl Fn(usize) -> Value) -> Vec<u8> {
+    let mut n = 16;
+    loop {
+        let bytes = serde_json::to_vec(&make(n)).unwrap();
+        if bytes.len() >= 1 << 20 {
+            return bytes;
+        }
+        n = n * 3 / 2;
+    }
+}
+
+/// Given a request's path and query: the body to send and the latency to simulate.
+type Answer = Arc<dyn Fn(&str) -> (Vec<u8>, Duration) + Send + Sync>;
+
+/// A keep-alive HTTP/1.1 server on loopback.
+async fn serve(answer: Answer) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::with_capacity(4096);
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+                    buf.drain(..end);
+                    let target = head.split(' ').nth(1).unwrap_or("/").to_owned();
+                    let (body, delay) = answer(&target);
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        body.len()
+                    );
+                    if socket.write_all(head.as_bytes()).await.is_err()
+                        || socket.write_all(&body).await.is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn query(target: &str, name: &str) -> Option<u64> {
+    let q = target.split_once('?')?.1;
+    q.split('&')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+}
+
+fn bench_decode(c: &mut Criterion) {
+    let template = ofauth_chat_template();
+    let example = onlyfansapi_example();
+    let ofauth = one_megabyte(|n| ofauth_body(n, &template));
+    let onlyfansapi =
+        one_megabyte(|n| onlyfansapi_body(&(1..=n as u64).collect::<Vec<_>>(), None, &example));
+    let mut group = c.benchmark_group("decode");
+    for (api, body) in [("ofauth", &ofauth), ("onlyfansapi", &onlyfansapi)] {
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_with_input(BenchmarkId::new("typed", api), body, |b, body| {
+            b.iter(|| match api {
+                "ofauth" => ofauth::ChatsPage::from_slice(body)
+                    .map(|p| p.items.len())
+                    .unwrap(),
+                _ => onlyfansapi::MessagesPage::from_slice(body)
+                    .map(|p| p.items.len())
+                    .unwrap(),
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("value", api), body, |b, body| {
+            b.iter(|| serde_json::from_slice::<Value>(body).unwrap())
+        });
+    }
+    group.finish();
+}
+
+const REQUESTS: usize = 1000;
+
+fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
+    let template = ofauth_chat_template();
+    let example = onlyfansapi_example();
+    let ofauth_page = serde_json::to_vec(&ofauth_body(10, &template)).unwrap();
+    let messages_page = serde_json::to_vec(&onlyfansapi_body(
+        &(1..=10).collect::<Vec<_>>(),
+        None,
+        &example,
+    ))
+    .unwrap();
+    let base = rt.block_on(serve(Arc::new(move |target: &str| {
+        let body = if target.starts_with("/v2/") {
+            ofauth_page.clone()
+        } else {
+            messages_page.clone()
+        };
+        (body, Duration::ZERO)
+    })));
+    let of = ofauth::Client::builder()
+        .api_key(KEY)
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let api = onlyfansapi::Client::builder()
+        .api_key(KEY)
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let bare = reqwest::Client::new();
+    let mut group = c.benchmark_group("requests");
+    group.sample_size(10);
+    group.bench_function("ofauth facade", |b| {
+        b.to_async(rt).iter(|| async {
+            for _ in 0..REQUESTS {
+                of.chats().send().await.unwrap();
+            }
+        })
+    });
+    group.bench_function("ofauth bare", |b| {
+        b.to_async(rt).iter(|| async {
+            for _ in 0..REQUESTS {
+                let bytes = bare
+                    .get(format!("{base}/v2/access/chats"))
+                    .header("apiKey", KEY)
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+                serde_json::from_slice::<ofauth::raw::types::ChatsListResponse>(&bytes).unwrap();
+            }
+        })
+    });
+    group.bench_function("onlyfansapi facade", |b| {
+        b.to_async(rt).iter(|| async {
+            for _ in 0..REQUESTS {
+                api.chat_messages("acct_1", 9u64).send().await.unwrap();
+            }
+        })
+    });
+    group.bench_function("onlyfansapi bare", |b| {
+        b.to_async(rt).iter(|| async {
+            for _ in 0..REQUESTS {
+                let bytes = bare
+                    .get(format!("{base}/api/acct_1/chats/9/messages"))
+                    .bearer_auth(KEY)
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+                serde_json::from_slice::<onlyfansapi::raw::types::ListChatMessagesResponse>(&bytes)
+                    .unwrap();
+            }
+        })
+    });
+    group.finish();
+}
+
+const PAGES: u64 = 50;
+const PER_PAGE: u64 = 100;
+
+/// A chat of 5,000 messages, newest first, by cursor.
+fn paging_server(rt: &tokio::runtime::Runtime, latency: Duration) -> String {
+    let example = onlyfansapi_example();
+    let total = PAGES * PER_PAGE;
+    rt.block_on(serve(Arc::new(move |target: &str| {
+        let start = query(target, "id").unwrap_or(total);
+        let ids: Vec<u64> = (1..=start).rev().take(PER_PAGE as usize + 1).collect();
+        let next = (ids.len() > PER_PAGE as usize).then(|| ids[PER_PAGE as usize]);
+        let page = &ids[..ids.len().min(PER_PAGE as usize)];
+        (
+            serde_json::to_vec(&onlyfansapi_body(page, next, &example)).unwrap(),
+            latency,
+        )
+    })))
+}
+
+/// The caller's work on one page.
+async fn work_on_page() {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+fn bench_paging(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
+    let base = paging_server(rt, Duration::from_millis(2));
+    let api = onlyfansapi::Client::builder()
+        .api_key(KEY)
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("paging");
+    group.sample_size(10);
+    group.bench_function("stream", |b| {
+        b.to_async(rt).iter(|| async {
+            let mut stream =
+                std::pin::pin!(api.chat_messages("acct_1", 9u64).limit(PER_PAGE).stream());
+            let mut n = 0u64;
+            while let Some(_message) = stream.try_next().await.unwrap() {
+                n += 1;
+                if n.is_multiple_of(PER_PAGE) {
+                    work_on_page().await;
+                }
+            }
+            assert_eq!(n, PAGES * PER_PAGE);
+        })
+    });
+    group.bench_function("sequential loop", |b| {
+        b.to_async(rt).iter(|| async {
+            let mut cursor = None;
+            let mut n = 0u64;
+            loop {
+                let mut request = api.chat_messages("acct_1", 9u64).limit(PER_PAGE);
+                if let Some(c) = cursor {
+                    request = request.cursor(c);
+                }
+                let page = request.send().await.unwrap();
+                n += page.items.len() as u64;
+                work_on_page().await;
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(n, PAGES * PER_PAGE);
+        })
+    });
+    group.finish();
+}
+
+/// Peak heap growth while streaming `total` messages.
+fn peak_while_streaming(
+    rt: &tokio::runtime::Runtime,
+    base: &str,
+    start: u64,
+    total: usize,
+) -> usize {
+    let api = onlyfansapi::Client::builder()
+        .api_key(KEY)
+        .base_url(base)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let mut stream = std::pin::pin!(
+            api.chat_messages("acct_1", 9u64)
+                .cursor(start)
+                .max_items(total)
+                .stream()
+        );
+        let mut n = 0;
+        while stream.try_next().await.unwrap().is_some() {
+            n += 1;
+        }
+        assert_eq!(n, total);
+        PEAK.load(Ordering::Relaxed) - before
+    })
+}
+
+fn estimate_ns(group: &str, name: &str) -> Option<f64> {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root().join("target"));
+    let path = target
+        .join("criterion")
+        .join(group)
+        .join(name)
+        .join("new/estimates.json");
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut c = Criterion::default().configure_from_args();
+    bench_decode(&mut c);
+    bench_requests(&mut c, &rt);
+    bench_paging(&mut c, &rt);
+    c.final_summary();
+
+    // Memory: a server with 100k messages, streamed 10k and 100k at a time.
+    let example = onlyfansapi_example();
+    let total = 100_000u64;
+    let base = rt.block_on(serve(Arc::new(move |target: &str| {
+        let start = query(target, "id").unwrap_or(total);
+        let ids: Vec<u64> = (1..=start).rev().take(101).collect();
+        let next = (ids.len() > 100).then(|| ids[100]);
+        (
+            serde_json::to_vec(&onlyfansapi_body(
+                &ids[..ids.len().min(100)],
+                next,
+                &example,
+            ))
+            .unwrap(),
+            Duration::ZERO,
+        )
+    })));
+    let small = peak_while_streaming(&rt, &base, total, 10_000);
+    let large = peak_while_streaming(&rt, &base, total, 100_000);
+
+    println!("\n== ratios (median times, same run) ==");
+    let ratio = |group: &str, a: &str, b: &str| match (estimate_ns(group, a), estimate_ns(group, b))
+    {
+        (Some(x), Some(y)) => format!("{:.2}", x / y),
+        _ => "n/a (run without a filter)".into(),
+    };
+    for api in ["ofauth", "onlyfansapi"] {
+        let typed = estimate_ns("decode", &format!("typed/{api}"));
+        let value = estimate_ns("decode", &format!("value/{api}"));
+        if let (Some(t), Some(v)) = (typed, value) {
+            println!(
+                "decode {api}: typed is {:.2}x as fast as Value (target >= 1.5)",
+                v / t
+            );
+        }
+        println!(
+            "requests {api}: facade / bare = {} (target <= 1.05)",
+            ratio("requests", &format!("{api} facade"), &format!("{api} bare"))
+        );
+    }
+    println!(
+        "paging: stream / sequential loop = {} (target <= 0.8)",
+        ratio("paging", "stream", "sequential loop")
+    );
+    println!(
+        "memory: peak heap while streaming 10k messages {} KiB, 100k messages {} KiB (ratio {:.2}, flat = ~1)",
+        small / 1024,
+        large / 1024,
+        large as f64 / small.max(1) as f64
+    );
+}
