@@ -5,6 +5,11 @@ pub mod error;
 pub mod ofauth;
 #[cfg(feature = "onlyfansapi")]
 pub mod onlyfansapi;
+// Each API uses most of the shared transport, but not all of it.
+#[cfg_attr(
+    not(all(feature = "ofauth", feature = "onlyfansapi")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 pub mod transport;
 mod user;
 
