@@ -24,6 +24,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod spec;
 pub mod summary;
+pub mod synthetic;
 pub mod walk;
 
 use std::fmt;

@@ -7,6 +7,10 @@
 //!   2 failure to fetch, parse or generate.
 //! - `check [--repo DIR]`: offline consistency check run by CI: overlays apply,
 //!   provenance hashes match, generated output matches the committed snapshots.
+//! - `bench-build [--sizes 2,50,150,300]`: build-time scaling with the number
+//!   of operations (see `bench_build.rs`).
+
+mod bench_build;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,7 +24,8 @@ use serde_json::Value;
 const USAGE: &str = "usage:
   cargo xtask update-specs [--api ofauth|onlyfansapi|all] [--from PATH_OR_URL | --from-doc-page PATH]
                            [--check] [--format text|json] [--repo DIR]
-  cargo xtask check [--repo DIR]";
+  cargo xtask check [--repo DIR]
+  cargo xtask bench-build [--sizes 2,50,150,300]";
 
 /// A failure that ends the command with exit code 2.
 type Failure = String;
@@ -30,6 +35,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("update-specs") => Options::parse(&args[1..]).and_then(|o| update_specs(&o)),
         Some("check") => Options::parse(&args[1..]).and_then(|o| check(&o.repo)),
+        Some("bench-build") => bench_sizes(&args[1..]).and_then(|sizes| {
+            bench_build::run(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."), &sizes)
+        }),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -38,6 +46,17 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn bench_sizes(args: &[String]) -> Result<Vec<usize>, Failure> {
+    match args {
+        [] => Ok(vec![2, 50, 150, 300]),
+        [flag, list] if flag == "--sizes" => list
+            .split(',')
+            .map(|n| n.trim().parse().map_err(|_| format!("not a size: {n}")))
+            .collect(),
+        _ => Err(USAGE.to_owned()),
     }
 }
 

@@ -349,7 +349,7 @@ fn the_crate_compiles_with_the_regenerated_client() {
     for file in ["Cargo.toml", "Cargo.lock", "build.rs", "README.md"] {
         std::fs::copy(repo().join(file), dir.join(file)).unwrap();
     }
-    for sub in ["src", "codegen", "xtask", "specs", ".cargo"] {
+    for sub in ["src", "codegen", "xtask", "specs", "benches", ".cargo"] {
         copy_dir(&repo().join(sub), &dir.join(sub));
     }
     let modified = modified_ofauth(&scratch);

@@ -84,6 +84,16 @@ pub fn normalize(mut spec: Value) -> Normalized {
     Normalized { spec, report }
 }
 
+/// Every rule but hoisting: the baseline that shows what hoisting saves
+/// (`cargo xtask bench-build`).
+pub fn normalize_without_hoisting(mut spec: Value) -> Normalized {
+    let mut report = Report::default();
+    for rule in &RULES[..RULES.len() - 1] {
+        rule(&mut spec, &mut report);
+    }
+    Normalized { spec, report }
+}
+
 /// The document as callers of the generated code see it, before the rules that
 /// only serve generation (tolerance, hoisting, dropping bodies and operations):
 /// what the drift report compares, so that a field turning nullable upstream
