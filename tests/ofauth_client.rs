@@ -107,13 +107,7 @@ async fn paging_server(total: u64) -> MockServer {
             let limit: u64 = query(request, "limit")
                 .and_then(|l| l.parse().ok())
                 .unwrap_or(10);
-            let end = (offset + limit).min(total);
-            let has_more = end < total;
-            ResponseTemplate::new(200).set_body_json(ofauth_page(
-                offset..end,
-                has_more,
-                has_more.then_some(end),
-            ))
+            ResponseTemplate::new(200).set_body_json(ofauth_offset_page(offset, limit, total))
         }))
         .mount(&server)
         .await;

@@ -94,13 +94,7 @@ async fn cursor_server(total: u64, page_size: usize) -> MockServer {
             let start: u64 = query(request, "id")
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(total);
-            let ids: Vec<u64> = (1..=start).rev().take(page_size + 1).collect();
-            let (page, next) = if ids.len() > page_size {
-                (&ids[..page_size], Some(ids[page_size]))
-            } else {
-                (&ids[..], None)
-            };
-            ResponseTemplate::new(200).set_body_json(onlyfansapi_page(page, next))
+            ResponseTemplate::new(200).set_body_json(onlyfansapi_cursor_page(start, page_size))
         }))
         .mount(&server)
         .await;

@@ -75,13 +75,7 @@ async fn ofauth_server(flaky: Flaky) -> MockServer {
             if let Some(failure) = flaky.fail(&offset.to_string()) {
                 return failure;
             }
-            let end = (offset + 20).min(TOTAL);
-            let more = end < TOTAL;
-            ResponseTemplate::new(200).set_body_json(ofauth_page(
-                offset..end,
-                more,
-                more.then_some(end),
-            ))
+            ResponseTemplate::new(200).set_body_json(ofauth_offset_page(offset, 20, TOTAL))
         }))
         .mount(&server)
         .await;
@@ -98,13 +92,7 @@ async fn onlyfansapi_server(flaky: Flaky) -> MockServer {
             if let Some(failure) = flaky.fail(&start.to_string()) {
                 return failure;
             }
-            let ids: Vec<u64> = (1..=start).rev().take(26).collect();
-            let (page, next) = if ids.len() > 25 {
-                (&ids[..25], Some(ids[25]))
-            } else {
-                (&ids[..], None)
-            };
-            ResponseTemplate::new(200).set_body_json(onlyfansapi_page(page, next))
+            ResponseTemplate::new(200).set_body_json(onlyfansapi_cursor_page(start, 25))
         }))
         .mount(&server)
         .await;

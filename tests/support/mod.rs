@@ -215,3 +215,18 @@ pub fn assert_no_secret_logged() {
         assert!(!text.contains(secret), "`{secret}` was logged");
     }
 }
+
+/// The page at `offset` of an OFAuth server holding chats `0..total`.
+pub fn ofauth_offset_page(offset: u64, limit: u64, total: u64) -> Value {
+    let end = (offset + limit).min(total);
+    let more = end < total;
+    ofauth_page(offset..end, more, more.then_some(end))
+}
+
+/// The page starting at message `start` of an OnlyFansAPI chat whose messages
+/// are `1..=start…`, newest first; the next page starts at the cursor message.
+pub fn onlyfansapi_cursor_page(start: u64, page_size: usize) -> Value {
+    let ids: Vec<u64> = (1..=start).rev().take(page_size + 1).collect();
+    let next = ids.get(page_size).copied();
+    onlyfansapi_page(&ids[..ids.len().min(page_size)], next)
+}
