@@ -49,14 +49,7 @@ impl ClientBuilder {
         let core = self
             .config
             .build(raw::SERVER_URL, Credentials::new(headers))?;
-        Ok(Client {
-            raw: raw::Client::new_with_client(
-                &core.base_url,
-                core.http.clone(),
-                core.transport.clone(),
-            ),
-            core,
-        })
+        Ok(Client::from_core(core))
     }
 }
 

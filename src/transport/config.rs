@@ -157,6 +157,13 @@ macro_rules! facade_client_methods {
             &self.core.base_url
         }
 
+        /// The facade client over `core`, with its generated client.
+        fn from_core(core: $crate::transport::config::Core) -> Self {
+            let raw =
+                <$raw>::new_with_client(&core.base_url, core.http.clone(), core.transport.clone());
+            Self { raw, core }
+        }
+
         /// A generated client for one call, carrying that call's overrides.
         pub(crate) fn raw_for_call(&self, call: $crate::transport::CallOptions) -> $raw {
             <$raw>::new_with_client(
