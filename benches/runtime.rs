@@ -234,7 +234,11 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         .base_url(&base)
         .build()
         .unwrap();
-    let bare = reqwest::Client::new();
+    // Same TLS setup as the facade's (rustls with ring); the requests are plain HTTP anyway.
+    let bare = onlyfans_clients::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let mut group = c.benchmark_group("requests");
     group.sample_size(10);
     group.bench_function("ofauth facade", |b| {

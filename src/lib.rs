@@ -14,5 +14,5 @@ pub mod transport;
 mod user;
 
 pub use error::{Error, ErrorResponse, RequestInfo};
-pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret};
+pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_client_builder};
 pub use user::UserRef;

@@ -203,9 +203,11 @@ async fn numbers_out_of_range_and_oversized_text_are_refused_locally() {
     assert_eq!(server.hits(), 0, "nothing was sent");
 }
 
-/// rustls only: no OpenSSL or native-tls anywhere in the dependency tree.
+/// rustls with ring only: no OpenSSL or native-tls, and no aws-lc (chosen
+/// against on build time; a dependency enabling reqwest's default TLS would
+/// bring it back) anywhere in the dependency tree.
 #[test]
-fn no_openssl_in_the_dependency_tree() {
+fn only_rustls_with_ring_in_the_dependency_tree() {
     let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
     let names: Vec<&str> = lock
         .lines()
@@ -213,7 +215,10 @@ fn no_openssl_in_the_dependency_tree() {
         .map(|n| n.trim_end_matches('"'))
         .collect();
     assert!(names.contains(&"rustls"));
+    assert!(names.contains(&"ring"));
     for banned in [
+        "aws-lc-rs",
+        "aws-lc-sys",
         "openssl",
         "openssl-sys",
         "native-tls",

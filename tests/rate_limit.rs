@@ -15,6 +15,16 @@ use tokio::time::Instant;
 
 const HOUR: Duration = Duration::from_secs(3600);
 
+/// The crate's HTTP setup without its 10 s connect timeout, which the paused
+/// clock could reach while a loopback socket connects.
+fn patient_http_client() -> reqwest::Client {
+    onlyfans_clients::http_client_builder()
+        .unwrap()
+        .connect_timeout(Duration::from_secs(365 * 86_400))
+        .build()
+        .unwrap()
+}
+
 /// A server that allows `per_minute` calls per minute per connection (token
 /// bucket, bursts up to the limit) and answers 429 beyond it.
 async fn limited_server(per_minute: u32, ok: Fault, refused: Arc<AtomicUsize>) -> FaultServer {
@@ -44,8 +54,8 @@ fn ofauth_limited(base: &str, limit: RateLimit) -> ofauth::Client {
         .timeout(HOUR)
         .max_retries(0)
         .rate_limit(limit)
-        // No connect timeout: the paused clock may jump while a socket connects.
-        .http_client(reqwest::Client::new())
+        // No short connect timeout: the paused clock may jump while a socket connects.
+        .http_client(patient_http_client())
         .build()
         .unwrap()
 }
@@ -139,7 +149,7 @@ async fn onlyfansapi_meta_feeds_the_limiter() {
         .base_url(server.uri())
         .timeout(HOUR)
         .rate_limit(RateLimit::per_minute(1000))
-        .http_client(reqwest::Client::new())
+        .http_client(patient_http_client())
         .build()
         .unwrap();
     let started = Instant::now();

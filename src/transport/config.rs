@@ -59,11 +59,7 @@ impl ClientConfig {
             super::validate::base_url(self.base_url.as_deref().unwrap_or(default_base_url))?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(10))
-                .user_agent(concat!("onlyfans-clients/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| Error::invalid("http_client", format!("cannot be built: {e}")))?,
+            None => super::tls::default_http_client()?,
         };
         let transport = Transport::new(
             credentials,
@@ -134,7 +130,9 @@ macro_rules! client_builder_methods {
             self
         }
 
-        /// A `reqwest::Client` of your own (proxies, pools, TLS roots).
+        /// A `reqwest::Client` of your own (proxies, pools, TLS roots). Start
+        /// from [`http_client_builder`](crate::http_client_builder) so that it
+        /// has a TLS provider.
         pub fn http_client(mut self, client: reqwest::Client) -> Self {
             self.config.http = Some(client);
             self

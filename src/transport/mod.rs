@@ -12,6 +12,7 @@ pub(crate) mod config;
 pub mod pagination;
 pub mod rate_limit;
 pub mod retry;
+mod tls;
 pub(crate) mod validate;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub(crate) use auth::Credentials;
 pub use auth::Secret;
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
+pub use tls::http_client_builder;
 
 /// Default time a call may take, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -531,7 +533,7 @@ mod tests {
             .respond_with(ResponseTemplate::new(503))
             .mount(&server)
             .await;
-        let client = reqwest::Client::new();
+        let client = tls::default_http_client().unwrap();
         let request = client
             .request(method, server.uri())
             .body("{}")

@@ -342,7 +342,15 @@ fn download(url: &str) -> Result<String, Failure> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let response = reqwest::get(url)
+        // The library's own HTTP setup (rustls with ring): one TLS configuration
+        // for the whole workspace.
+        let client = onlyfans_clients::http_client_builder()
+            .map_err(|e| e.to_string())?
+            .build()
+            .map_err(|e| format!("cannot set up HTTP: {e}"))?;
+        let response = client
+            .get(url)
+            .send()
             .await
             .map_err(|e| format!("cannot fetch {url}: {e}"))?;
         let status = response.status();
