@@ -247,3 +247,29 @@ fn vendored_specs_are_the_seed_page_fragments_with_valid_provenance() {
         );
     }
 }
+
+/// The facade's local `limit` checks are the spec's bounds, not a guess: a spec
+/// update that moves them fails here.
+#[test]
+fn facade_limit_ranges_are_the_specs() {
+    let bounds = |api, path: &str| {
+        let n = normalized(api);
+        let params = n.spec["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let limit = params.iter().find(|p| p["name"] == "limit").unwrap();
+        let schema = &limit["schema"];
+        (
+            schema["minimum"].as_u64().unwrap(),
+            schema["maximum"].as_u64().unwrap(),
+        )
+    };
+    let of = onlyfans_clients::ofauth::CHATS_LIMIT_RANGE;
+    assert_eq!(bounds(OFAUTH, "/v2/access/chats"), (*of.start(), *of.end()));
+    let api = onlyfans_clients::onlyfansapi::CHAT_MESSAGES_LIMIT_RANGE;
+    assert_eq!(
+        bounds(ONLYFANSAPI, "/api/{account}/chats/{chat_id}/messages"),
+        (*api.start(), *api.end())
+    );
+}

@@ -56,8 +56,21 @@ pub fn generate(spec: &Value, settings: &Settings, header: &str) -> Result<Gener
 }
 
 fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
-    let api: OpenAPI = serde_json::from_value(spec.clone())
-        .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let api = openapi(spec)?;
+    let mut generator = generator(settings)?;
+    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)))
+        .map_err(|panic| format!("generator panicked: {}", panic_message(&panic)))?
+        .map_err(|e| e.to_string())?;
+    format(tokens)
+}
+
+pub(crate) fn openapi(spec: &Value) -> Result<OpenAPI, String> {
+    serde_json::from_value(spec.clone()).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))
+}
+
+/// The one progenitor configuration: the client and its mocks must agree on
+/// every type name.
+pub(crate) fn generator(settings: &Settings) -> Result<Generator, String> {
     let mut gen_settings = GenerationSettings::new();
     gen_settings
         .with_interface(InterfaceStyle::Positional)
@@ -70,16 +83,16 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
             .with_inner_type(tokens)
             .with_hooks(HooksMode::Expected);
     }
-    let mut generator = Generator::new(&gen_settings);
-    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)))
-        .map_err(|panic| format!("generator panicked: {}", panic_message(&panic)))?
-        .map_err(|e| e.to_string())?;
+    Ok(Generator::new(&gen_settings))
+}
+
+pub(crate) fn format(tokens: proc_macro2::TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<String>()
         .cloned()
@@ -126,7 +139,8 @@ fn probe_operations(spec: &Value, settings: &Settings) -> Vec<Omitted> {
     failed
 }
 
-fn remove_operations(spec: &mut Value, omitted: &[Omitted]) {
+/// Removes the given operations (and path items left without any).
+pub(crate) fn remove_operations(spec: &mut Value, omitted: &[Omitted]) {
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
         for o in omitted {
             if let Some(item) = paths.get_mut(&o.path).and_then(Value::as_object_mut) {

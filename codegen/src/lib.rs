@@ -20,6 +20,7 @@ pub mod doc_page;
 pub mod drift;
 pub mod examples;
 pub mod generate;
+pub mod mock;
 pub mod normalize;
 pub mod overlay;
 pub mod spec;

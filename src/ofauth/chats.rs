@@ -21,7 +21,7 @@ const REQUEST: RequestInfo = RequestInfo {
 };
 
 /// Chats per page the API accepts.
-pub const LIMIT_RANGE: std::ops::RangeInclusive<u64> = 1..=20;
+pub const CHATS_LIMIT_RANGE: std::ops::RangeInclusive<u64> = 1..=20;
 /// Longest search text the API accepts, in characters.
 pub const QUERY_MAX_CHARS: usize = 100;
 
@@ -149,7 +149,7 @@ impl ChatsRequest {
     fn params(&self) -> Result<Params, Error> {
         let limit = self
             .limit
-            .map(|l| validate::in_range("limit", l, LIMIT_RANGE))
+            .map(|l| validate::in_range("limit", l, CHATS_LIMIT_RANGE))
             .transpose()?
             .and_then(NonZeroU64::new);
         let query = match &self.query {

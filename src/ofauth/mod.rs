@@ -23,7 +23,7 @@ mod chats;
 mod client;
 mod types;
 
-pub use chats::{ChatFilter, ChatOrder, ChatsPage, ChatsRequest};
+pub use chats::{CHATS_LIMIT_RANGE, ChatFilter, ChatOrder, ChatsPage, ChatsRequest};
 pub use client::{Client, ClientBuilder};
 pub use types::{CanNotSendReason, Chat, Media, MediaFile, MediaFiles, MediaKind, Message};
 

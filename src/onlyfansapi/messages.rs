@@ -1,6 +1,8 @@
 //! `GET /api/{account}/chats/{chat_id}/messages`: one page, or every message
 //! as a stream following the API's cursor.
 
+use std::num::NonZeroU64;
+
 use futures_util::stream::Stream;
 
 use super::Client;
@@ -20,7 +22,7 @@ const REQUEST: RequestInfo = RequestInfo {
 };
 
 /// Messages per page the API accepts.
-pub const LIMIT_RANGE: std::ops::RangeInclusive<u64> = 1..=100;
+pub const CHAT_MESSAGES_LIMIT_RANGE: std::ops::RangeInclusive<u64> = 1..=100;
 
 /// The query parameter `_pagination.next_page` carries the cursor in.
 const CURSOR_PARAM: &str = "id";
@@ -83,10 +85,10 @@ pub struct ChatMessagesRequest {
 struct Params {
     account: String,
     chat_id: String,
-    limit: Option<String>,
+    limit: Option<NonZeroU64>,
     filter: Option<raw::ListChatMessagesFilter>,
-    first_id: Option<String>,
-    last_id: Option<String>,
+    first_id: Option<u64>,
+    last_id: Option<u64>,
     order: Option<&'static str>,
     skip_users: Option<&'static str>,
     options: CallOptions,
@@ -164,19 +166,20 @@ impl ChatMessagesRequest {
         validate::path_segment("chat_id", &self.chat_id)?;
         let limit = self
             .limit
-            .map(|l| validate::in_range("limit", l, LIMIT_RANGE))
-            .transpose()?;
+            .map(|l| validate::in_range("limit", l, CHAT_MESSAGES_LIMIT_RANGE))
+            .transpose()?
+            .and_then(NonZeroU64::new);
         let mut options = self.options.clone();
         options.path_template = Some(REQUEST.path);
         Ok(Params {
             account: self.account.clone(),
             chat_id: self.chat_id.clone(),
-            limit: limit.map(|l| l.to_string()),
+            limit,
             filter: self
                 .filter
                 .map(|MessageFilter::Pinned| raw::ListChatMessagesFilter::Pinned),
-            first_id: self.first_id.map(|id| id.to_string()),
-            last_id: self.last_id.map(|id| id.to_string()),
+            first_id: self.first_id,
+            last_id: self.last_id,
             order: self.order.map(|o| match o {
                 MessageOrder::Desc => "desc",
                 MessageOrder::Asc => "asc",
@@ -236,9 +239,9 @@ async fn fetch_page(
         &params.account,
         &params.chat_id,
         params.filter,
-        params.first_id.as_deref(),
-        params.last_id.as_deref(),
-        params.limit.as_deref(),
+        params.first_id,
+        params.last_id,
+        params.limit,
         params.order,
         params.skip_users,
     );

@@ -23,7 +23,10 @@ mod messages;
 mod types;
 
 pub use client::{Client, ClientBuilder};
-pub use messages::{ChatMessagesRequest, MessageFilter, MessageOrder, MessagesPage, SkipUsers};
+pub use messages::{
+    CHAT_MESSAGES_LIMIT_RANGE, ChatMessagesRequest, MessageFilter, MessageOrder, MessagesPage,
+    SkipUsers,
+};
 pub use types::{Message, Meta, RateLimits};
 
 /// The client generated from `specs/onlyfansapi/` by progenitor, reachable
