@@ -24,8 +24,22 @@ fn main() {
         for omitted in &normalized.report.omitted {
             println!("cargo::warning={} operation left out: {omitted}", api.title);
         }
-        let path = out.join(format!("{}.rs", api.name));
-        std::fs::write(&path, generated.code)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        write(&out.join(format!("{}.rs", api.name)), &generated.code);
+        if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+            let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized)
+                .unwrap_or_else(|e| panic!("{} mocks: {e}", api.name));
+            write(
+                &out.join(format!("{}_httpmock.rs", api.name)),
+                &mocks.httpmock,
+            );
+            write(
+                &out.join(format!("{}_routes.json", api.name)),
+                &mocks.routes,
+            );
+        }
     }
+}
+
+fn write(path: &std::path::Path, text: &str) {
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }

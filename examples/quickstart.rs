@@ -2,10 +2,11 @@
 //!
 //! `cargo run --example quickstart`
 //!
-//! With no API keys in the environment it runs both clients against an embedded
-//! local mock that serves the vendored specs' examples (OFAuth's spec has none,
-//! so its body is synthesized from the response schema). With keys it talks to
-//! the real APIs:
+//! With no API keys in the environment it runs both clients against the
+//! crate's `mock::MockServer` (cargo feature `mock`, which this crate's own
+//! examples and tests enable): the vendored specs' examples (OFAuth's spec has
+//! none, so its body is synthesized from the response schema), paged. With keys
+//! it talks to the real APIs:
 //!
 //! - OFAuth: `OFAUTH_API_KEY`, `OFAUTH_CONNECTION_ID`;
 //! - OnlyFansAPI: `ONLYFANSAPI_API_KEY`, `ONLYFANSAPI_ACCOUNT` (`acct_…`) and
@@ -14,13 +15,8 @@
 use std::error::Error;
 
 use futures::TryStreamExt;
+use onlyfans_clients::mock::MockServer;
 use onlyfans_clients::{ofauth, onlyfansapi};
-use onlyfans_codegen::apis::{OFAUTH, ONLYFANSAPI};
-use serde_json::Value;
-use wiremock::matchers::{header, path, query_param_is_missing};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const MOCK_KEY: &str = "mock-key";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -28,23 +24,19 @@ async fn main() -> Result<(), Box<dyn Error>> {
         || std::env::var_os("ONLYFANSAPI_API_KEY").is_none()
     {
         println!("No API keys set: using the embedded mock of both APIs.\n");
-        Some(start_mock().await?)
+        Some(MockServer::start().await?)
     } else {
         None
     };
 
     let of = match &mock {
-        Some(server) => ofauth::Client::builder()
-            .api_key(MOCK_KEY)
-            .connection_id("conn_mock")
-            .base_url(server.uri())
-            .build()?,
+        Some(server) => server.ofauth().build()?,
         None => ofauth::Client::from_env()?,
     };
     let chats: Vec<ofauth::Chat> = of
         .chats()
         .limit(20)
-        .max_items(50)
+        .max_items(12)
         .stream()
         .try_collect()
         .await?;
@@ -66,10 +58,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let (api, account, chat) = match &mock {
         Some(server) => (
-            onlyfansapi::Client::builder()
-                .api_key(MOCK_KEY)
-                .base_url(server.uri())
-                .build()?,
+            server.onlyfansapi().build()?,
             "acct_mock".to_owned(),
             "987654321".to_owned(),
         ),
@@ -83,7 +72,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let messages: Vec<onlyfansapi::Message> = api
         .chat_messages(&account, &chat)
         .limit(10)
-        .max_items(50)
+        .max_items(12)
         .stream()
         .try_collect()
         .await?;
@@ -111,80 +100,6 @@ async fn main() -> Result<(), Box<dyn Error>> {
         meta.rate_limits.and_then(|r| r.remaining_minute)
     );
     Ok(())
-}
-
-/// A loopback server answering both APIs from their vendored specs.
-async fn start_mock() -> Result<MockServer, Box<dyn Error>> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let server = MockServer::start().await;
-
-    let ofauth_spec = onlyfans_codegen::prepare(OFAUTH, root)?.spec;
-    let schema =
-        onlyfans_codegen::examples::response_schema(&ofauth_spec, "get", "/v2/access/chats")
-            .ok_or("OFAuth spec has no chats response")?;
-    let mut chats = onlyfans_codegen::examples::synthesize(&ofauth_spec, schema);
-    chats["hasMore"] = Value::Bool(false);
-    // Three chats from the one synthesized entry, told apart.
-    let template = chats["list"][0].clone();
-    let fans = [
-        ("Anna", "See you tonight?"),
-        ("Bruno", "Thanks for the tip!"),
-        ("Chloé", "<p>New set is up</p>"),
-    ];
-    chats["list"] = fans
-        .iter()
-        .enumerate()
-        .map(|(i, (name, text))| {
-            let mut chat = template.clone();
-            let fan_id = 100_000_001 + i as u64;
-            chat["withUser"]["id"] = Value::from(fan_id);
-            chat["unreadMessagesCount"] = Value::from(i as u64);
-            chat["lastMessage"]["id"] = Value::from(1_234_567_890_200 + i as u64);
-            chat["lastMessage"]["fromUser"] = serde_json::json!({"id": fan_id, "name": name});
-            chat["lastMessage"]["text"] = Value::from(*text);
-            chat
-        })
-        .collect();
-    Mock::given(path("/v2/access/chats"))
-        .and(header("apiKey", MOCK_KEY))
-        .respond_with(ResponseTemplate::new(200).set_body_json(chats))
-        .mount(&server)
-        .await;
-
-    let api_spec = onlyfans_codegen::prepare(ONLYFANSAPI, root)?.spec;
-    let messages_path = "/api/{account}/chats/{chat_id}/messages";
-    let example =
-        onlyfans_codegen::examples::declared_response_example(&api_spec, "get", messages_path)
-            .ok_or("OnlyFansAPI spec has no example")?;
-    let mock_path = "/api/acct_mock/chats/987654321/messages";
-    // First page: the spec's example (its `next_page` points at a second page).
-    Mock::given(path(mock_path))
-        .and(header(
-            "authorization",
-            format!("Bearer {MOCK_KEY}").as_str(),
-        ))
-        .and(query_param_is_missing("id"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(&example))
-        .mount(&server)
-        .await;
-    // Second and last page: older messages.
-    let mut older = example.clone();
-    if let Some(items) = older["data"].as_array_mut() {
-        for (i, item) in items.iter_mut().enumerate() {
-            item["id"] = Value::from(1_234_567_890_100u64 - i as u64);
-            item["text"] = Value::from(format!("<p>older message {}</p>", i + 1));
-        }
-    }
-    older["_pagination"]["next_page"] = Value::Null;
-    Mock::given(path(mock_path))
-        .and(header(
-            "authorization",
-            format!("Bearer {MOCK_KEY}").as_str(),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(older))
-        .mount(&server)
-        .await;
-    Ok(server)
 }
 
 /// Message text without HTML tags, on one line, at most 48 characters.

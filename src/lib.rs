@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 pub mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "ofauth")]
 pub mod ofauth;
 #[cfg(feature = "onlyfansapi")]

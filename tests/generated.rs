@@ -48,23 +48,45 @@ fn generated_code() {
     }
 }
 
+/// The `mock` feature's generated code: typed httpmock helpers and the mock
+/// server's route table.
+#[test]
+fn generated_mocks() {
+    for api in ALL {
+        let m = mocks(api);
+        insta::assert_snapshot!(format!("{}_httpmock", api.name), m.httpmock);
+        insta::assert_snapshot!(format!("{}_mock_routes", api.name), m.routes);
+    }
+}
+
+fn mocks(api: onlyfans_codegen::ApiDef) -> onlyfans_codegen::Mocks {
+    let (n, _) = generated(api);
+    onlyfans_codegen::generate_api_mocks(api, &n).unwrap()
+}
+
 /// The code compiled into the crate is the code the snapshots show.
 #[test]
 fn build_script_output_is_the_snapshotted_code() {
     let built = [
-        (OFAUTH, include_str!(concat!(env!("OUT_DIR"), "/ofauth.rs"))),
+        (
+            OFAUTH,
+            include_str!(concat!(env!("OUT_DIR"), "/ofauth.rs")),
+            include_str!(concat!(env!("OUT_DIR"), "/ofauth_httpmock.rs")),
+            include_str!(concat!(env!("OUT_DIR"), "/ofauth_routes.json")),
+        ),
         (
             ONLYFANSAPI,
             include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi.rs")),
+            include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_httpmock.rs")),
+            include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json")),
         ),
     ];
-    for (api, code) in built {
-        assert_eq!(
-            generated(api).1.code,
-            code,
-            "{}: OUT_DIR differs from codegen output",
-            api.name
-        );
+    for (api, code, httpmock, routes) in built {
+        let name = api.name;
+        assert_eq!(generated(api).1.code, code, "{name}: OUT_DIR differs");
+        let m = mocks(api);
+        assert_eq!(m.httpmock, httpmock, "{name}: OUT_DIR mocks differ");
+        assert_eq!(m.routes, routes, "{name}: OUT_DIR routes differ");
     }
 }
 

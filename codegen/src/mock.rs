@@ -4,10 +4,12 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use serde_json::Value;
+use serde_json::{Value, json};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
 
 use crate::generate::{self, Settings};
-use crate::{Error, Omitted};
+use crate::{Error, Omitted, examples, walk};
 
 /// Typed httpmock helpers for every generated operation. `crate_path` is where
 /// the generated client (and its `types`) lives.
@@ -30,6 +32,226 @@ pub fn httpmock(
             ))
         })?
         .map_err(|e| Error::Generate(e.to_string()))?;
-    let code = generate::format(tokens).map_err(Error::Generate)?;
-    Ok(format!("{header}{code}"))
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::Generate(format!("generated mocks do not parse: {e}")))?;
+    EscapePathValues.visit_file_mut(&mut file);
+    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+}
+
+/// progenitor builds a path parameter's matcher by pasting the value into the
+/// path regex as is, so `a.b` also matches `a-b` and `a(b` does not compile.
+/// This rewrites each such `format!("^/…{}…$", value.to_string())` to paste
+/// the value the client actually sends (percent-encoded, as
+/// `progenitor_client::encode_path` does) with its regex metacharacters escaped.
+struct EscapePathValues;
+
+impl VisitMut for EscapePathValues {
+    fn visit_expr_macro_mut(&mut self, node: &mut syn::ExprMacro) {
+        if node.mac.path.is_ident("format")
+            && let Ok(args) = node
+                .mac
+                .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            && let [syn::Expr::Lit(template), value] = args.iter().collect::<Vec<_>>()[..]
+            && matches!(&template.lit, syn::Lit::Str(s) if s.value().starts_with("^/"))
+        {
+            node.mac.tokens = quote::quote! {
+                #template,
+                ::regex::escape(&::progenitor_client::encode_path(&#value))
+            };
+        }
+        visit_mut::visit_expr_macro_mut(self, node);
+    }
+}
+
+/// The routes of one API for the crate's mock server, as JSON: for every
+/// generated operation its method, path template, auth schemes, parameter
+/// constraints, success status and body (the spec's example, else one
+/// synthesized from the response schema), and how it pages.
+///
+/// The shape is read by `src/mock/routes.rs` (`RouteTable`); a test there
+/// decodes the tables build.rs writes.
+pub fn route_table(spec: &Value, omitted: &[Omitted]) -> Value {
+    let mut spec = spec.clone();
+    generate::remove_operations(&mut spec, omitted);
+    let schemes = spec
+        .pointer("/components/securitySchemes")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let global_security = spec.get("security").cloned().unwrap_or(json!([]));
+    let mut routes = Vec::new();
+    let doc = spec.clone();
+    for (path, method, op) in walk::operations_mut(&mut spec) {
+        let op = Value::Object(op.clone());
+        let mut parameters: Vec<Value> = doc
+            .pointer(&format!(
+                "/paths/{}/parameters",
+                walk::escape_pointer(&path)
+            ))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        parameters.extend(
+            op.get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+        );
+        let parameters: Vec<Value> = parameters
+            .iter()
+            .map(|p| resolve(&doc, p))
+            .map(|p| parameter(&doc, p))
+            .collect();
+        let status = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .and_then(|r| r.keys().find(|s| s.starts_with('2')))
+            .and_then(|s| s.parse::<u16>().ok())
+            .unwrap_or(200);
+        let body = examples::declared_response_example(&doc, &method, &path).or_else(|| {
+            examples::response_schema(&doc, &method, &path).map(|s| examples::synthesize(&doc, s))
+        });
+        let security = op.get("security").unwrap_or(&global_security);
+        routes.push(json!({
+            "operationId": op.get("operationId").cloned().unwrap_or(Value::Null),
+            "method": method.to_uppercase(),
+            "path": path,
+            "auth": auth(security, &schemes),
+            "parameters": parameters,
+            "status": status,
+            "body": body,
+            "paging": paging(&doc, &method, &path, &parameters),
+        }));
+    }
+    json!({ "routes": routes })
+}
+
+/// Follows a local `$ref` (once is enough for parameters and schemas here).
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| doc.pointer(p))
+        .unwrap_or(value)
+}
+
+/// What the mock checks of a parameter.
+fn parameter(doc: &Value, p: &Value) -> Value {
+    let schema = resolve(doc, p.get("schema").unwrap_or(&Value::Null));
+    json!({
+        "name": p.get("name"),
+        "in": p.get("in"),
+        "required": p.get("required").and_then(Value::as_bool).unwrap_or(false),
+        "type": walk::type_of(schema),
+        "minimum": schema.get("minimum"),
+        "maximum": schema.get("maximum"),
+        "maxLength": schema.get("maxLength"),
+        "default": schema.get("default"),
+        "enum": schema.get("enum"),
+    })
+}
+
+/// The headers an operation's security requirements ask for: every scheme of
+/// the first requirement (alternatives beyond it are not modelled).
+fn auth(security: &Value, schemes: &Value) -> Value {
+    let first = security
+        .as_array()
+        .and_then(|s| s.first())
+        .and_then(Value::as_object);
+    let Some(first) = first else {
+        return json!([]);
+    };
+    let required: Vec<Value> = first
+        .keys()
+        .filter_map(|name| {
+            let scheme = schemes.get(name)?;
+            match (
+                walk::type_of(scheme),
+                scheme.get("in").and_then(Value::as_str),
+            ) {
+                (Some("apiKey"), Some("header")) => Some(json!({
+                    "scheme": name, "header": scheme.get("name"), "bearer": false,
+                })),
+                (Some("http"), _)
+                    if scheme.get("scheme").and_then(Value::as_str) == Some("bearer") =>
+                {
+                    Some(json!({ "scheme": name, "header": "authorization", "bearer": true }))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    Value::Array(required)
+}
+
+/// How an operation pages, recognised from its response and parameters:
+/// `offset` (a `limit`/`offset` query, a boolean `hasMore` beside the list) or
+/// `cursor` (a `_pagination.next_page` URL whose query carries an undeclared
+/// cursor parameter, as in the spec's example).
+fn paging(doc: &Value, method: &str, path: &str, parameters: &[Value]) -> Value {
+    let Some(schema) = examples::response_schema(doc, method, path) else {
+        return Value::Null;
+    };
+    let schema = resolve(doc, schema);
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return Value::Null;
+    };
+    let query: Vec<&str> = parameters
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    let items = props
+        .iter()
+        .filter(|(_, s)| walk::type_of(resolve(doc, s)) == Some("array"))
+        .map(|(name, _)| name.clone())
+        .collect::<Vec<_>>();
+    let [items] = items.as_slice() else {
+        return Value::Null;
+    };
+    let limit = query.contains(&"limit").then_some("limit");
+    let is_boolean = |name: &str| {
+        props
+            .get(name)
+            .is_some_and(|s| walk::type_of(resolve(doc, s)) == Some("boolean"))
+    };
+    if query.contains(&"offset") && is_boolean("hasMore") {
+        return json!({
+            "style": "offset",
+            "items": items,
+            "limit": limit,
+            "offset": "offset",
+            "hasMore": "hasMore",
+            "nextOffset": props.contains_key("nextOffset").then_some("nextOffset"),
+        });
+    }
+    let next_page = props
+        .get("_pagination")
+        .map(|p| resolve(doc, p))
+        .and_then(|p| p.pointer("/properties/next_page"));
+    if let Some(next_page) = next_page {
+        let declared = examples::declared_response_example(doc, method, path);
+        let example = next_page
+            .get("example")
+            .or_else(|| declared.as_ref()?.pointer("/_pagination/next_page"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let cursor = example
+            .split_once('?')
+            .map(|(_, q)| q)
+            .unwrap_or_default()
+            .split('&')
+            .filter_map(|pair| pair.split_once('=').map(|(k, _)| k))
+            .find(|k| !query.contains(k));
+        if let Some(cursor) = cursor {
+            return json!({
+                "style": "cursor",
+                "items": items,
+                "limit": limit,
+                "cursor": cursor,
+                "nextPage": "/_pagination/next_page",
+            });
+        }
+    }
+    Value::Null
 }

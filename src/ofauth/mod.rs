@@ -35,4 +35,38 @@ pub mod raw {
     include!(concat!(env!("OUT_DIR"), "/ofauth.rs"));
 }
 
+/// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
+/// spec as [`raw`] (cargo feature `mock`): `server.chats_list(|when, then| …)`
+/// with the generated parameter and response types. Path parameters are
+/// matched as the client sends them (percent-encoded), literally.
+///
+/// ```
+/// use onlyfans_clients::mock::httpmock;
+/// use onlyfans_clients::ofauth::{self, mock::MockServerExt, raw::types};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = httpmock::MockServer::start_async().await;
+/// let body: types::ChatsListResponse = serde_json::from_value(serde_json::json!({
+///     "list": [], "hasMore": false
+/// }))?;
+/// let mock = server.chats_list(|when, then| {
+///     when.limit(std::num::NonZeroU64::new(5));
+///     then.ok(&body);
+/// });
+/// let of = ofauth::Client::builder()
+///     .api_key("key")
+///     .base_url(server.base_url())
+///     .build()?;
+/// let page = of.chats().limit(5).send().await?;
+/// assert!(page.items.is_empty());
+/// mock.assert_async().await;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "mock")]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
+pub mod mock {
+    include!(concat!(env!("OUT_DIR"), "/ofauth_httpmock.rs"));
+}
+
 crate::transport::transport_hooks!(raw::Client);

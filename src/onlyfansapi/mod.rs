@@ -37,4 +37,14 @@ pub mod raw {
     include!(concat!(env!("OUT_DIR"), "/onlyfansapi.rs"));
 }
 
+/// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
+/// spec as [`raw`] (cargo feature `mock`): `server.list_chat_messages(|when, then| …)`
+/// with the generated parameter and response types. Path parameters are
+/// matched as the client sends them (percent-encoded), literally.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
+pub mod mock {
+    include!(concat!(env!("OUT_DIR"), "/onlyfansapi_httpmock.rs"));
+}
+
 crate::transport::transport_hooks!(raw::Client);

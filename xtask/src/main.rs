@@ -403,10 +403,19 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 continue;
             }
         };
+        let mocks = match onlyfans_codegen::generate_api_mocks(api, &normalized) {
+            Ok(mocks) => mocks,
+            Err(e) => {
+                problems.push(format!("{} mocks: {e}", api.name));
+                continue;
+            }
+        };
         let expected = [
             ("generated_code", generated.code.clone()),
             ("normalized_spec", spec::to_yaml(&normalized.spec)),
             ("operations", summary::operations(&normalized.spec)),
+            ("httpmock", mocks.httpmock),
+            ("mock_routes", mocks.routes),
         ];
         for (kind, actual) in expected {
             let snapshot = repo

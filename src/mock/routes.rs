@@ -1,0 +1,604 @@
+//! What the mock server answers: the route table build.rs derives from a spec
+//! (`onlyfans_codegen::mock::route_table` writes it, [`RouteTable`] reads it)
+//! and the handling of one request against it. No I/O here: `server.rs` feeds
+//! requests in and writes responses out.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Fault, FaultKind, ReceivedRequest};
+
+/// The routes of one API, as build.rs wrote them.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RouteTable {
+    pub(crate) routes: Vec<Route>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Route {
+    pub(crate) operation_id: String,
+    method: String,
+    path: String,
+    auth: Vec<AuthHeader>,
+    parameters: Vec<Parameter>,
+    status: u16,
+    body: Option<Value>,
+    paging: Option<Paging>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AuthHeader {
+    scheme: String,
+    header: String,
+    bearer: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Parameter {
+    name: String,
+    #[serde(rename = "in")]
+    location: String,
+    required: bool,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    minimum: Option<i64>,
+    maximum: Option<i64>,
+    max_length: Option<usize>,
+    default: Option<Value>,
+    #[serde(rename = "enum")]
+    allowed: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "style", rename_all = "lowercase")]
+enum Paging {
+    #[serde(rename_all = "camelCase")]
+    Offset {
+        items: String,
+        limit: Option<String>,
+        offset: String,
+        has_more: String,
+        next_offset: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Cursor {
+        items: String,
+        limit: Option<String>,
+        cursor: String,
+        next_page: String,
+    },
+}
+
+/// One API as the mock serves it.
+#[derive(Debug)]
+pub(crate) struct ApiMock {
+    pub(crate) api: &'static str,
+    pub(crate) routes: Vec<Route>,
+    /// Accepted value per security scheme name.
+    credentials: HashMap<&'static str, &'static str>,
+    items: usize,
+    /// Filled in once the listener is bound (next-page URLs point at it).
+    pub(crate) base_url: String,
+    faults: Mutex<HashMap<String, VecDeque<Fault>>>,
+    received: Mutex<Vec<ReceivedRequest>>,
+}
+
+/// A request as the server read it.
+pub(crate) struct Incoming<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a str,
+    pub(crate) header: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// The answer, and how long to wait before giving it.
+#[derive(Debug)]
+pub(crate) struct Outgoing {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) delay: Option<Duration>,
+}
+
+impl Outgoing {
+    fn json(status: u16, body: &Value) -> Outgoing {
+        Outgoing {
+            status,
+            headers: vec![("content-type", "application/json".into())],
+            body: body.to_string().into_bytes(),
+            delay: None,
+        }
+    }
+
+    fn error(status: u16, message: impl Into<String>) -> Outgoing {
+        Outgoing::json(status, &json!({ "message": message.into() }))
+    }
+}
+
+impl ApiMock {
+    pub(crate) fn new(
+        api: &'static str,
+        table: &str,
+        credentials: HashMap<&'static str, &'static str>,
+        items: usize,
+    ) -> Result<ApiMock, serde_json::Error> {
+        let table: RouteTable = serde_json::from_str(table)?;
+        Ok(ApiMock {
+            api,
+            routes: table.routes,
+            credentials,
+            items,
+            base_url: String::new(),
+            faults: Mutex::default(),
+            received: Mutex::default(),
+        })
+    }
+
+    /// Security schemes the routes use that the mock has no accepted value
+    /// for (it would then accept any value): a spec renaming a scheme shows here.
+    #[cfg(test)]
+    pub(crate) fn schemes_without_credentials(&self) -> Vec<&str> {
+        self.routes
+            .iter()
+            .flat_map(|r| &r.auth)
+            .map(|a| a.scheme.as_str())
+            .filter(|s| !self.credentials.contains_key(s))
+            .collect()
+    }
+
+    pub(crate) fn has_operation(&self, operation_id: &str) -> bool {
+        self.routes.iter().any(|r| r.operation_id == operation_id)
+    }
+
+    pub(crate) fn inject(&self, operation_id: &str, fault: Fault) {
+        lock(&self.faults)
+            .entry(operation_id.to_owned())
+            .or_default()
+            .push_back(fault);
+    }
+
+    pub(crate) fn received(&self) -> Vec<ReceivedRequest> {
+        lock(&self.received).clone()
+    }
+
+    /// Answers one request, and records it.
+    pub(crate) fn handle(&self, request: &Incoming<'_>) -> Outgoing {
+        let query: Vec<(String, String)> = url::form_urlencoded::parse(request.query.as_bytes())
+            .into_owned()
+            .collect();
+        let (operation_id, outgoing) = match self.route(request.method, request.path) {
+            Ok(route) => (
+                Some(route.operation_id.clone()),
+                self.answer(route, request, &query),
+            ),
+            Err(outgoing) => (None, outgoing),
+        };
+        lock(&self.received).push(ReceivedRequest {
+            api: self.api,
+            operation_id,
+            method: request.method.to_owned(),
+            path: request.path.to_owned(),
+            query,
+            status: outgoing.status,
+        });
+        outgoing
+    }
+
+    fn route(&self, method: &str, path: &str) -> Result<&Route, Outgoing> {
+        let mut path_matched = false;
+        for route in &self.routes {
+            if path_matches(&route.path, path) {
+                if route.method.eq_ignore_ascii_case(method) {
+                    return Ok(route);
+                }
+                path_matched = true;
+            }
+        }
+        Err(if path_matched {
+            Outgoing::error(405, format!("{method} is not an operation of {path}"))
+        } else {
+            Outgoing::error(404, format!("no {} operation matches {path}", self.api))
+        })
+    }
+
+    fn answer(
+        &self,
+        route: &Route,
+        request: &Incoming<'_>,
+        query: &[(String, String)],
+    ) -> Outgoing {
+        if let Some(refused) = self.check_auth(route, request) {
+            return refused;
+        }
+        let mut delay = None;
+        if let Some(fault) = self.take_fault(&route.operation_id) {
+            match fault {
+                FaultKind::Status(status) => {
+                    return Outgoing::error(status, format!("injected fault: status {status}"));
+                }
+                FaultKind::RateLimited(retry_after) => {
+                    let mut out = Outgoing::error(429, "Too Many Requests");
+                    out.headers
+                        .push(("retry-after", retry_after.as_secs().to_string()));
+                    return out;
+                }
+                FaultKind::Slow(d) => delay = Some(d),
+            }
+        }
+        let lookup = |name: &str, location: &str| -> Option<String> {
+            match location {
+                "query" => query
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone()),
+                "header" => (request.header)(name),
+                "path" => path_params(&route.path, request.path)?
+                    .into_iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_owned()),
+                _ => None,
+            }
+        };
+        for parameter in &route.parameters {
+            if let Err(message) = parameter.check(lookup(&parameter.name, &parameter.location)) {
+                return Outgoing::error(400, message);
+            }
+        }
+        let body = match (&route.body, &route.paging) {
+            (Some(body), Some(paging)) => {
+                match self.page(route, paging, body.clone(), request.path, query) {
+                    Ok(body) => body,
+                    Err(message) => return Outgoing::error(400, message),
+                }
+            }
+            (Some(body), None) => body.clone(),
+            (None, _) => Value::Null,
+        };
+        let mut out = if body.is_null() {
+            Outgoing {
+                status: route.status,
+                headers: Vec::new(),
+                body: Vec::new(),
+                delay: None,
+            }
+        } else {
+            Outgoing::json(route.status, &body)
+        };
+        out.delay = delay;
+        out
+    }
+
+    fn check_auth(&self, route: &Route, request: &Incoming<'_>) -> Option<Outgoing> {
+        for auth in &route.auth {
+            let expected = self.credentials.get(auth.scheme.as_str()).copied();
+            let sent = (request.header)(&auth.header);
+            let sent = if auth.bearer {
+                sent.as_deref()
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .map(str::to_owned)
+            } else {
+                sent
+            };
+            match (sent, expected) {
+                (None, _) => {
+                    return Some(Outgoing::error(
+                        401,
+                        format!("Unauthenticated: the `{}` header is missing", auth.header),
+                    ));
+                }
+                (Some(sent), Some(expected)) if sent != expected => {
+                    return Some(Outgoing::error(
+                        401,
+                        format!("Unauthenticated: the `{}` header is not valid", auth.header),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn take_fault(&self, operation_id: &str) -> Option<FaultKind> {
+        let mut faults = lock(&self.faults);
+        let queue = faults.get_mut(operation_id)?;
+        let front = queue.front_mut()?;
+        let kind = front.kind;
+        front.times = front.times.saturating_sub(1);
+        if front.times == 0 {
+            queue.pop_front();
+        }
+        Some(kind)
+    }
+
+    /// Cuts the page a request asks for out of `self.items` items made from
+    /// the example's list.
+    fn page(
+        &self,
+        route: &Route,
+        paging: &Paging,
+        mut body: Value,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Value, String> {
+        let (items_field, limit_param) = match paging {
+            Paging::Offset { items, limit, .. } | Paging::Cursor { items, limit, .. } => {
+                (items, limit)
+            }
+        };
+        let all = items(body.get(items_field), self.items);
+        let get = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let limit = limit_param
+            .as_deref()
+            .and_then(|name| {
+                get(name).and_then(|v| v.parse::<usize>().ok()).or_else(|| {
+                    route
+                        .parameters
+                        .iter()
+                        .find(|p| p.name == name)
+                        .and_then(|p| p.default.as_ref())
+                        .and_then(Value::as_u64)
+                        .and_then(|d| usize::try_from(d).ok())
+                })
+            })
+            .unwrap_or(10)
+            .max(1);
+        match paging {
+            Paging::Offset {
+                offset,
+                has_more,
+                next_offset,
+                ..
+            } => {
+                let start = get(offset)
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(0)
+                    .min(all.len());
+                let end = start.saturating_add(limit).min(all.len());
+                let more = end < all.len();
+                body[items_field] = Value::Array(all[start..end].to_vec());
+                body[has_more] = json!(more);
+                if let (Some(field), Some(object)) = (next_offset, body.as_object_mut()) {
+                    if more {
+                        object.insert(field.clone(), json!(end));
+                    } else {
+                        object.remove(field);
+                    }
+                }
+            }
+            Paging::Cursor {
+                cursor, next_page, ..
+            } => {
+                let start = match get(cursor) {
+                    None => 0,
+                    Some(id) => all
+                        .iter()
+                        .position(|item| item.get("id").is_some_and(|v| same_id(v, id)))
+                        .ok_or_else(|| format!("`{cursor}` {id} is not an item of this list"))?,
+                };
+                let end = start.saturating_add(limit).min(all.len());
+                let next = all.get(end).and_then(|item| item.get("id")).map(|id| {
+                    let mut url = format!("{}{path}?", self.base_url);
+                    let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+                    for (k, v) in query.iter().filter(|(k, _)| k != cursor) {
+                        pairs.append_pair(k, v);
+                    }
+                    pairs.append_pair(cursor, &id.to_string());
+                    url.push_str(&pairs.finish());
+                    url
+                });
+                body[items_field] = Value::Array(all[start..end].to_vec());
+                if let Some(slot) = body.pointer_mut(next_page) {
+                    *slot = next.map_or(Value::Null, Value::String);
+                } else if let Some(object) = body.as_object_mut() {
+                    let Some((parent, field)) = next_page.trim_start_matches('/').split_once('/')
+                    else {
+                        return Ok(body);
+                    };
+                    object.insert(
+                        parent.to_owned(),
+                        json!({ field: next.map_or(Value::Null, Value::String) }),
+                    );
+                }
+            }
+        }
+        Ok(body)
+    }
+}
+
+impl Parameter {
+    /// Checks a parameter's value the way the API documents it.
+    fn check(&self, value: Option<String>) -> Result<(), String> {
+        let name = &self.name;
+        let Some(value) = value else {
+            return if self.required {
+                Err(format!(
+                    "the {} parameter `{name}` is required",
+                    self.location
+                ))
+            } else {
+                Ok(())
+            };
+        };
+        if self.kind.as_deref() == Some("integer") {
+            let number: i64 = value
+                .parse()
+                .map_err(|_| format!("`{name}` must be an integer, got `{value}`"))?;
+            let low = self.minimum.unwrap_or(i64::MIN);
+            let high = self.maximum.unwrap_or(i64::MAX);
+            if !(low..=high).contains(&number) {
+                return Err(match (self.minimum, self.maximum) {
+                    (Some(lo), Some(hi)) => {
+                        format!("`{name}` must be between {lo} and {hi}, got {number}")
+                    }
+                    (Some(lo), None) => format!("`{name}` must be at least {lo}, got {number}"),
+                    _ => format!("`{name}` must be at most {high}, got {number}"),
+                });
+            }
+        }
+        if let Some(allowed) = &self.allowed
+            && !allowed.iter().any(|a| a.as_str() == Some(value.as_str()))
+        {
+            let allowed: Vec<String> = allowed.iter().map(Value::to_string).collect();
+            return Err(format!(
+                "`{name}` must be one of {}, got `{value}`",
+                allowed.join(", ")
+            ));
+        }
+        if let Some(max) = self.max_length
+            && value.chars().count() > max
+        {
+            return Err(format!("`{name}` must be at most {max} characters"));
+        }
+        Ok(())
+    }
+}
+
+/// `count` list items made from the example's (cycled), each distinct: the
+/// item's own `id` counts up from the example's first, and every `id` nested
+/// in it is shifted by the item's index.
+fn items(example: Option<&Value>, count: usize) -> Vec<Value> {
+    let templates = example
+        .and_then(Value::as_array)
+        .filter(|t| !t.is_empty())
+        .cloned()
+        .unwrap_or_default();
+    if templates.is_empty() {
+        return Vec::new();
+    }
+    let first_id = templates
+        .iter()
+        .filter_map(|t| t.get("id").and_then(Value::as_u64))
+        .min();
+    (0..count)
+        .map(|index| {
+            let mut item = templates[index % templates.len()].clone();
+            let shift = index as u64;
+            shift_ids(&mut item, shift);
+            if let (Some(first), Some(object)) = (first_id, item.as_object_mut()) {
+                object.insert("id".into(), json!(first.saturating_add(shift)));
+            }
+            item
+        })
+        .collect()
+}
+
+/// Whether a JSON id (number or string) is the one a query names.
+fn same_id(value: &Value, query: &str) -> bool {
+    match value {
+        Value::Number(n) => n.as_u64().is_some_and(|n| Some(n) == query.parse().ok()),
+        Value::String(s) => s == query,
+        _ => false,
+    }
+}
+
+fn shift_ids(value: &mut Value, shift: u64) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::Number(n) if key == "id" => {
+                        if let Some(id) = n.as_u64() {
+                            *v = json!(id.saturating_add(shift));
+                        }
+                    }
+                    _ => shift_ids(v, shift),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| shift_ids(v, shift)),
+        _ => {}
+    }
+}
+
+/// `/api/{account}/chats` against `/api/acct_1/chats`: each `{…}` is one
+/// non-empty segment. Returns the path parameters (as sent, percent-encoded).
+fn path_params<'a>(template: &'a str, path: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+    let mut want = template.split('/');
+    let mut got = path.split('/');
+    let mut params = Vec::new();
+    loop {
+        match (want.next(), got.next()) {
+            (None, None) => return Some(params),
+            (Some(w), Some(g)) if w.starts_with('{') && w.ends_with('}') => {
+                if g.is_empty() {
+                    return None;
+                }
+                params.push((&w[1..w.len() - 1], g));
+            }
+            (Some(w), Some(g)) if w == g => {}
+            _ => return None,
+        }
+    }
+}
+
+fn path_matches(template: &str, path: &str) -> bool {
+    path_params(template, path).is_some()
+}
+
+/// A poisoned lock only means another test thread panicked; the data is fine.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_match_one_segment_per_parameter() {
+        let t = "/api/{account}/chats/{chat_id}/messages";
+        assert!(path_matches(t, "/api/acct_1/chats/9/messages"));
+        assert!(!path_matches(t, "/api/acct_1/chats//messages"));
+        assert!(!path_matches(t, "/api/a/b/chats/9/messages"));
+        assert!(!path_matches(t, "/api/acct_1/chats/9/messages/x"));
+        assert!(path_matches("/v2/access/chats", "/v2/access/chats"));
+    }
+
+    #[test]
+    fn items_are_distinct_and_cycle_the_example() {
+        let example = json!([
+            {"id": 10, "fromUser": {"id": 5}},
+            {"id": 11, "fromUser": {"id": 6}}
+        ]);
+        let made = items(Some(&example), 5);
+        let ids: Vec<u64> = made.iter().map(|i| i["id"].as_u64().unwrap()).collect();
+        assert_eq!(ids, [10, 11, 12, 13, 14]);
+        assert_eq!(made[2]["fromUser"]["id"], 7);
+        assert!(items(Some(&json!([])), 5).is_empty());
+    }
+
+    #[test]
+    fn parameters_are_checked_as_documented() {
+        let limit = Parameter {
+            name: "limit".into(),
+            location: "query".into(),
+            required: false,
+            kind: Some("integer".into()),
+            minimum: Some(1),
+            maximum: Some(20),
+            max_length: None,
+            default: Some(json!(10)),
+            allowed: None,
+        };
+        assert!(limit.check(None).is_ok());
+        assert!(limit.check(Some("20".into())).is_ok());
+        assert_eq!(
+            limit.check(Some("21".into())).unwrap_err(),
+            "`limit` must be between 1 and 20, got 21"
+        );
+        assert!(limit.check(Some("ten".into())).is_err());
+    }
+}

@@ -1,0 +1,73 @@
+//! The HTTP side of the mock: one loopback listener per API, HTTP/1.1 via
+//! hyper, each request answered by [`ApiMock::handle`].
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use super::routes::{ApiMock, Incoming};
+
+/// Binds a loopback port for `mock`, and serves it until the handle is aborted.
+pub(crate) async fn serve(mut mock: ApiMock) -> std::io::Result<(Arc<ApiMock>, JoinHandle<()>)> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    mock.base_url = format!("http://{}", listener.local_addr()?);
+    let mock = Arc::new(mock);
+    let serving = Arc::clone(&mock);
+    let task = tokio::spawn(async move {
+        // A failed accept (e.g. out of file descriptors) is retried: the mock
+        // must keep serving for the rest of the test.
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                tokio::task::yield_now().await;
+                continue;
+            };
+            let mock = Arc::clone(&serving);
+            tokio::spawn(async move {
+                let service = service_fn(move |request| respond(Arc::clone(&mock), request));
+                // A client hanging up mid-request is not the mock's problem.
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Ok((mock, task))
+}
+
+async fn respond<B>(
+    mock: Arc<ApiMock>,
+    request: Request<B>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let headers = request.headers();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let outgoing = mock.handle(&Incoming {
+        method: request.method().as_str(),
+        path: request.uri().path(),
+        query: request.uri().query().unwrap_or_default(),
+        header: &header,
+    });
+    if let Some(delay) = outgoing.delay {
+        tokio::time::sleep(delay).await;
+    }
+    let mut response = Response::new(Full::new(Bytes::from(outgoing.body)));
+    *response.status_mut() = hyper::StatusCode::from_u16(outgoing.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in outgoing.headers {
+        if let Ok(value) = value.parse() {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    Ok(response)
+}

@@ -1,0 +1,306 @@
+//! `mock::MockServer` as a user of the crate meets it: only the public API
+//! (`onlyfans_clients::mock`, the facades, their raw clients), no test support.
+
+use std::num::NonZeroU64;
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use onlyfans_clients::mock::{DEFAULT_ITEMS, Fault, MockServer};
+use onlyfans_clients::{Error, ofauth, onlyfansapi};
+
+const ACCOUNT: &str = "acct_mock";
+
+#[tokio::test]
+async fn both_facades_work_against_the_mock_with_no_setup() {
+    let server = MockServer::start().await.unwrap();
+    let of = server.ofauth().build().unwrap();
+    let api = server.onlyfansapi().build().unwrap();
+
+    let page = of.chats().send().await.unwrap();
+    assert_eq!(page.items.len(), 10, "the spec's default limit");
+    assert!(page.has_more);
+    assert_eq!(page.next_offset, Some(10));
+
+    let page = api.chat_messages(ACCOUNT, 42).send().await.unwrap();
+    assert_eq!(page.items.len(), 10);
+    // The spec's own example message, first in the list.
+    assert_eq!(page.items[0].text, "<p>yes lets do it</p>");
+    assert!(page.next_cursor.is_some());
+
+    let ops = server.operations();
+    assert_eq!(ops, ["chats_list", "listChatMessages"]);
+}
+
+#[tokio::test]
+async fn ofauth_streams_every_item_over_several_pages() {
+    let server = MockServer::builder().items(57).start().await.unwrap();
+    let of = server.ofauth().build().unwrap();
+    let chats: Vec<_> = of.chats().limit(20).stream().try_collect().await.unwrap();
+    assert_eq!(chats.len(), 57);
+    let mut ids: Vec<u64> = chats.iter().map(|c| c.with_user.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 57, "every chat is a different fan");
+    let offsets: Vec<String> = server
+        .received()
+        .iter()
+        .map(|r| query(&r.query, "offset").unwrap_or("-").to_owned())
+        .collect();
+    assert_eq!(offsets, ["0", "20", "40"]);
+}
+
+#[tokio::test]
+async fn onlyfansapi_streams_every_item_by_cursor() {
+    let server = MockServer::start().await.unwrap();
+    let api = server.onlyfansapi().build().unwrap();
+    let messages: Vec<_> = api
+        .chat_messages(ACCOUNT, 42)
+        .limit(20)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), DEFAULT_ITEMS);
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    assert_eq!(query(&received[0].query, "id"), None);
+    // Each next page starts at the id the previous `next_page` named.
+    assert_eq!(
+        query(&received[1].query, "id"),
+        Some(messages[20].id.to_string().as_str())
+    );
+    assert_eq!(query(&received[1].query, "limit"), Some("20"));
+}
+
+#[tokio::test]
+async fn an_empty_list_is_one_page() {
+    let server = MockServer::builder().items(0).start().await.unwrap();
+    let of = server.ofauth().build().unwrap();
+    let chats: Vec<_> = of.chats().stream().try_collect().await.unwrap();
+    assert!(chats.is_empty());
+    assert_eq!(server.hits("chats_list"), 1);
+}
+
+#[tokio::test]
+async fn injected_server_errors_are_retried_by_the_client() {
+    let server = MockServer::start().await.unwrap();
+    server
+        .inject("chats_list", Fault::status(503).times(2))
+        .unwrap();
+    let of = server.ofauth().build().unwrap();
+    let page = of.chats().send().await.unwrap();
+    assert_eq!(page.items.len(), 10);
+    let statuses: Vec<u16> = server.received().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [503, 503, 200]);
+}
+
+#[tokio::test]
+async fn injected_rate_limits_carry_retry_after() {
+    let server = MockServer::start().await.unwrap();
+    server
+        .inject(
+            "listChatMessages",
+            Fault::rate_limited(Duration::from_secs(120)),
+        )
+        .unwrap();
+    let api = server.onlyfansapi().build().unwrap();
+    // 120 s is past the client's Retry-After cap: it gives up at once.
+    let error = api.chat_messages(ACCOUNT, 42).send().await.unwrap_err();
+    assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+    // The fault was used up: the next call is served.
+    api.chat_messages(ACCOUNT, 42).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn injected_slow_responses_hit_the_callers_timeout() {
+    let server = MockServer::start().await.unwrap();
+    server
+        .inject("listChatMessages", Fault::slow(Duration::from_secs(5)))
+        .unwrap();
+    let api = server
+        .onlyfansapi()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = api.chat_messages(ACCOUNT, 42).send().await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn faults_queue_in_order_and_unknown_operations_are_refused() {
+    let server = MockServer::start().await.unwrap();
+    server.inject("chats_list", Fault::status(500)).unwrap();
+    server
+        .inject("chats_list", Fault::rate_limited(Duration::ZERO))
+        .unwrap();
+    let of = server.ofauth().build().unwrap();
+    of.chats().send().await.unwrap();
+    let statuses: Vec<u16> = server.received().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [500, 429, 200]);
+
+    let error = server
+        .inject("chats_lists", Fault::status(500))
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("chats_lists"), "{message}");
+    assert!(
+        message.contains("chats_list,"),
+        "lists the operations: {message}"
+    );
+}
+
+#[tokio::test]
+async fn missing_or_wrong_credentials_get_401() {
+    let server = MockServer::start().await.unwrap();
+    let wrong = ofauth::Client::builder()
+        .api_key("not-the-key")
+        .connection_id(MockServer::OFAUTH_CONNECTION_ID)
+        .base_url(server.ofauth_url())
+        .build()
+        .unwrap();
+    let error = wrong.chats().send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
+
+    let no_connection = ofauth::Client::builder()
+        .api_key(MockServer::OFAUTH_API_KEY)
+        .base_url(server.ofauth_url())
+        .build()
+        .unwrap();
+    let error = no_connection.chats().send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert!(error.to_string().contains("x-connection-id"), "{error}");
+
+    let wrong = onlyfansapi::Client::builder()
+        .api_key("nope")
+        .base_url(server.onlyfansapi_url())
+        .build()
+        .unwrap();
+    let error = wrong.chat_messages(ACCOUNT, 1).send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    // The key itself is never echoed back.
+    assert!(!format!("{error:?}").contains("nope"));
+}
+
+#[tokio::test]
+async fn parameters_out_of_the_specs_range_get_400() {
+    let server = MockServer::start().await.unwrap();
+    // The facades refuse these before sending; the raw clients let them through.
+    let of = server.ofauth().build().unwrap();
+    let error = of
+        .raw()
+        .chats_list(None, NonZeroU64::new(21), None, None, None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{error:?}");
+    let api = server.onlyfansapi().build().unwrap();
+    let error = api
+        .raw()
+        .list_chat_messages(
+            ACCOUNT,
+            "1",
+            None,
+            None,
+            None,
+            NonZeroU64::new(101),
+            None,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+
+    let http = onlyfans_clients::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
+    let response = http
+        .get(format!("{}/v2/access/chats?limit=ten", server.ofauth_url()))
+        .header("apiKey", MockServer::OFAUTH_API_KEY)
+        .header("x-connection-id", MockServer::OFAUTH_CONNECTION_ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["message"], "`limit` must be an integer, got `ten`");
+
+    let response = http
+        .get(format!(
+            "{}/v2/access/chats?order=sideways",
+            server.ofauth_url()
+        ))
+        .header("apiKey", MockServer::OFAUTH_API_KEY)
+        .header("x-connection-id", MockServer::OFAUTH_CONNECTION_ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+
+    let response = http
+        .get(format!("{}/v2/access/nothing", server.ofauth_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let response = http
+        .delete(format!("{}/v2/access/chats", server.ofauth_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+}
+
+#[tokio::test]
+async fn an_unknown_cursor_is_refused_and_a_stream_resumes_from_a_known_one() {
+    let server = MockServer::start().await.unwrap();
+    let api = server.onlyfansapi().build().unwrap();
+    let error = api
+        .chat_messages(ACCOUNT, 1)
+        .cursor(7)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+
+    let first = api.chat_messages(ACCOUNT, 1).send().await.unwrap();
+    let rest: Vec<_> = api
+        .chat_messages(ACCOUNT, 1)
+        .cursor(first.next_cursor.unwrap())
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(first.items.len() + rest.len(), DEFAULT_ITEMS);
+    assert!(
+        rest.iter()
+            .all(|m| first.items.iter().all(|f| f.id != m.id))
+    );
+}
+
+#[tokio::test]
+async fn requests_are_recorded_without_credentials() {
+    let server = MockServer::start().await.unwrap();
+    let api = server.onlyfansapi().build().unwrap();
+    api.chat_messages("acct 1/ü", 9)
+        .limit(3)
+        .send()
+        .await
+        .unwrap();
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    let r = &received[0];
+    assert_eq!(r.api, "onlyfansapi");
+    assert_eq!(r.operation_id.as_deref(), Some("listChatMessages"));
+    assert_eq!(r.method, "GET");
+    assert_eq!(r.path, "/api/acct%201%2F%C3%BC/chats/9/messages");
+    assert_eq!(r.query, [("limit".to_owned(), "3".to_owned())]);
+    assert_eq!(r.status, 200);
+    assert!(!format!("{received:?}").contains(MockServer::ONLYFANSAPI_API_KEY));
+}
+
+fn query<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
