@@ -193,7 +193,10 @@ impl MockServer {
             .count()
     }
 
-    #[cfg_attr(not(any(feature = "ofauth", feature = "onlyfansapi")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "ofauth", feature = "onlyfansapi")),
+        allow(dead_code)
+    )]
     fn base_url(&self, api: &str) -> &str {
         self.apis
             .iter()

@@ -557,6 +557,52 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 mod tests {
     use super::*;
 
+    /// Every route of both tables answers a well-formed, authenticated
+    /// request with its success status and, when it pages, a first page.
+    #[test]
+    fn every_route_serves_its_success_response() {
+        let tables = [
+            (
+                include_str!(concat!(env!("OUT_DIR"), "/ofauth_routes.json")),
+                HashMap::from([("ApiKey", "k"), ("ConnectionId", "c")]),
+            ),
+            (
+                include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json")),
+                HashMap::from([("default", "k")]),
+            ),
+        ];
+        for (table, credentials) in tables {
+            let mock = ApiMock::new("test", table, credentials, 25).unwrap();
+            for route in &mock.routes {
+                let path = route
+                    .path
+                    .split('/')
+                    .map(|s| if s.starts_with('{') { "1" } else { s })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let header = |name: &str| match name {
+                    "authorization" => Some("Bearer k".to_owned()),
+                    "apiKey" => Some("k".to_owned()),
+                    "x-connection-id" => Some("c".to_owned()),
+                    _ => None,
+                };
+                let out = mock.handle(&Incoming {
+                    method: &route.method,
+                    path: &path,
+                    query: "",
+                    header: &header,
+                });
+                assert_eq!(out.status, route.status, "{}", route.operation_id);
+                if let Some(Paging::Offset { items, .. } | Paging::Cursor { items, .. }) =
+                    &route.paging
+                {
+                    let body: Value = serde_json::from_slice(&out.body).unwrap();
+                    assert_eq!(body[items].as_array().unwrap().len(), 10);
+                }
+            }
+        }
+    }
+
     #[test]
     fn path_templates_match_one_segment_per_parameter() {
         let t = "/api/{account}/chats/{chat_id}/messages";
