@@ -209,45 +209,31 @@ async fn parameters_out_of_the_specs_range_get_400() {
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
 
+    // What the typed clients cannot send at all, sent by hand.
     let http = onlyfans_clients::http_client_builder()
         .unwrap()
         .build()
         .unwrap();
-    let response = http
-        .get(format!("{}/v2/access/chats?limit=ten", server.ofauth_url()))
-        .header("apiKey", MockServer::OFAUTH_API_KEY)
-        .header("x-connection-id", MockServer::OFAUTH_CONNECTION_ID)
-        .send()
+    let send = |method: reqwest::Method, path_and_query: &str| {
+        http.request(method, format!("{}{path_and_query}", server.ofauth_url()))
+            .header("apiKey", MockServer::OFAUTH_API_KEY)
+            .header("x-connection-id", MockServer::OFAUTH_CONNECTION_ID)
+            .send()
+    };
+    let response = send(reqwest::Method::GET, "/v2/access/chats?limit=ten")
         .await
         .unwrap();
     assert_eq!(response.status(), 400);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["message"], "`limit` must be an integer, got `ten`");
-
-    let response = http
-        .get(format!(
-            "{}/v2/access/chats?order=sideways",
-            server.ofauth_url()
-        ))
-        .header("apiKey", MockServer::OFAUTH_API_KEY)
-        .header("x-connection-id", MockServer::OFAUTH_CONNECTION_ID)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 400);
-
-    let response = http
-        .get(format!("{}/v2/access/nothing", server.ofauth_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
-    let response = http
-        .delete(format!("{}/v2/access/chats", server.ofauth_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 405);
+    for (method, path, status) in [
+        (reqwest::Method::GET, "/v2/access/chats?order=sideways", 400),
+        (reqwest::Method::GET, "/v2/access/nothing", 404),
+        (reqwest::Method::DELETE, "/v2/access/chats", 405),
+    ] {
+        let response = send(method, path).await.unwrap();
+        assert_eq!(response.status(), status, "{path}");
+    }
 }
 
 #[tokio::test]
