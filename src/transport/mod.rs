@@ -115,12 +115,18 @@ impl Transport {
         let declared = response
             .content_length()
             .and_then(|n| usize::try_from(n).ok());
-        let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(1 << 20));
+        // Chunks are kept as they come: a body that arrives in one chunk (most
+        // do) is handed on without a copy.
+        let mut chunks = Vec::new();
+        let mut received = 0usize;
         let refused = declared.is_some_and(|n| n > limit)
             || loop {
                 match response.chunk().await? {
-                    Some(chunk) if body.len() + chunk.len() > limit => break true,
-                    Some(chunk) => body.extend_from_slice(&chunk),
+                    Some(chunk) if received + chunk.len() > limit => break true,
+                    Some(chunk) => {
+                        received += chunk.len();
+                        chunks.push(chunk);
+                    }
                     None => break false,
                 }
             };
@@ -131,7 +137,7 @@ impl Transport {
             }
             tracing::warn!(limit, "response body larger than the limit; refused");
             builder = builder.status(REFUSED_BODY_STATUS);
-            body.clear();
+            chunks.clear();
         } else {
             builder = builder.status(response.status());
             if let Some(headers) = builder.headers_mut() {
@@ -140,9 +146,14 @@ impl Transport {
         }
         // Only a status or header map could make this fail, and both came from
         // a valid response; fall back to an empty 599 all the same.
+        let body = match chunks.len() {
+            1 => chunks.pop().map(reqwest::Body::from),
+            _ => None,
+        }
+        .unwrap_or_else(|| reqwest::Body::from(chunks.concat()));
         let rebuilt = builder
             .body(body)
-            .unwrap_or_else(|_| http::Response::new(Vec::new()));
+            .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(Vec::new())));
         Ok(reqwest::Response::from(rebuilt))
     }
 
