@@ -8,6 +8,9 @@
 //! 4. memory: peak heap while streaming 10k vs 100k messages (counting allocator).
 //!
 //! `cargo bench --bench runtime` prints criterion's figures, then the ratios.
+//! The ratios come from alternating rounds of the two sides (not from
+//! criterion's runs one after the other): this shared machine's speed drifts
+//! enough between consecutive benchmarks to move a ratio by 30%.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
@@ -178,35 +181,54 @@ fn query(target: &str, name: &str) -> Option<u64> {
         .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
 }
 
-fn bench_decode(c: &mut Criterion) {
+/// Criterion throughput of typed and `Value` decoding of 1 MB bodies, and per
+/// API how many times faster typed decoding is (interleaved rounds).
+fn bench_decode(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'static str, f64)> {
     let template = ofauth_chat_template();
     let example = onlyfansapi_example();
     let ofauth = one_megabyte(|n| ofauth_body(n, &template));
     let onlyfansapi =
         one_megabyte(|n| onlyfansapi_body(&(1..=n as u64).collect::<Vec<_>>(), None, &example));
+    let typed = |api: &str, body: &[u8]| match api {
+        "ofauth" => ofauth::ChatsPage::from_slice(body)
+            .map(|p| p.items.len())
+            .unwrap(),
+        _ => onlyfansapi::MessagesPage::from_slice(body)
+            .map(|p| p.items.len())
+            .unwrap(),
+    };
+    let value = |body: &[u8]| serde_json::from_slice::<Value>(body).unwrap();
     let mut group = c.benchmark_group("decode");
+    let mut speedups = Vec::new();
     for (api, body) in [("ofauth", &ofauth), ("onlyfansapi", &onlyfansapi)] {
         group.throughput(Throughput::Bytes(body.len() as u64));
         group.bench_with_input(BenchmarkId::new("typed", api), body, |b, body| {
-            b.iter(|| match api {
-                "ofauth" => ofauth::ChatsPage::from_slice(body)
-                    .map(|p| p.items.len())
-                    .unwrap(),
-                _ => onlyfansapi::MessagesPage::from_slice(body)
-                    .map(|p| p.items.len())
-                    .unwrap(),
-            })
+            b.iter(|| typed(api, body))
         });
         group.bench_with_input(BenchmarkId::new("value", api), body, |b, body| {
-            b.iter(|| serde_json::from_slice::<Value>(body).unwrap())
+            b.iter(|| value(body))
         });
+        let ratio = interleaved_ratio(
+            rt,
+            40,
+            async || {
+                std::hint::black_box(value(body));
+            },
+            async || {
+                std::hint::black_box(typed(api, body));
+            },
+        );
+        speedups.push((api, ratio));
     }
     group.finish();
+    speedups
 }
 
 const REQUESTS: usize = 1000;
 
-fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
+/// Criterion figures for 1,000 sequential GETs through each facade and a bare
+/// reqwest client, and the facade/bare ratio per API.
+fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'static str, f64)> {
     let template = ofauth_chat_template();
     let example = onlyfansapi_example();
     let ofauth_page = serde_json::to_vec(&ofauth_body(10, &template)).unwrap();
@@ -239,56 +261,123 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         .unwrap()
         .build()
         .unwrap();
+    let ofauth_facade = async || {
+        for _ in 0..BATCH {
+            of.chats().send().await.unwrap();
+        }
+    };
+    let ofauth_bare = async || {
+        for _ in 0..BATCH {
+            let bytes = bare
+                .get(format!("{base}/v2/access/chats"))
+                .header("apiKey", KEY)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            serde_json::from_slice::<ofauth::raw::types::ChatsListResponse>(&bytes).unwrap();
+        }
+    };
+    let onlyfansapi_facade = async || {
+        for _ in 0..BATCH {
+            api.chat_messages("acct_1", 9u64).send().await.unwrap();
+        }
+    };
+    let onlyfansapi_bare = async || {
+        for _ in 0..BATCH {
+            let bytes = bare
+                .get(format!("{base}/api/acct_1/chats/9/messages"))
+                .bearer_auth(KEY)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            serde_json::from_slice::<onlyfansapi::raw::types::ListChatMessagesResponse>(&bytes)
+                .unwrap();
+        }
+    };
+    // Criterion's absolute figures, 1,000 requests per iteration.
     let mut group = c.benchmark_group("requests");
     group.sample_size(10);
-    group.bench_function("ofauth facade", |b| {
-        b.to_async(rt).iter(|| async {
-            for _ in 0..REQUESTS {
-                of.chats().send().await.unwrap();
-            }
-        })
-    });
-    group.bench_function("ofauth bare", |b| {
-        b.to_async(rt).iter(|| async {
-            for _ in 0..REQUESTS {
-                let bytes = bare
-                    .get(format!("{base}/v2/access/chats"))
-                    .header("apiKey", KEY)
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap();
-                serde_json::from_slice::<ofauth::raw::types::ChatsListResponse>(&bytes).unwrap();
-            }
-        })
-    });
-    group.bench_function("onlyfansapi facade", |b| {
-        b.to_async(rt).iter(|| async {
-            for _ in 0..REQUESTS {
-                api.chat_messages("acct_1", 9u64).send().await.unwrap();
-            }
-        })
-    });
-    group.bench_function("onlyfansapi bare", |b| {
-        b.to_async(rt).iter(|| async {
-            for _ in 0..REQUESTS {
-                let bytes = bare
-                    .get(format!("{base}/api/acct_1/chats/9/messages"))
-                    .bearer_auth(KEY)
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap();
-                serde_json::from_slice::<onlyfansapi::raw::types::ListChatMessagesResponse>(&bytes)
-                    .unwrap();
-            }
-        })
-    });
+    thousand_requests(&mut group, rt, "ofauth facade", &ofauth_facade);
+    thousand_requests(&mut group, rt, "ofauth bare", &ofauth_bare);
+    thousand_requests(&mut group, rt, "onlyfansapi facade", &onlyfansapi_facade);
+    thousand_requests(&mut group, rt, "onlyfansapi bare", &onlyfansapi_bare);
     group.finish();
+    // The ratios: facade and bare in alternating rounds, so that this shared
+    // machine's drifting speed hits both alike (criterion's runs one after
+    // the other differed by up to 30% between identical benchmarks).
+    vec![
+        (
+            "ofauth",
+            interleaved_ratio(rt, 60, ofauth_facade, ofauth_bare),
+        ),
+        (
+            "onlyfansapi",
+            interleaved_ratio(rt, 60, onlyfansapi_facade, onlyfansapi_bare),
+        ),
+        // Control: the same code against itself shows the method's own noise.
+        (
+            "control (ofauth bare vs itself)",
+            interleaved_ratio(rt, 60, ofauth_bare, ofauth_bare),
+        ),
+    ]
+}
+
+fn thousand_requests(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    batch: &impl AsyncFn(),
+) {
+    group.bench_function(name, |b| {
+        b.to_async(rt).iter(|| async {
+            for _ in 0..REQUESTS / BATCH {
+                batch().await;
+            }
+        })
+    });
+}
+
+/// Requests per timed batch of the interleaved comparison.
+const BATCH: usize = 50;
+
+/// Median time of `a` over median time of `b`, measured in alternating rounds
+/// (which goes first alternates too).
+fn interleaved_ratio(
+    rt: &tokio::runtime::Runtime,
+    rounds: usize,
+    a: impl AsyncFn(),
+    b: impl AsyncFn(),
+) -> f64 {
+    let (mut times_a, mut times_b) = (Vec::new(), Vec::new());
+    rt.block_on(async {
+        for round in 0..rounds {
+            for a_turn in [round % 2 == 0, round % 2 == 1] {
+                let started = std::time::Instant::now();
+                if a_turn {
+                    a().await
+                } else {
+                    b().await
+                }
+                let elapsed = started.elapsed();
+                if a_turn {
+                    times_a.push(elapsed);
+                } else {
+                    times_b.push(elapsed);
+                }
+            }
+        }
+    });
+    let median = |mut t: Vec<Duration>| {
+        t.sort();
+        t[t.len() / 2].as_secs_f64()
+    };
+    median(times_a) / median(times_b)
 }
 
 const PAGES: u64 = 50;
@@ -315,50 +404,50 @@ async fn work_on_page() {
     tokio::time::sleep(Duration::from_millis(1)).await;
 }
 
-fn bench_paging(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
+/// Criterion figures for consuming 50 pages through `stream()` and through a
+/// sequential page loop, and the stream/loop ratio (interleaved rounds).
+fn bench_paging(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> f64 {
     let base = paging_server(rt, Duration::from_millis(2));
     let api = onlyfansapi::Client::builder()
         .api_key(KEY)
         .base_url(&base)
         .build()
         .unwrap();
+    let stream = async || {
+        let mut stream = std::pin::pin!(api.chat_messages("acct_1", 9u64).limit(PER_PAGE).stream());
+        let mut n = 0u64;
+        while let Some(_message) = stream.try_next().await.unwrap() {
+            n += 1;
+            if n.is_multiple_of(PER_PAGE) {
+                work_on_page().await;
+            }
+        }
+        assert_eq!(n, PAGES * PER_PAGE);
+    };
+    let sequential = async || {
+        let mut cursor = None;
+        let mut n = 0u64;
+        loop {
+            let mut request = api.chat_messages("acct_1", 9u64).limit(PER_PAGE);
+            if let Some(c) = cursor {
+                request = request.cursor(c);
+            }
+            let page = request.send().await.unwrap();
+            n += page.items.len() as u64;
+            work_on_page().await;
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(n, PAGES * PER_PAGE);
+    };
     let mut group = c.benchmark_group("paging");
     group.sample_size(10);
-    group.bench_function("stream", |b| {
-        b.to_async(rt).iter(|| async {
-            let mut stream =
-                std::pin::pin!(api.chat_messages("acct_1", 9u64).limit(PER_PAGE).stream());
-            let mut n = 0u64;
-            while let Some(_message) = stream.try_next().await.unwrap() {
-                n += 1;
-                if n.is_multiple_of(PER_PAGE) {
-                    work_on_page().await;
-                }
-            }
-            assert_eq!(n, PAGES * PER_PAGE);
-        })
-    });
-    group.bench_function("sequential loop", |b| {
-        b.to_async(rt).iter(|| async {
-            let mut cursor = None;
-            let mut n = 0u64;
-            loop {
-                let mut request = api.chat_messages("acct_1", 9u64).limit(PER_PAGE);
-                if let Some(c) = cursor {
-                    request = request.cursor(c);
-                }
-                let page = request.send().await.unwrap();
-                n += page.items.len() as u64;
-                work_on_page().await;
-                match page.next_cursor {
-                    Some(next) => cursor = Some(next),
-                    None => break,
-                }
-            }
-            assert_eq!(n, PAGES * PER_PAGE);
-        })
-    });
+    group.bench_function("stream", |b| b.to_async(rt).iter(&stream));
+    group.bench_function("sequential loop", |b| b.to_async(rt).iter(&sequential));
     group.finish();
+    interleaved_ratio(rt, 12, stream, sequential)
 }
 
 /// Peak heap growth while streaming `total` messages.
@@ -391,28 +480,15 @@ fn peak_while_streaming(
     })
 }
 
-fn estimate_ns(group: &str, name: &str) -> Option<f64> {
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| root().join("target"));
-    let path = target
-        .join("criterion")
-        .join(group)
-        .join(name)
-        .join("new/estimates.json");
-    let json: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     let mut c = Criterion::default().configure_from_args();
-    bench_decode(&mut c);
-    bench_requests(&mut c, &rt);
-    bench_paging(&mut c, &rt);
+    let decode_speedups = bench_decode(&mut c, &rt);
+    let request_ratios = bench_requests(&mut c, &rt);
+    let paging_ratio = bench_paging(&mut c, &rt);
     c.final_summary();
 
     // Memory: a server with 100k messages, streamed 10k and 100k at a time.
@@ -435,29 +511,19 @@ fn main() {
     let small = peak_while_streaming(&rt, &base, total, 10_000);
     let large = peak_while_streaming(&rt, &base, total, 100_000);
 
-    println!("\n== ratios (median times, same run) ==");
-    let ratio = |group: &str, a: &str, b: &str| match (estimate_ns(group, a), estimate_ns(group, b))
-    {
-        (Some(x), Some(y)) => format!("{:.2}", x / y),
-        _ => "n/a (run without a filter)".into(),
-    };
-    for api in ["ofauth", "onlyfansapi"] {
-        let typed = estimate_ns("decode", &format!("typed/{api}"));
-        let value = estimate_ns("decode", &format!("value/{api}"));
-        if let (Some(t), Some(v)) = (typed, value) {
-            println!(
-                "decode {api}: typed is {:.2}x as fast as Value (target >= 1.5)",
-                v / t
-            );
-        }
+    println!("\n== ratios (interleaved rounds, same run) ==");
+    for (api, speedup) in &decode_speedups {
         println!(
-            "requests {api}: facade / bare = {} (target <= 1.05)",
-            ratio("requests", &format!("{api} facade"), &format!("{api} bare"))
+            "decode {api}: typed is {speedup:.2}x as fast as Value (interleaved rounds; target >= 1.5)"
+        );
+    }
+    for (api, r) in &request_ratios {
+        println!(
+            "requests {api}: time ratio {r:.3} (facade / bare, interleaved rounds of {BATCH} requests; target <= 1.05; the control shows the method's own noise)"
         );
     }
     println!(
-        "paging: stream / sequential loop = {} (target <= 0.8)",
-        ratio("paging", "stream", "sequential loop")
+        "paging: stream / sequential loop = {paging_ratio:.3} (interleaved rounds; target <= 0.8)"
     );
     println!(
         "memory: peak heap while streaming 10k messages {} KiB, 100k messages {} KiB (ratio {:.2}, flat = ~1)",
