@@ -266,17 +266,17 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
             of.chats().send().await.unwrap();
         }
     };
+    // What the bare side does per call: send, read the whole body.
+    let body_of = async |request: reqwest::RequestBuilder| {
+        request.send().await.unwrap().bytes().await.unwrap()
+    };
     let ofauth_bare = async || {
         for _ in 0..BATCH {
-            let bytes = bare
-                .get(format!("{base}/v2/access/chats"))
-                .header("apiKey", KEY)
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let bytes = body_of(
+                bare.get(format!("{base}/v2/access/chats"))
+                    .header("apiKey", KEY),
+            )
+            .await;
             serde_json::from_slice::<ofauth::raw::types::ChatsListResponse>(&bytes).unwrap();
         }
     };
@@ -287,15 +287,11 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
     };
     let onlyfansapi_bare = async || {
         for _ in 0..BATCH {
-            let bytes = bare
-                .get(format!("{base}/api/acct_1/chats/9/messages"))
-                .bearer_auth(KEY)
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let bytes = body_of(
+                bare.get(format!("{base}/api/acct_1/chats/9/messages"))
+                    .bearer_auth(KEY),
+            )
+            .await;
             serde_json::from_slice::<onlyfansapi::raw::types::ListChatMessagesResponse>(&bytes)
                 .unwrap();
         }
