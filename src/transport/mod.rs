@@ -144,13 +144,12 @@ impl Transport {
                 *headers = response.headers().clone();
             }
         }
+        let body = match <[_; 1]>::try_from(chunks) {
+            Ok([only]) => reqwest::Body::from(only),
+            Err(chunks) => reqwest::Body::from(chunks.concat()),
+        };
         // Only a status or header map could make this fail, and both came from
         // a valid response; fall back to an empty 599 all the same.
-        let body = match chunks.len() {
-            1 => chunks.pop().map(reqwest::Body::from),
-            _ => None,
-        }
-        .unwrap_or_else(|| reqwest::Body::from(chunks.concat()));
         let rebuilt = builder
             .body(body)
             .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(Vec::new())));
