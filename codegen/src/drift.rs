@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::normalize::{self, Omitted};
 use crate::summary;
-use crate::walk::METHODS;
+use crate::walk::{METHODS, resolve_ref};
 
 /// What a change means for code that calls this crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -185,7 +185,7 @@ fn operations(doc: &Value) -> BTreeMap<(String, String), Operation> {
             };
             let own = op.get("parameters").and_then(Value::as_array);
             for param in shared.into_iter().chain(own).flatten() {
-                let param = resolve(doc, param);
+                let param = resolve_ref(doc, param);
                 let name = format!(
                     "`{}` ({})",
                     param.get("name").and_then(Value::as_str).unwrap_or("?"),
@@ -193,7 +193,7 @@ fn operations(doc: &Value) -> BTreeMap<(String, String), Operation> {
                 );
                 let schema = param
                     .get("schema")
-                    .map(|s| resolve(doc, s))
+                    .map(|s| resolve_ref(doc, s))
                     .unwrap_or(&Value::Null);
                 let required = param
                     .get("required")
@@ -213,7 +213,7 @@ fn operations(doc: &Value) -> BTreeMap<(String, String), Operation> {
             }
             if let Some(responses) = op.get("responses").and_then(Value::as_object) {
                 for (status, response) in responses.iter().filter(|(s, _)| s.starts_with('2')) {
-                    let response = resolve(doc, response);
+                    let response = resolve_ref(doc, response);
                     if let Some(schema) = response.pointer("/content/application~1json/schema") {
                         let prefix = format!("{status} ");
                         flatten(
@@ -231,17 +231,6 @@ fn operations(doc: &Value) -> BTreeMap<(String, String), Operation> {
         }
     }
     out
-}
-
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(pointer) => doc.pointer(pointer).unwrap_or(value),
-        None => value,
-    }
 }
 
 fn field(schema: &Value, required: bool) -> Field {
@@ -304,7 +293,7 @@ fn flatten(
         }
         stack.push(r.clone());
     }
-    let schema = resolve(doc, schema);
+    let schema = resolve_ref(doc, schema);
     out.insert(path.to_owned(), field(schema, required));
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         let required_names: BTreeSet<&str> = schema

@@ -19,16 +19,24 @@ pub fn response_schema<'a>(spec: &'a Value, method: &str, path: &str) -> Option<
 }
 
 fn success_media<'a>(spec: &'a Value, method: &str, path: &str) -> Option<&'a Value> {
-    let responses = spec
-        .get("paths")?
+    let (_, response) = success_response(spec, method, path)?;
+    response.get("content")?.get("application/json")
+}
+
+/// An operation's first 2xx response: its status key and the response object.
+pub fn success_response<'a>(
+    spec: &'a Value,
+    method: &str,
+    path: &str,
+) -> Option<(&'a str, &'a Value)> {
+    spec.get("paths")?
         .get(path)?
         .get(method)?
-        .get("responses")?;
-    let (_, response) = responses
+        .get("responses")?
         .as_object()?
         .iter()
-        .find(|(status, _)| status.starts_with('2'))?;
-    response.get("content")?.get("application/json")
+        .find(|(status, _)| status.starts_with('2'))
+        .map(|(status, response)| (status.as_str(), response))
 }
 
 /// A deterministic value that follows `schema`: every declared property is

@@ -71,73 +71,51 @@ impl VisitMut for EscapePathValues {
 /// The shape is read by `src/mock/routes.rs` (`RouteTable`); a test there
 /// decodes the tables build.rs writes.
 pub fn route_table(spec: &Value, omitted: &[Omitted]) -> Value {
-    let mut spec = spec.clone();
-    generate::remove_operations(&mut spec, omitted);
-    let schemes = spec
+    let mut doc = spec.clone();
+    generate::remove_operations(&mut doc, omitted);
+    let no_schemes = Value::Null;
+    let schemes = doc
         .pointer("/components/securitySchemes")
-        .cloned()
-        .unwrap_or(Value::Null);
-    let global_security = spec.get("security").cloned().unwrap_or(json!([]));
-    let mut routes = Vec::new();
-    let doc = spec.clone();
-    for (path, method, op) in walk::operations_mut(&mut spec) {
-        let op = Value::Object(op.clone());
-        let mut parameters: Vec<Value> = doc
-            .pointer(&format!(
-                "/paths/{}/parameters",
-                walk::escape_pointer(&path)
-            ))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        parameters.extend(
-            op.get("parameters")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
-        );
-        let parameters: Vec<Value> = parameters
-            .iter()
-            .map(|p| resolve(&doc, p))
-            .map(|p| parameter(&doc, p))
-            .collect();
-        let status = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .and_then(|r| r.keys().find(|s| s.starts_with('2')))
-            .and_then(|s| s.parse::<u16>().ok())
-            .unwrap_or(200);
-        let body = examples::declared_response_example(&doc, &method, &path).or_else(|| {
-            examples::response_schema(&doc, &method, &path).map(|s| examples::synthesize(&doc, s))
-        });
-        let security = op.get("security").unwrap_or(&global_security);
-        routes.push(json!({
-            "operationId": op.get("operationId").cloned().unwrap_or(Value::Null),
-            "method": method.to_uppercase(),
-            "path": path,
-            "auth": auth(security, &schemes),
-            "parameters": parameters,
-            "status": status,
-            "body": body,
-            "paging": paging(&doc, &method, &path, &parameters),
-        }));
-    }
+        .unwrap_or(&no_schemes);
+    let no_security = json!([]);
+    let global_security = doc.get("security").unwrap_or(&no_security);
+    let routes: Vec<Value> = walk::operations(&doc)
+        .into_iter()
+        .map(|(path, method, op)| {
+            // Path-level parameters first, then the operation's own.
+            let shared = doc["paths"][path].get("parameters");
+            let parameters: Vec<Value> = [shared, op.get("parameters")]
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_array)
+                .flatten()
+                .map(|p| parameter(&doc, walk::resolve_ref(&doc, p)))
+                .collect();
+            let status = examples::success_response(&doc, method, path)
+                .and_then(|(status, _)| status.parse::<u16>().ok())
+                .unwrap_or(200);
+            let body = examples::declared_response_example(&doc, method, path).or_else(|| {
+                examples::response_schema(&doc, method, path).map(|s| examples::synthesize(&doc, s))
+            });
+            let paging = paging(&doc, method, path, &parameters);
+            json!({
+                "operationId": op.get("operationId"),
+                "method": method.to_uppercase(),
+                "path": path,
+                "auth": auth(op.get("security").unwrap_or(global_security), schemes),
+                "parameters": parameters,
+                "status": status,
+                "body": body,
+                "paging": paging,
+            })
+        })
+        .collect();
     json!({ "routes": routes })
-}
-
-/// Follows a local `$ref` (once is enough for parameters and schemas here).
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| doc.pointer(p))
-        .unwrap_or(value)
 }
 
 /// What the mock checks of a parameter.
 fn parameter(doc: &Value, p: &Value) -> Value {
-    let schema = resolve(doc, p.get("schema").unwrap_or(&Value::Null));
+    let schema = walk::resolve_ref(doc, p.get("schema").unwrap_or(&Value::Null));
     json!({
         "name": p.get("name"),
         "in": p.get("in"),
@@ -192,7 +170,7 @@ fn paging(doc: &Value, method: &str, path: &str, parameters: &[Value]) -> Value 
     let Some(schema) = examples::response_schema(doc, method, path) else {
         return Value::Null;
     };
-    let schema = resolve(doc, schema);
+    let schema = walk::resolve_ref(doc, schema);
     let Some(props) = schema.get("properties").and_then(Value::as_object) else {
         return Value::Null;
     };
@@ -203,7 +181,7 @@ fn paging(doc: &Value, method: &str, path: &str, parameters: &[Value]) -> Value 
         .collect();
     let items = props
         .iter()
-        .filter(|(_, s)| walk::type_of(resolve(doc, s)) == Some("array"))
+        .filter(|(_, s)| walk::type_of(walk::resolve_ref(doc, s)) == Some("array"))
         .map(|(name, _)| name.clone())
         .collect::<Vec<_>>();
     let [items] = items.as_slice() else {
@@ -213,7 +191,7 @@ fn paging(doc: &Value, method: &str, path: &str, parameters: &[Value]) -> Value 
     let is_boolean = |name: &str| {
         props
             .get(name)
-            .is_some_and(|s| walk::type_of(resolve(doc, s)) == Some("boolean"))
+            .is_some_and(|s| walk::type_of(walk::resolve_ref(doc, s)) == Some("boolean"))
     };
     if query.contains(&"offset") && is_boolean("hasMore") {
         return json!({
@@ -227,7 +205,7 @@ fn paging(doc: &Value, method: &str, path: &str, parameters: &[Value]) -> Value 
     }
     let next_page = props
         .get("_pagination")
-        .map(|p| resolve(doc, p))
+        .map(|p| walk::resolve_ref(doc, p))
         .and_then(|p| p.pointer("/properties/next_page"));
     if let Some(next_page) = next_page {
         let declared = examples::declared_response_example(doc, method, path);

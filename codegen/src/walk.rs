@@ -302,6 +302,34 @@ pub fn for_each_schema_mut(doc: &mut Value, f: &mut dyn FnMut(&Root, &mut Value,
     });
 }
 
+/// Every operation of the document, read-only: `(path, method, operation)`.
+pub fn operations(doc: &Value) -> Vec<(&str, &str, &Value)> {
+    let mut out = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            if let Some(item) = item.as_object() {
+                for (method, op) in item {
+                    if METHODS.contains(&method.as_str()) {
+                        out.push((path.as_str(), method.as_str(), op));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A local `$ref` followed once (or the value itself when it is none, or
+/// when the reference points nowhere).
+pub fn resolve_ref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| doc.pointer(p))
+        .unwrap_or(value)
+}
+
 /// Every operation of the document: `(path, method, operation object)`.
 pub fn operations_mut(doc: &mut Value) -> Vec<(String, String, &mut Map<String, Value>)> {
     let mut out = Vec::new();
