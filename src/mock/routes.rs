@@ -29,6 +29,9 @@ pub(crate) struct Route {
     status: u16,
     body: Option<Value>,
     paging: Option<Paging>,
+    /// The list items a paged route serves, made once from its example.
+    #[serde(skip)]
+    items: Vec<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +78,20 @@ enum Paging {
     },
 }
 
+impl Paging {
+    fn items_field(&self) -> &str {
+        match self {
+            Paging::Offset { items, .. } | Paging::Cursor { items, .. } => items,
+        }
+    }
+
+    fn limit_param(&self) -> Option<&str> {
+        match self {
+            Paging::Offset { limit, .. } | Paging::Cursor { limit, .. } => limit.as_deref(),
+        }
+    }
+}
+
 /// One API as the mock serves it.
 #[derive(Debug)]
 pub(crate) struct ApiMock {
@@ -82,7 +99,6 @@ pub(crate) struct ApiMock {
     pub(crate) routes: Vec<Route>,
     /// Accepted value per security scheme name.
     credentials: HashMap<&'static str, &'static str>,
-    items: usize,
     /// Filled in once the listener is bound (next-page URLs point at it).
     pub(crate) base_url: String,
     faults: Mutex<HashMap<String, VecDeque<Fault>>>,
@@ -128,12 +144,16 @@ impl ApiMock {
         credentials: HashMap<&'static str, &'static str>,
         items: usize,
     ) -> Result<ApiMock, serde_json::Error> {
-        let table: RouteTable = serde_json::from_str(table)?;
+        let mut table: RouteTable = serde_json::from_str(table)?;
+        for route in &mut table.routes {
+            if let (Some(body), Some(paging)) = (&route.body, &route.paging) {
+                route.items = make_items(body.get(paging.items_field()), items);
+            }
+        }
         Ok(ApiMock {
             api,
             routes: table.routes,
             credentials,
-            items,
             base_url: String::new(),
             faults: Mutex::default(),
             received: Mutex::default(),
@@ -173,9 +193,9 @@ impl ApiMock {
             .into_owned()
             .collect();
         let (operation_id, outgoing) = match self.route(request.method, request.path) {
-            Ok(route) => (
+            Ok((route, path_params)) => (
                 Some(route.operation_id.clone()),
-                self.answer(route, request, &query),
+                self.answer(route, request, &path_params, &query),
             ),
             Err(outgoing) => (None, outgoing),
         };
@@ -190,12 +210,17 @@ impl ApiMock {
         outgoing
     }
 
-    fn route(&self, method: &str, path: &str) -> Result<&Route, Outgoing> {
+    /// The route a request is for, with its path parameters.
+    fn route<'a>(
+        &'a self,
+        method: &str,
+        path: &'a str,
+    ) -> Result<(&'a Route, PathParams<'a>), Outgoing> {
         let mut path_matched = false;
         for route in &self.routes {
-            if path_matches(&route.path, path) {
+            if let Some(params) = path_params(&route.path, path) {
                 if route.method.eq_ignore_ascii_case(method) {
-                    return Ok(route);
+                    return Ok((route, params));
                 }
                 path_matched = true;
             }
@@ -211,6 +236,7 @@ impl ApiMock {
         &self,
         route: &Route,
         request: &Incoming<'_>,
+        path_params: &PathParams<'_>,
         query: &[(String, String)],
     ) -> Outgoing {
         if let Some(refused) = self.check_auth(route, request) {
@@ -233,15 +259,9 @@ impl ApiMock {
         }
         let lookup = |name: &str, location: &str| -> Option<String> {
             match location {
-                "query" => query
-                    .iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone()),
+                "query" => query_value(query, name).map(str::to_owned),
                 "header" => (request.header)(name),
-                "path" => path_params(&route.path, request.path)?
-                    .into_iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.to_owned()),
+                "path" => query_value(path_params, name).map(str::to_owned),
                 _ => None,
             }
         };
@@ -326,20 +346,11 @@ impl ApiMock {
         path: &str,
         query: &[(String, String)],
     ) -> Result<Value, String> {
-        let (items_field, limit_param) = match paging {
-            Paging::Offset { items, limit, .. } | Paging::Cursor { items, limit, .. } => {
-                (items, limit)
-            }
-        };
-        let all = items(body.get(items_field), self.items);
-        let get = |name: &str| {
-            query
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let limit = limit_param
-            .as_deref()
+        let all = &route.items;
+        let items_field = paging.items_field();
+        let get = |name: &str| query_value(query, name);
+        let limit = paging
+            .limit_param()
             .and_then(|name| {
                 get(name).and_then(|v| v.parse::<usize>().ok()).or_else(|| {
                     route
@@ -366,8 +377,12 @@ impl ApiMock {
                     .min(all.len());
                 let end = start.saturating_add(limit).min(all.len());
                 let more = end < all.len();
-                body[items_field] = Value::Array(all[start..end].to_vec());
-                body[has_more] = json!(more);
+                set_field(
+                    &mut body,
+                    &[items_field],
+                    Value::Array(all[start..end].to_vec()),
+                );
+                set_field(&mut body, &[has_more], json!(more));
                 if let (Some(field), Some(object)) = (next_offset, body.as_object_mut()) {
                     if more {
                         object.insert(field.clone(), json!(end));
@@ -397,19 +412,13 @@ impl ApiMock {
                     url.push_str(&pairs.finish());
                     url
                 });
-                body[items_field] = Value::Array(all[start..end].to_vec());
-                if let Some(slot) = body.pointer_mut(next_page) {
-                    *slot = next.map_or(Value::Null, Value::String);
-                } else if let Some(object) = body.as_object_mut() {
-                    let Some((parent, field)) = next_page.trim_start_matches('/').split_once('/')
-                    else {
-                        return Ok(body);
-                    };
-                    object.insert(
-                        parent.to_owned(),
-                        json!({ field: next.map_or(Value::Null, Value::String) }),
-                    );
-                }
+                set_field(
+                    &mut body,
+                    &[items_field],
+                    Value::Array(all[start..end].to_vec()),
+                );
+                let keys: Vec<&str> = next_page.split('/').skip(1).collect();
+                set_field(&mut body, &keys, next.map_or(Value::Null, Value::String));
             }
         }
         Ok(body)
@@ -467,7 +476,7 @@ impl Parameter {
 /// `count` list items made from the example's (cycled), each distinct: the
 /// item's own `id` counts up from the example's first, and every `id` nested
 /// in it is shifted by the item's index.
-fn items(example: Option<&Value>, count: usize) -> Vec<Value> {
+fn make_items(example: Option<&Value>, count: usize) -> Vec<Value> {
     let templates = example
         .and_then(Value::as_array)
         .filter(|t| !t.is_empty())
@@ -491,6 +500,35 @@ fn items(example: Option<&Value>, count: usize) -> Vec<Value> {
             item
         })
         .collect()
+}
+
+/// A request's path parameters (name, value as sent), in order.
+type PathParams<'a> = Vec<(&'a str, &'a str)>;
+
+/// The first value of `name` among `pairs` (query pairs or path parameters).
+fn query_value<'a, K: AsRef<str>, V: AsRef<str>>(
+    pairs: &'a [(K, V)],
+    name: &str,
+) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k.as_ref() == name)
+        .map(|(_, v)| v.as_ref())
+}
+
+/// Sets `body[keys[0]][keys[1]]…` to `value`, making objects of whatever is
+/// missing or null on the way; leaves the body alone where the way is
+/// blocked by a non-object (an example the paging cannot apply to).
+fn set_field(body: &mut Value, keys: &[&str], value: Value) {
+    let mut slot = body;
+    for key in keys {
+        if slot.is_null() {
+            *slot = Value::Object(serde_json::Map::new());
+        }
+        let Value::Object(map) = slot else { return };
+        slot = map.entry(*key).or_insert(Value::Null);
+    }
+    *slot = value;
 }
 
 /// Whether a JSON id (number or string) is the one a query names.
@@ -523,7 +561,7 @@ fn shift_ids(value: &mut Value, shift: u64) {
 
 /// `/api/{account}/chats` against `/api/acct_1/chats`: each `{…}` is one
 /// non-empty segment. Returns the path parameters (as sent, percent-encoded).
-fn path_params<'a>(template: &'a str, path: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+fn path_params<'a>(template: &'a str, path: &'a str) -> Option<PathParams<'a>> {
     let mut want = template.split('/');
     let mut got = path.split('/');
     let mut params = Vec::new();
@@ -540,10 +578,6 @@ fn path_params<'a>(template: &'a str, path: &'a str) -> Option<Vec<(&'a str, &'a
             _ => return None,
         }
     }
-}
-
-fn path_matches(template: &str, path: &str) -> bool {
-    path_params(template, path).is_some()
 }
 
 /// A poisoned lock only means another test thread panicked; the data is fine.
@@ -603,14 +637,18 @@ mod tests {
         }
     }
 
+    fn matches(template: &str, path: &str) -> bool {
+        path_params(template, path).is_some()
+    }
+
     #[test]
     fn path_templates_match_one_segment_per_parameter() {
         let t = "/api/{account}/chats/{chat_id}/messages";
-        assert!(path_matches(t, "/api/acct_1/chats/9/messages"));
-        assert!(!path_matches(t, "/api/acct_1/chats//messages"));
-        assert!(!path_matches(t, "/api/a/b/chats/9/messages"));
-        assert!(!path_matches(t, "/api/acct_1/chats/9/messages/x"));
-        assert!(path_matches("/v2/access/chats", "/v2/access/chats"));
+        assert!(matches(t, "/api/acct_1/chats/9/messages"));
+        assert!(!matches(t, "/api/acct_1/chats//messages"));
+        assert!(!matches(t, "/api/a/b/chats/9/messages"));
+        assert!(!matches(t, "/api/acct_1/chats/9/messages/x"));
+        assert!(matches("/v2/access/chats", "/v2/access/chats"));
     }
 
     #[test]
@@ -619,11 +657,11 @@ mod tests {
             {"id": 10, "fromUser": {"id": 5}},
             {"id": 11, "fromUser": {"id": 6}}
         ]);
-        let made = items(Some(&example), 5);
+        let made = make_items(Some(&example), 5);
         let ids: Vec<u64> = made.iter().map(|i| i["id"].as_u64().unwrap()).collect();
         assert_eq!(ids, [10, 11, 12, 13, 14]);
         assert_eq!(made[2]["fromUser"]["id"], 7);
-        assert!(items(Some(&json!([])), 5).is_empty());
+        assert!(make_items(Some(&json!([])), 5).is_empty());
     }
 
     #[test]
