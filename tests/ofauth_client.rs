@@ -222,12 +222,7 @@ async fn a_chat_without_its_user_is_a_decode_error_naming_the_path() {
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)
         .await;
-    match ofauth_client(&server.uri())
-        .chats()
-        .send()
-        .await
-        .unwrap_err()
-    {
+    match ofauth_chats_error(&server.uri()).await {
         Error::Decode { path, request, .. } => {
             assert_eq!(path, "list[2].withUser");
             assert_eq!(request.operation, "chats_list");
@@ -245,11 +240,7 @@ async fn a_wrongly_typed_value_is_a_decode_error_naming_the_json_path() {
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)
         .await;
-    let error = ofauth_client(&server.uri())
-        .chats()
-        .send()
-        .await
-        .unwrap_err();
+    let error = ofauth_chats_error(&server.uri()).await;
     match &error {
         Error::Decode {
             path,

@@ -66,11 +66,7 @@ async fn retries_each_retryable_status() {
 async fn other_statuses_are_not_retried() {
     for status in [400, 401, 403, 404, 422] {
         let server = server_with(vec![ResponseTemplate::new(status), ok_page()]).await;
-        let error = ofauth_client(&server.uri())
-            .chats()
-            .send()
-            .await
-            .unwrap_err();
+        let error = ofauth_chats_error(&server.uri()).await;
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(
             server.received_requests().await.unwrap().len(),
@@ -93,11 +89,7 @@ async fn exhausted_retries_return_the_last_error_with_status_body_and_request_id
             .insert_header("x-request-id", "req_42"),
     ])
     .await;
-    let error = ofauth_client(&server.uri())
-        .chats()
-        .send()
-        .await
-        .unwrap_err();
+    let error = ofauth_chats_error(&server.uri()).await;
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         3,
@@ -150,11 +142,7 @@ async fn a_retry_after_longer_than_the_cap_is_returned_at_once_as_rate_limited()
         ok_page(),
     ])
     .await;
-    let error = ofauth_client(&server.uri())
-        .chats()
-        .send()
-        .await
-        .unwrap_err();
+    let error = ofauth_chats_error(&server.uri()).await;
     match &error {
         Error::RateLimited { response, .. } => {
             assert_eq!(response.retry_after, Some(Duration::from_secs(3600)))

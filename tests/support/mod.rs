@@ -55,6 +55,16 @@ pub fn ofauth_client(base: &str) -> onlyfans_clients::ofauth::Client {
         .expect("client builds")
 }
 
+/// The error a first-page `chats()` call against `base` ends in (the test
+/// expects one).
+pub async fn ofauth_chats_error(base: &str) -> onlyfans_clients::Error {
+    ofauth_client(base)
+        .chats()
+        .send()
+        .await
+        .expect_err("the call fails")
+}
+
 pub fn onlyfansapi_client(base: &str) -> onlyfans_clients::onlyfansapi::Client {
     onlyfans_clients::onlyfansapi::Client::builder()
         .api_key(ONLYFANSAPI_KEY)
