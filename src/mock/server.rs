@@ -21,11 +21,12 @@ pub(crate) async fn serve(mut mock: ApiMock) -> std::io::Result<(Arc<ApiMock>, J
     let mock = Arc::new(mock);
     let serving = Arc::clone(&mock);
     let task = tokio::spawn(async move {
-        // A failed accept (e.g. out of file descriptors) is retried: the mock
-        // must keep serving for the rest of the test.
+        // A failed accept (e.g. out of file descriptors) is retried after a
+        // pause, not in a hot loop: the mock must keep serving for the rest of
+        // the test.
         loop {
             let Ok((stream, _)) = listener.accept().await else {
-                tokio::task::yield_now().await;
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                 continue;
             };
             let mock = Arc::clone(&serving);
