@@ -246,20 +246,21 @@ fn an_edited_spec_changes_what_is_snapshotted() {
     assert!(code(&after).contains("has_more_chats"));
 }
 
+/// The documentation pages the vendored specs were cut from are kept in the
+/// repository, named by the provenance record, and hold the vendored text.
 #[test]
-fn vendored_specs_are_the_seed_page_fragments_with_valid_provenance() {
-    let seeds = support::seeds_dir();
+fn vendored_specs_are_the_source_page_fragments_with_valid_provenance() {
     for api in ALL {
         let vendored = std::fs::read_to_string(api.spec_path(repo_root())).unwrap();
         let provenance = spec::Provenance::read(&api.provenance_path(repo_root())).unwrap();
         provenance.verify(&vendored).unwrap();
         assert_eq!(provenance.source_url, api.upstream_url);
-        let page_name = provenance
-            .via
-            .as_deref()
-            .and_then(|v| v.rsplit(' ').next())
-            .unwrap();
-        let page = std::fs::read_to_string(seeds.join(page_name)).unwrap();
+        let page_name = provenance.source_page.as_deref().unwrap();
+        assert_eq!(
+            api.dir(repo_root()).join(page_name),
+            api.source_page_path(repo_root())
+        );
+        let page = std::fs::read_to_string(api.source_page_path(repo_root())).unwrap();
         let fragment = onlyfans_codegen::doc_page::extract(&page).unwrap();
         assert_eq!(fragment.source_url, api.upstream_url);
         assert_eq!(

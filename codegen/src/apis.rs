@@ -38,6 +38,9 @@ pub const ONLYFANSAPI: ApiDef = ApiDef {
 
 pub const ALL: [ApiDef; 2] = [OFAUTH, ONLYFANSAPI];
 
+/// File name of the documentation page kept beside a spec imported from one.
+pub const SOURCE_PAGE: &str = "source-page.md";
+
 impl ApiDef {
     /// Looks an API up by its short name.
     pub fn by_name(name: &str) -> Option<ApiDef> {
@@ -57,6 +60,12 @@ impl ApiDef {
     /// Our fixes to the vendored spec, as an OpenAPI Overlay 1.0 document.
     pub fn overlay_path(&self, repo_root: &Path) -> PathBuf {
         self.dir(repo_root).join("overlay.yaml")
+    }
+
+    /// The API documentation page the vendored text was cut from, byte for
+    /// byte, when it was imported from one (named in `provenance.json`).
+    pub fn source_page_path(&self, repo_root: &Path) -> PathBuf {
+        self.dir(repo_root).join(SOURCE_PAGE)
     }
 
     /// Where the vendored text came from, and its hash.

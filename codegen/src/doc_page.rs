@@ -1,4 +1,4 @@
-//! API documentation pages of the kind in `shared/seeds/`: markdown with the
+//! API documentation pages (kept as `specs/<api>/source-page.md`): markdown with the
 //! operation's OpenAPI description inside a ```` ````yaml URL METHOD PATH ```` fence.
 
 /// The OpenAPI fragment of a documentation page.

@@ -55,6 +55,10 @@ pub struct Provenance {
     /// How the text was obtained, when not by downloading `source_url` directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
+    /// The documentation page the text was cut from, kept byte for byte beside
+    /// the spec (a file name inside `specs/<api>/`), when it came from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_page: Option<String>,
     /// Day of retrieval, `YYYY-MM-DD`.
     pub retrieved: String,
     /// SHA-256 of the vendored `openapi.yaml`, hex.

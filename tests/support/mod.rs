@@ -3,7 +3,7 @@
 
 pub mod faults;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use onlyfans_codegen::{ApiDef, Generated, Normalized};
 
@@ -18,11 +18,6 @@ pub fn generated(api: ApiDef) -> (Normalized, Generated) {
 
 pub fn normalized(api: ApiDef) -> Normalized {
     onlyfans_codegen::prepare(api, repo_root()).expect("vendored spec normalizes")
-}
-
-/// `shared/seeds/` beside the repository (present on every clone CI makes).
-pub fn seeds_dir() -> PathBuf {
-    repo_root().join("../shared/seeds")
 }
 
 use std::sync::Mutex;

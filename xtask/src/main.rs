@@ -3,10 +3,13 @@
 //! - `update-specs [--api ofauth|onlyfansapi|all] [--from PATH_OR_URL | --from-doc-page PATH]
 //!   [--check] [--format text|json] [--repo DIR]`: bring a new upstream spec in,
 //!   report its drift in words, write it with its provenance and check that it
-//!   generates. Exit codes: 0 no drift (or written), 1 drift (with `--check`),
-//!   2 failure to fetch, parse or generate.
+//!   generates. Exit codes: 0 nothing callers see changed (or written), 1 with
+//!   `--check`: a breaking or additive change, 2 failure to read, fetch, parse
+//!   or generate. A text change callers cannot see (descriptions, examples, key
+//!   order) is reported but is not drift.
 //! - `check [--repo DIR]`: offline consistency check run by CI: overlays apply,
-//!   provenance hashes match, generated output matches the committed snapshots.
+//!   provenance hashes match, the kept documentation page still holds the
+//!   vendored fragment, generated output matches the committed snapshots.
 //! - `bench-build [--sizes 2,50,150,300]`: build-time scaling with the number
 //!   of operations (see `bench_build.rs`).
 
@@ -15,7 +18,7 @@ mod bench_build;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use onlyfans_codegen::apis::{ALL, ApiDef, UpstreamFormat};
+use onlyfans_codegen::apis::{ALL, ApiDef, SOURCE_PAGE, UpstreamFormat};
 use onlyfans_codegen::drift::{self, DriftReport};
 use onlyfans_codegen::spec::{self, Provenance};
 use onlyfans_codegen::{doc_page, overlay, summary};
@@ -154,10 +157,11 @@ struct Incoming {
     text: String,
     source_url: String,
     via: Option<String>,
+    /// The documentation page the text was cut from, kept beside the spec.
+    page: Option<String>,
 }
 
 fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
-    let mut drifted = false;
     let mut reports = Vec::new();
     for api in &options.apis {
         let spec_path = api.spec_path(&options.repo);
@@ -187,12 +191,21 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
         };
         let changed = old_doc != new_doc;
         let report = drift::diff(api.name, &with_overlay(&old_doc)?, &with_overlay(&new_doc)?);
-        drifted |= changed;
         if !options.check && changed {
             write(&spec_path, &incoming.text)?;
+            // The page a fragment came from is part of its provenance; a spec
+            // from anywhere else leaves no page behind that no longer explains it.
+            let page_path = api.source_page_path(&options.repo);
+            match &incoming.page {
+                Some(page) => write(&page_path, page)?,
+                None if page_path.exists() => std::fs::remove_file(&page_path)
+                    .map_err(|e| format!("{}: {e}", page_path.display()))?,
+                None => {}
+            }
             let provenance = Provenance {
                 source_url: incoming.source_url.clone(),
                 via: incoming.via.clone(),
+                source_page: incoming.page.as_ref().map(|_| SOURCE_PAGE.to_owned()),
                 retrieved: today(),
                 sha256: spec::sha256_hex(&incoming.text),
             };
@@ -213,6 +226,8 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
         reports.push((changed, report));
     }
     print_reports(&reports, options.json)?;
+    // Drift is what callers see: a changed example or description alone is not.
+    let drifted = reports.iter().any(|(_, report)| !report.is_empty());
     Ok(if options.check && drifted {
         ExitCode::from(1)
     } else {
@@ -222,7 +237,16 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
 
 fn print_reports(reports: &[(bool, DriftReport)], json: bool) -> Result<(), Failure> {
     if json {
-        let all: Vec<&DriftReport> = reports.iter().map(|(_, r)| r).collect();
+        let all: Vec<Value> = reports
+            .iter()
+            .map(|(changed, report)| {
+                let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;
+                if let Some(map) = value.as_object_mut() {
+                    map.insert("text_changed".into(), Value::Bool(*changed));
+                }
+                Ok(value)
+            })
+            .collect::<Result<_, Failure>>()?;
         println!(
             "{}",
             serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?
@@ -249,13 +273,9 @@ fn incoming(api: &ApiDef, options: &Options, current: Option<&str>) -> Result<In
         let fragment = doc_page::extract(&page)
             .ok_or_else(|| format!("{}: no OpenAPI fence", page_path.display()))?;
         let via = Some(format!(
-            "OpenAPI fragment for {} {} fenced in the API documentation page {}",
+            "OpenAPI fragment for {} {} fenced in an API documentation page",
             fragment.method.to_uppercase(),
             fragment.path,
-            page_path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
         ));
         let text = match current {
             // A first import keeps the fenced text byte for byte.
@@ -266,6 +286,7 @@ fn incoming(api: &ApiDef, options: &Options, current: Option<&str>) -> Result<In
             text,
             source_url: fragment.source_url,
             via,
+            page: Some(page),
         });
     }
     let (location, via) = match &options.from {
@@ -295,6 +316,7 @@ fn incoming(api: &ApiDef, options: &Options, current: Option<&str>) -> Result<In
         text,
         source_url,
         via: via.filter(|_| !location.starts_with("http")),
+        page: None,
     })
 }
 
@@ -393,6 +415,11 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 if let Err(e) = provenance.verify(&text) {
                     problems.push(format!("{}: {e}", api.name));
                 }
+                if let Some(page) = &provenance.source_page
+                    && let Err(e) = check_source_page(&api.dir(repo).join(page), &text)
+                {
+                    problems.push(format!("{}: {e}", api.name));
+                }
             }
             Err(e) => problems.push(format!("{}: {e}", api.name)),
         }
@@ -440,6 +467,24 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
             println!("check: {problem}");
         }
         Ok(ExitCode::from(1))
+    }
+}
+
+/// The documentation page named in the provenance record is there and still
+/// explains the vendored text: merging its fragment in changes nothing.
+fn check_source_page(page_path: &Path, vendored: &str) -> Result<(), Failure> {
+    let page = read(page_path)?;
+    let fragment = doc_page::extract(&page)
+        .ok_or_else(|| format!("{}: no OpenAPI fence", page_path.display()))?;
+    if merge_fragment(vendored, &fragment.yaml)? == vendored {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: its {} {} fragment is not what the vendored spec holds",
+            page_path.display(),
+            fragment.method.to_uppercase(),
+            fragment.path
+        ))
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use onlyfans_codegen::apis::{OFAUTH, ONLYFANSAPI};
+use onlyfans_codegen::apis::{ApiDef, OFAUTH, ONLYFANSAPI};
 use onlyfans_codegen::spec::Provenance;
 
 fn repo() -> PathBuf {
@@ -52,6 +52,17 @@ fn xtask(args: &[&str], repo: &Path) -> Output {
         .arg(repo)
         .output()
         .unwrap()
+}
+
+/// The target directory this test binary was built in (`<target>/debug/deps/…`),
+/// wherever the checkout is and whatever `CARGO_TARGET_DIR` says.
+fn target_dir() -> PathBuf {
+    let xtask = Path::new(env!("CARGO_BIN_EXE_xtask"));
+    xtask
+        .ancestors()
+        .nth(2)
+        .expect("xtask binary lives in <target>/<profile>/")
+        .to_path_buf()
 }
 
 fn stdout(output: &Output) -> String {
@@ -218,6 +229,71 @@ fn json_upstream_is_vendored_as_yaml_and_example_changes_are_not_drift() {
     assert_eq!(onlyfans_codegen::spec::parse(&written, "w").unwrap(), doc);
 }
 
+/// `--check` exits 1 only for what callers see: a changed example is reported
+/// as a text change with exit 0, a removed parameter is drift (1), and a file
+/// that cannot be read is a failure (2).
+#[test]
+fn check_exit_codes_follow_the_report() {
+    let scratch = Scratch::new("exit-codes");
+    let text = std::fs::read_to_string(ONLYFANSAPI.spec_path(&scratch.0)).unwrap();
+    let check = |name: &str, contents: &[u8]| {
+        let path = scratch.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        xtask(
+            &[
+                "update-specs",
+                "--api",
+                "onlyfansapi",
+                "--from",
+                path.to_str().unwrap(),
+                "--check",
+            ],
+            &scratch.0,
+        )
+    };
+
+    let example_only = text.replace("example: acct_XXXXXXXXXXXXXXX", "example: acct_123");
+    assert_ne!(example_only, text);
+    let output = check("example.yaml", example_only.as_bytes());
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report = stdout(&output);
+    assert!(
+        report.contains("onlyfansapi: the text changed, but nothing callers see"),
+        "{report}"
+    );
+    assert!(
+        report.contains("onlyfansapi: 0 breaking, 0 additive"),
+        "{report}"
+    );
+
+    let start = text
+        .find("        - in: query\n          name: filter\n")
+        .unwrap();
+    let end = start
+        + text[start..]
+            .find("        - in: query\n          name: first_id")
+            .unwrap();
+    let removed = format!("{}{}", &text[..start], &text[end..]);
+    let output = check("removed.yaml", removed.as_bytes());
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let report = stdout(&output);
+    assert!(
+        report.contains("[breaking] parameter `filter` (query) removed"),
+        "{report}"
+    );
+
+    // Not UTF-8 (root reads any file, so permissions cannot make one unreadable).
+    let output = check("unreadable.yaml", &[0xff, 0xfe, b'o', 0x80]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unreadable.yaml"));
+
+    // --check wrote nothing in any case.
+    assert_eq!(
+        std::fs::read_to_string(ONLYFANSAPI.spec_path(&scratch.0)).unwrap(),
+        text
+    );
+}
+
 #[test]
 fn failures_exit_with_2() {
     let scratch = Scratch::new("fail");
@@ -294,31 +370,45 @@ fn check_detects_a_vendored_spec_edited_without_its_provenance() {
     );
 }
 
-/// Importing the two seed documentation pages into empty `specs/` folders
-/// reproduces the committed specs and provenance exactly (but for the date).
+/// The documentation page kept beside a spec must still hold what the spec
+/// says: a page edited on its own fails the check, naming the page.
 #[test]
-fn importing_the_seed_pages_reproduces_the_vendored_specs() {
-    let seeds = repo().join("../shared/seeds");
+fn check_names_a_source_page_that_no_longer_explains_the_spec() {
+    let scratch = Scratch::new("page");
+    let page = ONLYFANSAPI.source_page_path(&scratch.0);
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("name: filter\n", "name: filters\n")).unwrap();
+    let output = xtask(&["check"], &scratch.0);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.contains("source-page.md: its GET /api/{account}/chats/{chat_id}/messages fragment is not what the vendored spec holds"),
+        "{out}"
+    );
+}
+
+/// Importing the two documentation pages kept in `specs/<api>/` into empty
+/// `specs/` folders reproduces the committed specs, pages and provenance
+/// exactly (but for the date).
+#[test]
+fn importing_the_source_pages_reproduces_the_vendored_specs() {
     let scratch = Scratch::new("seeds");
-    for (api, page) in [
-        (OFAUTH, "000_1e810044931f593b.txt"),
-        (ONLYFANSAPI, "004_1d9c19c1f141787b.txt"),
-    ] {
-        std::fs::remove_file(api.spec_path(&scratch.0)).unwrap();
-        std::fs::remove_file(api.provenance_path(&scratch.0)).unwrap();
-        let page = seeds.join(page);
+    for api in [OFAUTH, ONLYFANSAPI] {
+        std::fs::remove_dir_all(api.dir(&scratch.0)).unwrap();
+        let page = api.source_page_path(&repo());
         let output = xtask(
             &["update-specs", "--from-doc-page", page.to_str().unwrap()],
             &scratch.0,
         );
         assert_eq!(output.status.code(), Some(0), "{output:?}");
-        let committed = std::fs::read_to_string(api.spec_path(&repo())).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(api.spec_path(&scratch.0)).unwrap(),
-            committed,
-            "{}",
-            api.name
-        );
+        for path in [ApiDef::spec_path, ApiDef::source_page_path] {
+            assert_eq!(
+                std::fs::read(path(&api, &scratch.0)).unwrap(),
+                std::fs::read(path(&api, &repo())).unwrap(),
+                "{}",
+                api.name
+            );
+        }
         let mut imported = Provenance::read(&api.provenance_path(&scratch.0)).unwrap();
         let recorded = Provenance::read(&api.provenance_path(&repo())).unwrap();
         imported.retrieved = recorded.retrieved.clone();
@@ -369,7 +459,7 @@ fn the_crate_compiles_with_the_regenerated_client() {
     let chats = dir.join("src/ofauth/chats.rs");
     let source = std::fs::read_to_string(&chats).unwrap();
     std::fs::write(&chats, source.replace("ChatsListQuery", "ChatsListSearch")).unwrap();
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
+    let target = target_dir();
     let output = Command::new(env!("CARGO"))
         .args([
             "check",
