@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// docs.rs (nightly) marks each item with the cargo feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod error;
 #[cfg(feature = "mock")]

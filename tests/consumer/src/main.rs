@@ -1,0 +1,36 @@
+//! What a user's binary writes: a client per enabled API, a first page, a
+//! stream, and (with `mock`) the testing kit. Built, not run, by `.ci/run`.
+
+#[cfg(feature = "ofauth")]
+async fn ofauth_chats() -> Result<usize, onlyfans_clients::Error> {
+    use futures_util::TryStreamExt;
+    let of = onlyfans_clients::ofauth::Client::from_env()?;
+    let first = of.chats().limit(10).send().await?;
+    let all: Vec<_> = of.chats().stream().try_collect().await?;
+    Ok(first.items.len() + all.len())
+}
+
+#[cfg(feature = "onlyfansapi")]
+async fn onlyfansapi_messages() -> Result<usize, onlyfans_clients::Error> {
+    let api = onlyfans_clients::onlyfansapi::Client::from_env()?;
+    let page = api.chat_messages("acct_1", 42u64).limit(10).send().await?;
+    Ok(page.items.len())
+}
+
+#[cfg(feature = "mock")]
+async fn mock_server() -> Result<(), Box<dyn std::error::Error>> {
+    let server = onlyfans_clients::mock::MockServer::builder().start().await?;
+    drop(server);
+    Ok(())
+}
+
+fn main() {
+    // Referenced so that every enabled function is type-checked and linked.
+    #[cfg(feature = "ofauth")]
+    drop(ofauth_chats());
+    #[cfg(feature = "onlyfansapi")]
+    drop(onlyfansapi_messages());
+    #[cfg(feature = "mock")]
+    drop(mock_server());
+    println!("onlyfans-clients {}", env!("CARGO_PKG_VERSION"));
+}
