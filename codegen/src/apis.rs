@@ -57,6 +57,12 @@ impl ApiDef {
         self.dir(repo_root).join("openapi.yaml")
     }
 
+    /// Operations the vendored text lacks, derived from the vendor's official
+    /// SDK (`cargo xtask derive-specs`), in the vendor's own style.
+    pub fn derived_path(&self, repo_root: &Path) -> PathBuf {
+        self.dir(repo_root).join("sdk-derived.yaml")
+    }
+
     /// Our fixes to the vendored spec, as an OpenAPI Overlay 1.0 document.
     pub fn overlay_path(&self, repo_root: &Path) -> PathBuf {
         self.dir(repo_root).join("overlay.yaml")

@@ -13,6 +13,7 @@ use std::fmt::Write;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::merge::OperationKey;
 use crate::normalize::{self, Omitted};
 use crate::summary;
 use crate::walk::{METHODS, resolve_ref};
@@ -51,6 +52,9 @@ pub struct DriftReport {
     pub omitted: Vec<Omitted>,
     pub breaking: usize,
     pub additive: usize,
+    /// SDK-derived operations the new upstream version has: upstream wins, and
+    /// the derived entries are to be removed.
+    pub superseded: Vec<OperationKey>,
 }
 
 impl DriftReport {
@@ -89,6 +93,13 @@ impl DriftReport {
         }
         for omitted in &self.omitted {
             let _ = writeln!(out, "{}: left out by the generator: {omitted}", self.api);
+        }
+        for key in &self.superseded {
+            let _ = writeln!(
+                out,
+                "{}: superseded: {key} is derived from the SDK and now upstream has it; remove it from sdk-derived.yaml (`cargo xtask update-specs --prune-derived`)",
+                self.api
+            );
         }
         out.push_str(&self.summary_line());
         out.push('\n');
@@ -136,6 +147,7 @@ pub fn diff(api: &str, old: &Value, new: &Value) -> DriftReport {
         additive: count(Impact::Additive),
         omitted: normalize::normalize(new.clone()).report.omitted,
         operations: drift,
+        superseded: Vec::new(),
     }
 }
 

@@ -100,7 +100,10 @@ pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// Generates each operation alone; returns those that fail, with the reason.
+/// Finds the operations the generator rejects, with its reason for each:
+/// groups of operations are generated together and a failing group is split
+/// in halves, so a few bad operations among hundreds cost a few dozen
+/// generations, not one per operation.
 fn probe_operations(spec: &Value, settings: &Settings) -> Vec<Omitted> {
     let mut spec = spec.clone();
     let operations: Vec<(String, String, String)> = walk::operations_mut(&mut spec)
@@ -118,25 +121,46 @@ fn probe_operations(spec: &Value, settings: &Settings) -> Vec<Omitted> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let mut failed = Vec::new();
-    for (path, method, operation_id) in operations {
-        let mut alone = spec.clone();
-        if let Some(paths) = alone.get_mut("paths").and_then(Value::as_object_mut) {
-            paths.retain(|p, _| *p == path);
-            if let Some(item) = paths.get_mut(&path).and_then(Value::as_object_mut) {
-                item.retain(|k, _| k == &method || !walk::METHODS.contains(&k.as_str()));
-            }
-        }
-        if let Err(reason) = try_generate(&alone, settings) {
-            failed.push(Omitted {
-                method,
-                path,
-                operation_id,
-                reason,
-            });
-        }
-    }
+    bisect(&spec, &operations, settings, &mut failed);
     std::panic::set_hook(hook);
     failed
+}
+
+fn bisect(
+    spec: &Value,
+    group: &[(String, String, String)],
+    settings: &Settings,
+    failed: &mut Vec<Omitted>,
+) {
+    let mut only = spec.clone();
+    if let Some(paths) = only.get_mut("paths").and_then(Value::as_object_mut) {
+        paths.retain(|p, _| group.iter().any(|(path, _, _)| path == p));
+        for (path, item) in paths.iter_mut() {
+            if let Some(item) = item.as_object_mut() {
+                item.retain(|k, _| {
+                    !walk::METHODS.contains(&k.as_str())
+                        || group.iter().any(|(p, m, _)| p == path && m == k)
+                });
+            }
+        }
+    }
+    let Err(reason) = try_generate(&only, settings) else {
+        return;
+    };
+    match group {
+        [] => {}
+        [(path, method, operation_id)] => failed.push(Omitted {
+            method: method.clone(),
+            path: path.clone(),
+            operation_id: operation_id.clone(),
+            reason,
+        }),
+        _ => {
+            let (left, right) = group.split_at(group.len() / 2);
+            bisect(spec, left, settings, failed);
+            bisect(spec, right, settings, failed);
+        }
+    }
 }
 
 /// Removes the given operations (and path items left without any).

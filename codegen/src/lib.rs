@@ -3,24 +3,29 @@
 //! One implementation serves the crate's `build.rs`, `cargo xtask` and the tests:
 //!
 //! ```text
-//! specs/<api>/openapi.yaml ──overlay.yaml──▶ normalize ──▶ progenitor ──▶ prettyplease ──▶ OUT_DIR/<api>.rs
+//! specs/<api>/openapi.yaml ─┬─ merge ──overlay.yaml──▶ normalize ──▶ progenitor ──▶ prettyplease ──▶ OUT_DIR/<api>.rs
+//! specs/<api>/sdk-derived.yaml ┘
 //! ```
 //!
 //! - [`apis`]: the two APIs and where their files live;
+//! - [`merge`]: the upstream text plus the SDK-derived operations it lacks;
 //! - [`overlay`]: our reviewable fixes (OpenAPI Overlay 1.0) applied to the vendored text;
 //! - [`normalize`]: generic rules that make any spec of theirs generate good code;
 //! - [`generate`]: progenitor + prettyplease, leaving out what cannot be generated;
 //! - [`summary`]: the compact operation list kept as a snapshot;
+//! - [`coverage`]: the README's per-tag coverage table;
 //! - [`drift`]: what changed between two spec versions, breaking or additive;
 //! - [`doc_page`]: the OpenAPI fragment inside an API documentation page;
 //! - [`examples`]: response bodies for mocks and tests (declared or synthesized);
 //! - [`mock`]: typed httpmock helpers and the mock server's route table.
 
 pub mod apis;
+pub mod coverage;
 pub mod doc_page;
 pub mod drift;
 pub mod examples;
 pub mod generate;
+pub mod merge;
 pub mod mock;
 pub mod normalize;
 pub mod overlay;
@@ -34,15 +39,31 @@ use std::path::Path;
 
 pub use apis::ApiDef;
 pub use generate::{Generated, Settings};
+pub use merge::MergeReport;
 pub use normalize::{Normalized, Omitted, Report};
+use serde_json::Value;
 
 /// Everything that can go wrong between a spec file and generated code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    Io { path: String, message: String },
-    Parse { origin: String, message: String },
-    Overlay { origin: String, message: String },
-    Provenance { expected: String, actual: String },
+    Io {
+        path: String,
+        message: String,
+    },
+    Parse {
+        origin: String,
+        message: String,
+    },
+    Overlay {
+        origin: String,
+        message: String,
+    },
+    Provenance {
+        expected: String,
+        actual: String,
+    },
+    /// The SDK-derived file and its provenance record disagree.
+    Derived(String),
     Generate(String),
 }
 
@@ -58,6 +79,7 @@ impl fmt::Display for Error {
                 f,
                 "vendored spec does not match its provenance record (recorded sha256 {expected}, actual {actual})"
             ),
+            Error::Derived(message) => write!(f, "sdk-derived.yaml: {message}"),
             Error::Generate(message) => write!(f, "generation failed: {message}"),
         }
     }
@@ -65,17 +87,62 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The vendored spec of an API with its overlay applied, normalized.
+/// The vendored spec of an API merged with its SDK-derived operations and
+/// with its overlay applied, normalized.
 pub fn prepare(api: ApiDef, repo_root: &Path) -> Result<Normalized, Error> {
+    let (doc, merge_report) = effective_spec(api, repo_root)?;
+    let mut normalized = normalize::normalize(doc);
+    normalized.report.superseded = merge_report.superseded;
+    Ok(normalized)
+}
+
+/// The document every output of an API is generated from, before
+/// normalization: the vendored upstream text, the SDK-derived operations it
+/// lacks ([`merge`]), then the overlay. The one place that puts them together
+/// (build.rs, xtask and the tests all come through here).
+pub fn effective_spec(api: ApiDef, repo_root: &Path) -> Result<(Value, MergeReport), Error> {
     let spec_path = api.spec_path(repo_root);
     let text = spec::read_to_string(&spec_path)?;
-    let mut doc = spec::parse(&text, &spec_path.display().to_string())?;
-    let overlay_path = api.overlay_path(repo_root);
-    if overlay_path.exists() {
-        let overlay_text = spec::read_to_string(&overlay_path)?;
-        overlay::apply(&mut doc, &overlay_text, &overlay_path.display().to_string())?;
+    let upstream = spec::parse(&text, &spec_path.display().to_string())?;
+    let derived = read_derived(api, repo_root)?;
+    let overlay = read_overlay(api, repo_root)?;
+    assemble(upstream, derived.as_ref(), overlay.as_deref(), api)
+}
+
+/// The SDK-derived document of an API, when it has one.
+pub fn read_derived(api: ApiDef, repo_root: &Path) -> Result<Option<Value>, Error> {
+    let path = api.derived_path(repo_root);
+    if !path.exists() {
+        return Ok(None);
     }
-    Ok(normalize::normalize(doc))
+    let text = spec::read_to_string(&path)?;
+    spec::parse(&text, &path.display().to_string()).map(Some)
+}
+
+/// The overlay text of an API, when it has one.
+pub fn read_overlay(api: ApiDef, repo_root: &Path) -> Result<Option<String>, Error> {
+    let path = api.overlay_path(repo_root);
+    path.exists()
+        .then(|| spec::read_to_string(&path))
+        .transpose()
+}
+
+/// Merges and overlays an upstream document (a vendored one, or a candidate
+/// upstream version in `cargo xtask update-specs`).
+pub fn assemble(
+    upstream: Value,
+    derived: Option<&Value>,
+    overlay_text: Option<&str>,
+    api: ApiDef,
+) -> Result<(Value, MergeReport), Error> {
+    let (mut doc, report) = match derived {
+        Some(derived) => merge::merge(upstream, derived),
+        None => (upstream, MergeReport::default()),
+    };
+    if let Some(text) = overlay_text {
+        overlay::apply(&mut doc, text, &format!("specs/{}/overlay.yaml", api.name))?;
+    }
+    Ok((doc, report))
 }
 
 /// The generation settings the library crate is built with: the generated
@@ -102,10 +169,11 @@ pub fn generate_api(api: ApiDef, repo_root: &Path) -> Result<(Normalized, Genera
     generated.code.push_str(&format!(
         "\n/// The server the spec names first: the default base URL.\npub const SERVER_URL: &str = {server:?};\n"
     ));
-    normalized
-        .report
-        .omitted
-        .extend(generated.omitted.iter().cloned());
+    for omitted in &generated.omitted {
+        if !normalized.report.omitted.contains(omitted) {
+            normalized.report.omitted.push(omitted.clone());
+        }
+    }
     Ok((normalized, generated))
 }
 

@@ -35,6 +35,7 @@ pub fn httpmock(
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Generate(format!("generated mocks do not parse: {e}")))?;
     EscapePathValues.visit_file_mut(&mut file);
+    QueryAsSent.visit_file_mut(&mut file);
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
@@ -60,6 +61,39 @@ impl VisitMut for EscapePathValues {
             };
         }
         visit_mut::visit_expr_macro_mut(self, node);
+    }
+}
+
+/// progenitor matches a query parameter with `value.to_string()`, which does
+/// not compile for values without `Display` (maps, lists, untagged unions)
+/// and for the others need not be what the client sends. This rewrites each
+/// `when.query_param("name", value.to_string())` to
+/// `crate::mock::httpmock_query(when, "name", &value)`, which serializes the
+/// value exactly as the generated client does and matches every pair.
+struct QueryAsSent;
+
+impl VisitMut for QueryAsSent {
+    fn visit_expr_mut(&mut self, node: &mut syn::Expr) {
+        visit_mut::visit_expr_mut(self, node);
+        let syn::Expr::MethodCall(call) = node else {
+            return;
+        };
+        if call.method != "query_param" || call.args.len() != 2 {
+            return;
+        }
+        let (Some(name), Some(syn::Expr::MethodCall(to_string))) =
+            (call.args.first(), call.args.last())
+        else {
+            return;
+        };
+        if to_string.method != "to_string" || !to_string.args.is_empty() {
+            return;
+        }
+        let receiver = &call.receiver;
+        let value = &to_string.receiver;
+        *node = syn::parse_quote! {
+            crate::mock::httpmock_query(#receiver, #name, &#value)
+        };
     }
 }
 

@@ -39,9 +39,9 @@ pub fn read_to_string(path: &Path) -> Result<String, Error> {
     })
 }
 
-/// Hex SHA-256 of a text.
-pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
+/// Hex SHA-256 of a text or of bytes.
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    Sha256::digest(data.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -63,6 +63,45 @@ pub struct Provenance {
     pub retrieved: String,
     /// SHA-256 of the vendored `openapi.yaml`, hex.
     pub sha256: String,
+    /// The operations derived from the vendor's official SDK, kept beside the
+    /// vendored text (`sdk-derived.yaml`), when there are any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived: Option<DerivedProvenance>,
+}
+
+/// Where `sdk-derived.yaml` came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DerivedProvenance {
+    /// The derived file, inside `specs/<api>/`.
+    pub file: String,
+    /// SHA-256 of that file, hex.
+    pub sha256: String,
+    /// The command that wrote it.
+    pub command: String,
+    /// The packages its facts were read from.
+    pub sources: Vec<DerivedSource>,
+    /// The table of upstream facts (operation ids, summaries, parameter names)
+    /// the derivation also read, when it did: a repository path and its SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<DerivedFacts>,
+}
+
+/// A file of upstream facts kept in the repository.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DerivedFacts {
+    pub file: String,
+    pub sha256: String,
+}
+
+/// One package a derived file was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DerivedSource {
+    /// The registry the package comes from and its name there (`pypi:onlyfans-sdk`).
+    pub package: String,
+    pub version: String,
+    /// The exact distribution file, and its SHA-256.
+    pub file: String,
+    pub sha256: String,
 }
 
 impl Provenance {
@@ -72,6 +111,26 @@ impl Provenance {
             origin: path.display().to_string(),
             message: e.to_string(),
         })
+    }
+
+    /// Checks the recorded hash of the derived file against its text.
+    pub fn verify_derived(&self, derived_text: Option<&str>) -> Result<(), Error> {
+        let problem = match (&self.derived, derived_text) {
+            (None, None) => return Ok(()),
+            (Some(record), Some(text)) => {
+                let actual = sha256_hex(text);
+                if actual == record.sha256 {
+                    return Ok(());
+                }
+                format!(
+                    "does not match its provenance record (recorded sha256 {}, actual {actual}); re-derive it with `cargo xtask derive-specs`",
+                    record.sha256
+                )
+            }
+            (Some(_), None) => "named in provenance.json but missing".to_owned(),
+            (None, Some(_)) => "present, but provenance.json records no derivation".to_owned(),
+        };
+        Err(Error::Derived(problem))
     }
 
     /// Checks the recorded hash against the vendored text.

@@ -1,6 +1,6 @@
 //! A compact, order-independent list of a spec's operations: the readable drift
-//! summary that snapshot tests keep (method, path, operationId, parameters with
-//! their types, response types).
+//! summary that snapshot tests keep (method, path, operationId, where it comes
+//! from, parameters with their types, response types).
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -24,6 +24,7 @@ pub fn operations(spec: &Value) -> String {
             let mut out = String::new();
             let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
             let _ = writeln!(out, "{} {path}  {id}", method.to_uppercase());
+            let _ = writeln!(out, "  from {}", source(op));
             let own = op
                 .get("parameters")
                 .and_then(Value::as_array)
@@ -82,6 +83,23 @@ pub fn operations(spec: &Value) -> String {
         }
     }
     entries.into_iter().collect()
+}
+
+/// Where an operation's description comes from: the upstream text, or the
+/// official SDK (package and version) or upstream facts it was derived from.
+fn source(op: &Value) -> String {
+    match op.get(crate::merge::DERIVED_FROM) {
+        None => "upstream".into(),
+        Some(from) => match (
+            from.get("package").and_then(Value::as_str),
+            from.get("version").and_then(Value::as_str),
+            from.get("facts").and_then(Value::as_str),
+        ) {
+            (Some(package), Some(version), _) => format!("sdk {package} {version}"),
+            (_, _, Some(facts)) => format!("upstream facts {facts}"),
+            _ => "sdk".into(),
+        },
+    }
 }
 
 /// One-line description of a schema's type.

@@ -455,8 +455,14 @@ impl Parameter {
                 });
             }
         }
+        // Enum values as they appear in a query: strings as they are, numbers
+        // and booleans in their JSON spelling (`[1, 0]`, `[true]`).
+        let spelled = |a: &Value| match a {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
         if let Some(allowed) = &self.allowed
-            && !allowed.iter().any(|a| a.as_str() == Some(value.as_str()))
+            && !allowed.iter().any(|a| spelled(a) == value)
         {
             let allowed: Vec<String> = allowed.iter().map(Value::to_string).collect();
             return Err(format!(
@@ -620,10 +626,28 @@ mod tests {
                     "x-connection-id" => Some("c".to_owned()),
                     _ => None,
                 };
+                // Every required query parameter, with a value it accepts.
+                let query = route
+                    .parameters
+                    .iter()
+                    .filter(|p| p.required && p.location == "query")
+                    .map(|p| {
+                        let value = match (&p.allowed, p.minimum) {
+                            (Some(allowed), _) if !allowed.is_empty() => match &allowed[0] {
+                                Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            },
+                            (_, Some(minimum)) => minimum.max(1).to_string(),
+                            _ => "1".to_owned(),
+                        };
+                        format!("{}={value}", p.name)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("&");
                 let out = mock.handle(&Incoming {
                     method: &route.method,
                     path: &path,
-                    query: "",
+                    query: &query,
                     header: &header,
                 });
                 assert_eq!(out.status, route.status, "{}", route.operation_id);
@@ -684,5 +708,20 @@ mod tests {
             "`limit` must be between 1 and 20, got 21"
         );
         assert!(limit.check(Some("ten".into())).is_err());
+        // Integer enums (`filter[online]: [1, 0]`) are checked by value.
+        let online = Parameter {
+            name: "online".into(),
+            kind: Some("integer".into()),
+            minimum: None,
+            maximum: None,
+            default: None,
+            allowed: Some(vec![json!(1), json!(0)]),
+            ..limit
+        };
+        assert!(online.check(Some("0".into())).is_ok());
+        assert_eq!(
+            online.check(Some("2".into())).unwrap_err(),
+            "`online` must be one of 1, 0, got `2`"
+        );
     }
 }

@@ -11,17 +11,26 @@ pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The two APIs, normalized and generated exactly as build.rs does it.
+/// The two APIs, normalized and generated exactly as build.rs does it (once
+/// per test binary: at full size a generation takes seconds).
 pub fn generated(api: ApiDef) -> (Normalized, Generated) {
-    onlyfans_codegen::generate_api(api, repo_root()).expect("vendored spec generates")
+    static CACHE: OnceLock<Mutex<Vec<(ApiDef, Normalized, Generated)>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, n, g)) = cache.iter().find(|(a, _, _)| *a == api) {
+        return (n.clone(), g.clone());
+    }
+    let (n, g) = onlyfans_codegen::generate_api(api, repo_root()).expect("vendored spec generates");
+    cache.push((api, n.clone(), g.clone()));
+    (n, g)
 }
 
 pub fn normalized(api: ApiDef) -> Normalized {
     onlyfans_codegen::prepare(api, repo_root()).expect("vendored spec normalizes")
 }
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Value, json};

@@ -10,10 +10,13 @@
 //! - `check [--repo DIR]`: offline consistency check run by CI: overlays apply,
 //!   provenance hashes match, the kept documentation page still holds the
 //!   vendored fragment, generated output matches the committed snapshots.
+//! - `derive-specs --api <api> --from <wheel>`: re-derive the operations the
+//!   vendored text lacks from the vendor's official SDK (see `derive_specs.rs`).
 //! - `bench-build [--sizes 2,50,150,300]`: build-time scaling with the number
 //!   of operations (see `bench_build.rs`).
 
 mod bench_build;
+mod derive_specs;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,23 +24,32 @@ use std::process::ExitCode;
 use onlyfans_codegen::apis::{ALL, ApiDef, SOURCE_PAGE, UpstreamFormat};
 use onlyfans_codegen::drift::{self, DriftReport};
 use onlyfans_codegen::spec::{self, Provenance};
-use onlyfans_codegen::{doc_page, overlay, summary};
+use onlyfans_codegen::{MergeReport, doc_page, merge, summary};
 use serde_json::Value;
 
 const USAGE: &str = "usage:
   cargo xtask update-specs [--api ofauth|onlyfansapi|all] [--from PATH_OR_URL | --from-doc-page PATH]
-                           [--check] [--format text|json] [--repo DIR]
+                           [--check] [--prune-derived] [--format text|json] [--repo DIR]
   cargo xtask check [--repo DIR]
+  cargo xtask derive-specs --api ofauth|onlyfansapi --from <SDK wheel | dir with it | unpacked source>
+                           [--out PATH] [--vendored PATH] [--facts PATH] [--python PATH] [--repo DIR]
   cargo xtask bench-build [--sizes 2,50,150,300]";
 
 /// A failure that ends the command with exit code 2.
 type Failure = String;
+
+fn failure(error: onlyfans_codegen::Error) -> Failure {
+    error.to_string()
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("update-specs") => Options::parse(&args[1..]).and_then(|o| update_specs(&o)),
         Some("check") => Options::parse(&args[1..]).and_then(|o| check(&o.repo)),
+        Some("derive-specs") => {
+            derive_specs::run(&args[1..], Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        }
         Some("bench-build") => bench_sizes(&args[1..]).and_then(|sizes| {
             bench_build::run(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."), &sizes)
         }),
@@ -69,6 +81,7 @@ struct Options {
     from: Option<String>,
     from_doc_page: Option<PathBuf>,
     check: bool,
+    prune_derived: bool,
     json: bool,
     repo: PathBuf,
 }
@@ -80,6 +93,7 @@ impl Options {
             from: None,
             from_doc_page: None,
             check: false,
+            prune_derived: false,
             json: false,
             repo: Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
         };
@@ -106,6 +120,7 @@ impl Options {
                 "--from" => options.from = Some(value()?),
                 "--from-doc-page" => options.from_doc_page = Some(PathBuf::from(value()?)),
                 "--check" => options.check = true,
+                "--prune-derived" => options.prune_derived = true,
                 "--format" => {
                     options.json = match value()?.as_str() {
                         "json" => true,
@@ -178,19 +193,42 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
             }
             None => Value::Null,
         };
-        let overlay_text = {
-            let path = api.overlay_path(&options.repo);
-            path.exists().then(|| read(&path)).transpose()?
-        };
-        let with_overlay = |doc: &Value| -> Result<Value, Failure> {
-            let mut doc = doc.clone();
-            if let (Some(text), false) = (&overlay_text, doc.is_null()) {
-                overlay::apply(&mut doc, text, "overlay.yaml").map_err(|e| e.to_string())?;
+        // Both versions as everything is generated from them: with the
+        // SDK-derived operations each lacks, and the overlay.
+        let mut derived = onlyfans_codegen::read_derived(*api, &options.repo).map_err(failure)?;
+        let overlay_text = onlyfans_codegen::read_overlay(*api, &options.repo).map_err(failure)?;
+        let effective = |doc: &Value| -> Result<(Value, MergeReport), Failure> {
+            if doc.is_null() {
+                return Ok((Value::Null, MergeReport::default()));
             }
-            Ok(doc)
+            onlyfans_codegen::assemble(doc.clone(), derived.as_ref(), overlay_text.as_deref(), *api)
+                .map_err(failure)
         };
+        let (old_effective, _) = effective(&old_doc)?;
+        let (new_effective, merged) = effective(&new_doc)?;
         let changed = old_doc != new_doc;
-        let report = drift::diff(api.name, &with_overlay(&old_doc)?, &with_overlay(&new_doc)?);
+        let mut report = drift::diff(api.name, &old_effective, &new_effective);
+        report.superseded = merged.superseded;
+        let prune = options.prune_derived && !report.superseded.is_empty();
+        let provenance_path = api.provenance_path(&options.repo);
+        let mut provenance = Provenance::read(&provenance_path).ok();
+        if !options.check
+            && prune
+            && let Some(doc) = derived.as_mut()
+        {
+            merge::remove_operations(doc, &report.superseded);
+            let text = spec::to_yaml(doc);
+            write(&api.derived_path(&options.repo), &text)?;
+            if let Some(record) = provenance.as_mut().and_then(|p| p.derived.as_mut()) {
+                record.sha256 = spec::sha256_hex(&text);
+            }
+            eprintln!(
+                "{}: removed {} superseded operation(s) from {}",
+                api.name,
+                report.superseded.len(),
+                api.derived_path(&options.repo).display()
+            );
+        }
         if !options.check && changed {
             write(&spec_path, &incoming.text)?;
             // The page a fragment came from is part of its provenance; a spec
@@ -202,15 +240,22 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
                     .map_err(|e| format!("{}: {e}", page_path.display()))?,
                 None => {}
             }
-            let provenance = Provenance {
+            provenance = Some(Provenance {
                 source_url: incoming.source_url.clone(),
                 via: incoming.via.clone(),
                 source_page: incoming.page.as_ref().map(|_| SOURCE_PAGE.to_owned()),
                 retrieved: today(),
                 sha256: spec::sha256_hex(&incoming.text),
-            };
-            let json = serde_json::to_string_pretty(&provenance).map_err(|e| e.to_string())?;
-            write(&api.provenance_path(&options.repo), &format!("{json}\n"))?;
+                // An upstream update leaves the derived file as it is (but for
+                // pruning, recorded above).
+                derived: provenance.and_then(|p| p.derived),
+            });
+        }
+        if !options.check && (changed || prune) {
+            if let Some(provenance) = &provenance {
+                let json = serde_json::to_string_pretty(provenance).map_err(|e| e.to_string())?;
+                write(&provenance_path, &format!("{json}\n"))?;
+            }
             // Regenerate: the overlay must still apply and the client must generate.
             let (_, generated) =
                 onlyfans_codegen::generate_api(*api, &options.repo).map_err(|e| e.to_string())?;
@@ -226,8 +271,11 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
         reports.push((changed, report));
     }
     print_reports(&reports, options.json)?;
-    // Drift is what callers see: a changed example or description alone is not.
-    let drifted = reports.iter().any(|(_, report)| !report.is_empty());
+    // Drift is what callers see (a changed example or description alone is
+    // not), or derived operations upstream now has, which are to be removed.
+    let drifted = reports
+        .iter()
+        .any(|(_, report)| !report.is_empty() || !report.superseded.is_empty());
     Ok(if options.check && drifted {
         ExitCode::from(1)
     } else {
@@ -415,6 +463,14 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 if let Err(e) = provenance.verify(&text) {
                     problems.push(format!("{}: {e}", api.name));
                 }
+                let derived_path = api.derived_path(repo);
+                let derived_text = derived_path
+                    .exists()
+                    .then(|| read(&derived_path))
+                    .transpose()?;
+                if let Err(e) = provenance.verify_derived(derived_text.as_deref()) {
+                    problems.push(format!("{}: {e}", api.name));
+                }
                 if let Some(page) = &provenance.source_page
                     && let Err(e) = check_source_page(&api.dir(repo).join(page), &text)
                 {
@@ -430,6 +486,12 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 continue;
             }
         };
+        for key in &normalized.report.superseded {
+            problems.push(format!(
+                "{}: {key} is in sdk-derived.yaml but upstream has it now: remove it (`cargo xtask update-specs --api {} --from <the vendored spec> --prune-derived`, or re-derive with `cargo xtask derive-specs`)",
+                api.name, api.name
+            ));
+        }
         let mocks = match onlyfans_codegen::generate_api_mocks(api, &normalized) {
             Ok(mocks) => mocks,
             Err(e) => {

@@ -60,6 +60,10 @@ pub struct Report {
     pub omitted: Vec<Omitted>,
     /// Components created by hoisting → number of places that refer to each.
     pub hoisted: BTreeMap<String, usize>,
+    /// SDK-derived operations the upstream text now has (left out of the
+    /// merge; to be removed from the derived file).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<crate::merge::OperationKey>,
 }
 
 impl Report {

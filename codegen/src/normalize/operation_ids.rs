@@ -58,7 +58,18 @@ fn identifier(text: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
-    let snake = cleaned.to_snake_case();
+    // A plural acronym is one word: "List users by IDs" → `list_users_by_ids`,
+    // not `…_i_ds`.
+    let words: Vec<String> = cleaned
+        .split_whitespace()
+        .map(|word| match word.strip_suffix('s') {
+            Some(stem) if stem.len() >= 2 && stem.chars().all(|c| c.is_ascii_uppercase()) => {
+                word.to_ascii_lowercase()
+            }
+            _ => word.to_owned(),
+        })
+        .collect();
+    let snake = words.join(" ").to_snake_case();
     match snake.chars().next() {
         Some(c) if c.is_ascii_digit() => format!("op_{snake}"),
         Some(_) => snake,
@@ -109,6 +120,10 @@ paths:
       responses: {'200': {description: ok}}
     post:
       operationId: listMessages
+      responses: {'200': {description: ok}}
+  /v2/access/users/list:
+    get:
+      summary: List users by IDs
       responses: {'200': {description: ok}}
 "#
         ));

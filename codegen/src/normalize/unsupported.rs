@@ -5,7 +5,11 @@
 //! - a request body whose only media types progenitor does not support
 //!   (`multipart/form-data` above all);
 //! - a request body offering several media types: progenitor aborts on those, so
-//!   the body is narrowed to the one media type it supports best (JSON first).
+//!   the body is narrowed to the one media type it supports best (JSON first);
+//! - a query parameter of `style: deepObject` (`filter[online]=1`), which
+//!   progenitor rejects. Knowing it here matters for more than the message:
+//!   finding it by probing costs one generation of the whole document per
+//!   operation.
 //!
 //! Anything else the generator rejects is found at generation time
 //! ([`crate::generate`]), one operation at a time, and reported the same way.
@@ -29,6 +33,7 @@ fn support_rank(media_type: &str) -> Option<usize> {
 }
 
 pub fn apply(doc: &mut Value, report: &mut Report) {
+    let deep_objects = deep_object_parameters(doc);
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -36,8 +41,20 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        let mut drop = Vec::new();
+        let mut drop: Vec<(String, String)> = deep_objects
+            .iter()
+            .filter(|(p, _, _)| p == path)
+            .map(|(_, method, name)| {
+                let reason = format!(
+                    "query parameter `{name}` has style deepObject, which progenitor does not support"
+                );
+                (method.clone(), reason)
+            })
+            .collect();
         for (method, op) in item.iter_mut() {
+            if drop.iter().any(|(m, _)| m == method) {
+                continue;
+            }
             let Some(content) = op
                 .pointer_mut("/requestBody/content")
                 .and_then(Value::as_object_mut)
@@ -92,6 +109,27 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     });
 }
 
+/// `(path, method, parameter)` of every query parameter of `style: deepObject`
+/// (path-level parameters count for each operation of their path).
+fn deep_object_parameters(doc: &Value) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    for (path, method, op) in crate::walk::operations(doc) {
+        let shared = doc["paths"][path].get("parameters");
+        let deep = [shared, op.get("parameters")]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_array)
+            .flatten()
+            .map(|p| crate::walk::resolve_ref(doc, p))
+            .find(|p| p["in"] == "query" && p["style"] == "deepObject");
+        if let Some(parameter) = deep {
+            let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+            found.push((path.to_owned(), method.to_owned(), name));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::test_support::before_after;
@@ -132,6 +170,12 @@ paths:
         content:
           multipart/form-data:
             schema: {type: object}
+      responses: {'200': {description: ok}}
+  /fans:
+    parameters:
+      - {in: query, name: filter, style: deepObject, schema: {type: object}}
+    get:
+      operationId: list_fans
       responses: {'200': {description: ok}}
 "#
         ));
