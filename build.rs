@@ -36,6 +36,9 @@ fn main() {
                 &out.join(format!("{}_routes.json", api.name)),
                 &mocks.routes,
             );
+            let decoders = onlyfans_codegen::generate_api_decoders(api, &generated)
+                .unwrap_or_else(|e| panic!("{} decoders: {e}", api.name));
+            write(&out.join(format!("{}_decoders.rs", api.name)), &decoders);
         }
     }
 }

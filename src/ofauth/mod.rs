@@ -79,6 +79,7 @@ pub mod raw {
 )]
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/ofauth_httpmock.rs"));
+    include!(concat!(env!("OUT_DIR"), "/ofauth_decoders.rs"));
 }
 
 crate::transport::transport_hooks!(raw::Client);

@@ -57,6 +57,7 @@ pub mod raw {
 )]
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/onlyfansapi_httpmock.rs"));
+    include!(concat!(env!("OUT_DIR"), "/onlyfansapi_decoders.rs"));
 }
 
 crate::transport::transport_hooks!(raw::Client);
