@@ -19,23 +19,6 @@ use onlyfans_codegen::apis::ONLYFANSAPI;
 
 /// Examples that do not decode, and a part of serde's message saying why.
 const ONLYFANSAPI_KNOWN_FAILURES: &[(&str, &str)] = &[
-    // Chart and statistics `count`s are amounts with cents; the rule typing
-    // ids and counts as u64 (codegen/src/normalize/integers.rs) is wrong for
-    // them. Ours to fix.
-    (
-        "directMessagesChart",
-        "floating point `4229.47`, expected u64",
-    ),
-    ("getEarnings", "floating point `10051.89`, expected u64"),
-    (
-        "getSubscriberStatistics",
-        "floating point `12.34`, expected u64",
-    ),
-    (
-        "listChargebackStatistics",
-        "floating point `123.45`, expected u64",
-    ),
-    ("massMessagesChart", "floating point `846.54`, expected u64"),
     // List ids are strings for the built-in lists (`"recent"`) and numbers
     // for the user's own; the SDK (and so the derived spec) says string.
     ("listLabels", "integer `123`, expected a string"),

@@ -9,9 +9,12 @@
 //!   `count` followed by a capital (`countPinnedMessages`);
 //! - offsets: `offset`, names ending in `Offset`/`_offset` (`nextOffset`).
 //!
-//! Matching `number` and unformatted `integer` schemas (also parameters) become
-//! `type: integer, format: uint64`. An explicit integer `format` or a negative
-//! bound is the spec author's decision and is left alone.
+//! Ids and offsets typed `number` or unformatted `integer` (also parameters)
+//! become `type: integer, format: uint64`. Counts do only when already typed
+//! `integer`: a `number` count can be an amount (OnlyFansAPI's chart `count`s
+//! carry cents), so which counts are whole is a fact about one API, stated in
+//! its overlay (OFAuth's lists its counts). An explicit integer `format` or a
+//! negative bound is the spec author's decision and is left alone.
 
 use serde_json::{Value, json};
 
@@ -31,12 +34,13 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         let Some(name) = name else {
             return;
         };
-        let is_integral = if through_items {
+        let promote_number = if through_items {
             is_id_list(name)
         } else {
-            is_id(name) || is_count(name) || is_offset(name)
+            is_id(name) || is_offset(name)
         };
-        if is_integral && make_unsigned(schema) {
+        let is_integral = promote_number || (!through_items && is_count(name));
+        if is_integral && make_unsigned(schema, promote_number) {
             changed += 1;
         }
     });
@@ -64,8 +68,9 @@ fn is_count(name: &str) -> bool {
     name == "count" || name.ends_with("Count") || name.ends_with("_count") || starts_count
 }
 
-/// Rewrites a numeric schema to `integer`/`uint64`; false when it is not one we own.
-fn make_unsigned(schema: &mut Value) -> bool {
+/// Rewrites a numeric schema to `integer`/`uint64` (a `number` one only when
+/// `promote_number`); false when it is not one we own.
+fn make_unsigned(schema: &mut Value, promote_number: bool) -> bool {
     let Some(obj) = schema.as_object_mut() else {
         return false;
     };
@@ -76,7 +81,8 @@ fn make_unsigned(schema: &mut Value) -> bool {
         .any(|k| obj.get(*k).and_then(Value::as_f64).is_some_and(|v| v < 0.0));
     let eligible = match ty {
         Some("number") => {
-            !negative_bound
+            promote_number
+                && !negative_bound
                 && !matches!(obj.get("format"), Some(f) if f != "double" && f != "float")
         }
         Some("integer") => !has_format && !negative_bound,
@@ -118,8 +124,9 @@ paths:
                   id: {type: number}
                   queueId: {type: number}
                   chat_id: {type: integer}
-                  unreadMessagesCount: {type: number}
-                  countPinnedMessages: {type: number}
+                  unreadMessagesCount: {type: integer}
+                  countPinnedMessages: {type: integer}
+                  count: {type: number}
                   nextOffset: {type: number}
                   previewIds: {type: array, items: {type: number}}
                   width: {type: number}
