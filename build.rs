@@ -25,6 +25,9 @@ fn main() {
             println!("cargo::warning={} operation left out: {omitted}", api.title);
         }
         write(&out.join(format!("{}.rs", api.name)), &generated.code);
+        let facade = onlyfans_codegen::generate_api_facade(api, &normalized, &generated)
+            .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));
+        write(&out.join(format!("{}_facade.rs", api.name)), &facade);
         if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
             let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized)
                 .unwrap_or_else(|e| panic!("{} mocks: {e}", api.name));

@@ -1,5 +1,6 @@
 //! The one error type of the crate.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -12,11 +13,28 @@ pub struct RequestInfo {
     pub operation: &'static str,
     /// HTTP method.
     pub method: &'static str,
-    /// Path template from the spec (`/api/{account}/chats/{chat_id}/messages`).
-    pub path: &'static str,
+    /// Path template from the spec (`/api/{account}/chats/{chat_id}/messages`),
+    /// or the path a [custom request](crate::transport::request::CustomRequest) was sent to.
+    pub path: Cow<'static, str>,
     /// For pages of a list: where the page starts (`offset 40`, `cursor 123`).
     /// A stream that failed resumes from here.
     pub page: Option<String>,
+}
+
+impl RequestInfo {
+    /// The first page (or only call) of an operation.
+    pub const fn operation(
+        operation: &'static str,
+        method: &'static str,
+        path: &'static str,
+    ) -> RequestInfo {
+        RequestInfo {
+            operation,
+            method,
+            path: Cow::Borrowed(path),
+            page: None,
+        }
+    }
 }
 
 impl fmt::Display for RequestInfo {

@@ -217,7 +217,7 @@ impl MockServer {
     }
 
     #[cfg_attr(
-        not(any(feature = "ofauth", feature = "onlyfansapi")),
+        any(test, not(any(feature = "ofauth", feature = "onlyfansapi"))),
         allow(dead_code)
     )]
     fn base_url(&self, api: &str) -> &str {
@@ -228,7 +228,7 @@ impl MockServer {
     }
 }
 
-#[cfg(feature = "ofauth")]
+#[cfg(all(feature = "ofauth", not(test)))]
 impl MockServer {
     /// The base URL the OFAuth mock listens on.
     pub fn ofauth_url(&self) -> &str {
@@ -245,7 +245,7 @@ impl MockServer {
     }
 }
 
-#[cfg(feature = "onlyfansapi")]
+#[cfg(all(feature = "onlyfansapi", not(test)))]
 impl MockServer {
     /// The base URL the OnlyFansAPI mock listens on.
     pub fn onlyfansapi_url(&self) -> &str {

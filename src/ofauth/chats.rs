@@ -13,12 +13,7 @@ use crate::transport::config::call_option_methods;
 use crate::transport::pagination::{self, PageOf};
 use crate::transport::{self, CallOptions, RateLimitHeaders, Secret, validate};
 
-const REQUEST: RequestInfo = RequestInfo {
-    operation: "chats_list",
-    method: "GET",
-    path: "/v2/access/chats",
-    page: None,
-};
+const REQUEST: RequestInfo = RequestInfo::operation("chats_list", "GET", "/v2/access/chats");
 
 /// Chats per page the API accepts.
 pub const CHATS_LIMIT_RANGE: std::ops::RangeInclusive<u64> = 1..=20;
@@ -170,7 +165,7 @@ impl ChatsRequest {
             None => None,
         };
         let mut options = self.options.clone();
-        options.path_template = Some(REQUEST.path);
+        options.path_template = Some(REQUEST.path.clone());
         if let Some(id) = &self.connection_id {
             options
                 .headers

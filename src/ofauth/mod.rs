@@ -42,6 +42,42 @@ pub mod raw {
     include!(concat!(env!("OUT_DIR"), "/ofauth.rs"));
 }
 
+/// A request builder for every operation of the spec, generated from it:
+/// `client.<operation>(path parameters)` returns one, with a setter per
+/// query parameter and per top-level body field, per-call options, and
+/// `send()`, which checks every value against the spec before anything is
+/// sent and returns the typed [`Response`](crate::Response).
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
+#[allow(
+    rustdoc::broken_intra_doc_links,
+    rustdoc::bare_urls,
+    rustdoc::invalid_html_tags
+)]
+pub mod requests {
+    include!(concat!(env!("OUT_DIR"), "/ofauth_facade.rs"));
+}
+
+/// Per-call options of OFAuth's request builders, beyond the shared ones.
+macro_rules! api_call_methods {
+    () => {
+        /// Act for this connection instead of the client's (`x-connection-id`).
+        pub fn connection_id(
+            mut self,
+            id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            match super::client::connection_header(&id.into()) {
+                Ok(header) => self.options.headers.push(header),
+                Err(error) => {
+                    self.invalid
+                        .get_or_insert(("connection_id", error.to_string()));
+                }
+            }
+            self
+        }
+    };
+}
+use api_call_methods;
+
 /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
 /// spec as [`raw`] (cargo feature `mock`): `server.chats_list(|when, then| …)`
 /// with the generated parameter and response types. Path parameters are

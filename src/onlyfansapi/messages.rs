@@ -14,12 +14,11 @@ use crate::transport::config::call_option_methods;
 use crate::transport::pagination::{self, PageOf};
 use crate::transport::{self, CallOptions, validate};
 
-const REQUEST: RequestInfo = RequestInfo {
-    operation: "listChatMessages",
-    method: "GET",
-    path: "/api/{account}/chats/{chat_id}/messages",
-    page: None,
-};
+const REQUEST: RequestInfo = RequestInfo::operation(
+    "listChatMessages",
+    "GET",
+    "/api/{account}/chats/{chat_id}/messages",
+);
 
 /// Messages per page the API accepts.
 pub const CHAT_MESSAGES_LIMIT_RANGE: std::ops::RangeInclusive<u64> = 1..=100;
@@ -170,7 +169,7 @@ impl ChatMessagesRequest {
             .transpose()?
             .and_then(NonZeroU64::new);
         let mut options = self.options.clone();
-        options.path_template = Some(REQUEST.path);
+        options.path_template = Some(REQUEST.path.clone());
         Ok(Params {
             account: self.account.clone(),
             chat_id: self.chat_id.clone(),
@@ -282,7 +281,10 @@ impl MessagesPage {
             .and_then(|p| p.next_page)
             .filter(|p| !p.is_empty());
         let next_cursor = match &next_page {
-            Some(url) if !items.is_empty() => cursor_of(url).or_else(|| items.last().map(|m| m.id)),
+            Some(url) if !items.is_empty() => {
+                crate::transport::pagination::query_value_of(url, CURSOR_PARAM)
+                    .or_else(|| items.last().map(|m| m.id))
+            }
             _ => None,
         };
         MessagesPage {
@@ -291,24 +293,5 @@ impl MessagesPage {
             next_page,
             next_cursor,
         }
-    }
-}
-
-/// The `id` query parameter of a `next_page` URL.
-fn cursor_of(next_page: &str) -> Option<u64> {
-    let url = reqwest::Url::parse(next_page).ok()?;
-    url.query_pairs()
-        .find(|(name, _)| name == CURSOR_PARAM)
-        .and_then(|(_, value)| value.parse().ok())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cursor_from_next_page() {
-        let url = "https://app.onlyfansapi.com/api/acct_X/chats/9/messages?order=desc&skip_users=all&id=1234567890125";
-        assert_eq!(super::cursor_of(url), Some(1_234_567_890_125));
-        assert_eq!(super::cursor_of("https://x/y?order=desc"), None);
-        assert_eq!(super::cursor_of("not a url"), None);
     }
 }

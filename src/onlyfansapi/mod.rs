@@ -44,6 +44,28 @@ pub mod raw {
     include!(concat!(env!("OUT_DIR"), "/onlyfansapi.rs"));
 }
 
+/// A request builder for every operation of the spec, generated from it:
+/// `client.<operation>(path parameters)` returns one, with a setter per
+/// query parameter and per top-level body field, per-call options, and
+/// `send()`, which checks every value against the spec before anything is
+/// sent and returns the typed [`Response`](crate::Response).
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
+#[allow(
+    rustdoc::broken_intra_doc_links,
+    rustdoc::bare_urls,
+    rustdoc::invalid_html_tags
+)]
+pub mod requests {
+    include!(concat!(env!("OUT_DIR"), "/onlyfansapi_facade.rs"));
+}
+
+/// Per-call options of OnlyFansAPI's request builders beyond the shared ones:
+/// none (the account is a path parameter of every call).
+macro_rules! api_call_methods {
+    () => {};
+}
+use api_call_methods;
+
 /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
 /// spec as [`raw`] (cargo feature `mock`): `server.list_chat_messages(|when, then| …)`
 /// with the generated parameter and response types. Path parameters are

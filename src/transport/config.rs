@@ -155,6 +155,24 @@ macro_rules! facade_client_methods {
             &self.core.base_url
         }
 
+        /// A request to a path no operation of the spec covers, sent through
+        /// the same transport as every operation (auth, retries, rate limiter,
+        /// deadline, size limit, errors). `path` is relative to the base URL
+        /// (`/v2/access/me`); an absolute URL, or a path that leaves the base
+        /// (`..`), is refused when sent, and nothing goes out.
+        pub fn request(
+            &self,
+            method: reqwest::Method,
+            path: &str,
+        ) -> $crate::transport::request::CustomRequest {
+            $crate::transport::request::CustomRequest::new(&self.core, method, path)
+        }
+
+        /// The shared transport settings of this client.
+        pub(crate) fn core(&self) -> &$crate::transport::config::Core {
+            &self.core
+        }
+
         /// The facade client over `core`, with its generated client.
         fn from_core(core: $crate::transport::config::Core) -> Self {
             let raw =

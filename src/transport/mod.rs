@@ -11,6 +11,7 @@ pub(crate) mod auth;
 pub(crate) mod config;
 pub mod pagination;
 pub mod rate_limit;
+pub mod request;
 pub mod retry;
 mod tls;
 pub(crate) mod validate;
@@ -73,7 +74,7 @@ pub(crate) struct CallOptions {
     pub(crate) max_attempts: Option<u32>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) extra_query: Vec<(&'static str, String)>,
-    pub(crate) path_template: Option<&'static str>,
+    pub(crate) path_template: Option<std::borrow::Cow<'static, str>>,
     pub(crate) outcome: CallOutcome,
 }
 
@@ -222,7 +223,7 @@ impl Transport {
             "onlyfans.request",
             operation = info.operation_id,
             method = %request.method(),
-            path = self.call.path_template.unwrap_or_else(|| request.url().path()),
+            path = self.call.path_template.as_deref().unwrap_or_else(|| request.url().path()),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,

@@ -1,0 +1,687 @@
+//! The facade: a method on the API's `Client` and a request builder for every
+//! operation of the [`model`](crate::model), emitted as Rust source.
+//!
+//! Per operation: `client.chats_list()` (path parameters as arguments) returns
+//! `ChatsListRequest`, with one setter per query parameter and per top-level
+//! JSON body field (and `.body(T)` for the whole body), the per-call options,
+//! and `send()`, which checks every value against the spec, builds the request
+//! and sends it through the crate's transport (`crate::transport::request`).
+//! The emitted code names only the crate's shared machinery and the generated
+//! types, never the raw client: the two can be compiled independently.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::Error;
+use crate::model::{BodyEncoding, Checks, Location, Operation, ResponseKind};
+
+/// Setter names the builders keep for themselves.
+const RESERVED: &[&str] = &[
+    "send",
+    "body",
+    "timeout",
+    "max_retries",
+    "connection_id",
+    "prepare",
+];
+
+/// Methods the facade client has by hand; an operation with one of these
+/// names gets `_operation` appended.
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "from_env",
+    "raw",
+    "base_url",
+    "core",
+    "request",
+    "chats",
+    "chat_messages",
+    "from_core",
+    "raw_for_call",
+];
+
+/// Emits the facade of one API. `types_path` is where the generated types
+/// live (`super::raw::types`); `client_path` the facade client
+/// (`super::Client`); `call_methods` a macro every builder expands for the
+/// API's own per-call options (`super::api_call_methods`).
+pub fn emit(
+    operations: &[Operation],
+    types_path: &str,
+    client_path: &str,
+    call_methods: &str,
+    header: &str,
+) -> Result<String, Error> {
+    let path = |text: &str| {
+        syn::parse_str::<syn::Path>(text)
+            .map_err(|e| Error::Generate(format!("`{text}` is not a path: {e}")))
+    };
+    let types_path = path(types_path)?;
+    let client_path = path(client_path)?;
+    let call_methods = path(call_methods)?;
+    let mut builders = Vec::new();
+    let mut methods = Vec::new();
+    for op in operations {
+        let (method, builder) = operation(op, &call_methods)?;
+        methods.push(method);
+        builders.push(builder);
+    }
+    let tokens = quote! {
+        #[allow(unused_imports)]
+        use #types_path as types;
+        use crate::Error;
+        use crate::transport::request::{self, Call, Response};
+
+        impl #client_path {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    };
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::Generate(format!("generated facade does not parse: {e}")))?;
+    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+}
+
+/// How a value is taken from the caller and stored until `send`.
+enum Kind {
+    /// `impl Into<String>`.
+    Text,
+    /// A `Copy` scalar taken as it is.
+    Scalar(TokenStream),
+    /// `u64`, checked non-zero at `send`.
+    NonZero,
+    /// `impl IntoIterator<Item = T>`.
+    List(TokenStream),
+    /// `impl IntoIterator<Item = u64>`, each checked non-zero at `send`.
+    NonZeroList,
+    /// Anything convertible into the generated type (`TryInto<T>`); a failed
+    /// conversion is reported by `send`.
+    Typed(TokenStream),
+}
+
+impl Kind {
+    fn of(ty: &str) -> Result<Kind, Error> {
+        let tokens = tokens(ty)?;
+        let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
+        Ok(match compact.as_str() {
+            "str" | "::std::string::String" | "String" => Kind::Text,
+            "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "f32" | "f64"
+            | "bool" => Kind::Scalar(tokens),
+            "::std::num::NonZeroU64" => Kind::NonZero,
+            "::std::vec::Vec<::std::num::NonZeroU64>" => Kind::NonZeroList,
+            _ => match compact
+                .strip_prefix("::std::vec::Vec<")
+                .and_then(|rest| rest.strip_suffix('>'))
+            {
+                Some(item) => Kind::List(tokens_of_item(item)?),
+                None => Kind::Typed(tokens),
+            },
+        })
+    }
+
+    /// What a setter takes, as the surface lists it.
+    fn argument(&self) -> String {
+        match self {
+            Kind::Text => "impl Into<String>".to_owned(),
+            Kind::Scalar(t) => compact(&t.to_string()),
+            Kind::NonZero => "u64 (at least 1)".to_owned(),
+            Kind::List(item) => format!("impl IntoIterator<Item = {}>", compact(&item.to_string())),
+            Kind::NonZeroList => "impl IntoIterator<Item = u64> (each at least 1)".to_owned(),
+            Kind::Typed(t) => format!("impl TryInto<{}>", compact(&t.to_string())),
+        }
+    }
+
+    /// The type kept in the builder.
+    fn storage(&self) -> TokenStream {
+        match self {
+            Kind::Text => quote!(::std::string::String),
+            Kind::Scalar(t) | Kind::Typed(t) => t.clone(),
+            Kind::NonZero => quote!(u64),
+            Kind::List(item) => quote!(::std::vec::Vec<#item>),
+            Kind::NonZeroList => quote!(::std::vec::Vec<u64>),
+        }
+    }
+
+    /// A setter storing `value` in `self.#slot` (an `Option`).
+    fn setter(&self, name: &syn::Ident, slot: &syn::Ident, wire: &str, doc: &str) -> TokenStream {
+        let doc = doc_attr(doc);
+        match self {
+            Kind::Text => quote! {
+                #doc
+                pub fn #name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.#slot = Some(value.into());
+                    self
+                }
+            },
+            Kind::Scalar(t) => quote! {
+                #doc
+                pub fn #name(mut self, value: #t) -> Self {
+                    self.#slot = Some(value);
+                    self
+                }
+            },
+            Kind::NonZero => quote! {
+                #doc
+                pub fn #name(mut self, value: u64) -> Self {
+                    self.#slot = Some(value);
+                    self
+                }
+            },
+            Kind::List(item) => quote! {
+                #doc
+                pub fn #name(mut self, values: impl ::std::iter::IntoIterator<Item = #item>) -> Self {
+                    self.#slot = Some(values.into_iter().collect());
+                    self
+                }
+            },
+            Kind::NonZeroList => quote! {
+                #doc
+                pub fn #name(mut self, values: impl ::std::iter::IntoIterator<Item = u64>) -> Self {
+                    self.#slot = Some(values.into_iter().collect());
+                    self
+                }
+            },
+            Kind::Typed(t) => quote! {
+                #doc
+                pub fn #name<V>(mut self, value: V) -> Self
+                where
+                    V: ::std::convert::TryInto<#t>,
+                    V::Error: ::std::fmt::Display,
+                {
+                    match value.try_into() {
+                        Ok(value) => self.#slot = Some(value),
+                        Err(error) => {
+                            self.invalid.get_or_insert((#wire, error.to_string()));
+                        }
+                    }
+                    self
+                }
+            },
+        }
+    }
+
+    /// Converts a stored value into the generated type, checking it; `value`
+    /// names it, `by_ref` says whether that is a reference.
+    fn convert(&self, value: TokenStream, by_ref: bool, wire: &str) -> TokenStream {
+        match self {
+            Kind::NonZero if by_ref => quote!(request::non_zero(#wire, *#value)?),
+            Kind::NonZero => quote!(request::non_zero(#wire, #value)?),
+            Kind::NonZeroList => quote!(request::non_zero_list(#wire, &#value)?),
+            _ => value,
+        }
+    }
+
+    /// The stored form of a value of the generated type (for `.body(T)`),
+    /// when it is not the value itself.
+    fn store(&self, value: TokenStream) -> Option<TokenStream> {
+        match self {
+            Kind::NonZero => Some(quote!(#value.get())),
+            Kind::NonZeroList => Some(quote!(#value.into_iter().map(|v| v.get()).collect())),
+            _ => None,
+        }
+    }
+}
+
+/// The public surface of a facade: per operation, the client method, each
+/// setter with what it takes, and what `send` returns. Kept as a snapshot, so
+/// a spec update shows every change callers see.
+pub fn surface(operations: &[Operation]) -> Result<String, Error> {
+    let mut out = String::new();
+    for op in operations {
+        let name = if CLIENT_METHODS.contains(&op.name.as_str()) {
+            format!("{}_operation", op.name)
+        } else {
+            op.name.clone()
+        };
+        let mut args = Vec::new();
+        for param in op.params.iter().filter(|p| p.location == Location::Path) {
+            args.push(format!(
+                "{}: {}",
+                param.ident,
+                Kind::of(&param.ty)?.argument()
+            ));
+        }
+        let builder = format!("{}Request", op.name.to_upper_camel_case());
+        out.push_str(&format!(
+            "{name}({}) -> {builder}   // {} {}\n",
+            args.join(", "),
+            op.method,
+            op.path
+        ));
+        let mut taken: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        for param in op.params.iter().filter(|p| p.location != Location::Path) {
+            let setter = setter_name(&param.ident, &mut taken);
+            let required = if param.required { ", required" } else { "" };
+            out.push_str(&format!(
+                "    .{setter}({})   // {} `{}`{required}{}\n",
+                Kind::of(&param.ty)?.argument(),
+                if param.location == Location::Header {
+                    "header"
+                } else {
+                    "query"
+                },
+                param.wire,
+                bounds_text(&param.checks),
+            ));
+        }
+        if let Some(body) = &op.body {
+            for field in &body.fields {
+                let setter = setter_name(&field.ident, &mut taken);
+                let required = if field.optional || field.default.is_some() {
+                    ""
+                } else {
+                    ", required"
+                };
+                out.push_str(&format!(
+                    "    .{setter}({})   // body `{}`{required}\n",
+                    Kind::of(&field.ty)?.argument(),
+                    field.wire
+                ));
+            }
+            let whole = match body.encoding {
+                BodyEncoding::Bytes => "impl Into<reqwest::Body>".to_owned(),
+                _ => compact(&body.ty),
+            };
+            out.push_str(&format!("    .body({whole})\n"));
+        }
+        let response = match &op.response {
+            ResponseKind::Json(t) => compact(t),
+            ResponseKind::Empty => "()".to_owned(),
+            ResponseKind::Bytes => "Bytes".to_owned(),
+        };
+        out.push_str(&format!("    .send() -> Response<{response}>\n"));
+    }
+    Ok(out)
+}
+
+/// A type's tokens text without the spaces `quote` puts between tokens.
+fn compact(ty: &str) -> String {
+    ty.replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" , ", ", ")
+}
+
+fn tokens(ty: &str) -> Result<TokenStream, Error> {
+    ty.parse::<TokenStream>()
+        .map_err(|e| Error::Generate(format!("type `{ty}`: {e}")))
+}
+
+fn tokens_of_item(compact: &str) -> Result<TokenStream, Error> {
+    tokens(compact)
+}
+
+fn doc_attr(doc: &str) -> TokenStream {
+    if doc.is_empty() {
+        quote!()
+    } else {
+        quote!(#[doc = #doc])
+    }
+}
+
+/// The checks of one value, as statements on `value` (a reference to the stored value).
+fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
+    if checks.is_empty() {
+        return quote!();
+    }
+    let opt_f = |v: Option<f64>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let opt_u = |v: Option<u64>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    match kind {
+        Kind::Text => {
+            if checks.min_length.is_none() && checks.max_length.is_none() {
+                return quote!();
+            }
+            let (min, max) = (opt_u(checks.min_length), opt_u(checks.max_length));
+            quote!(request::length(#wire, value, #min, #max)?;)
+        }
+        Kind::Scalar(t) if t.to_string() != "bool" => {
+            if checks.minimum.is_none() && checks.maximum.is_none() {
+                return quote!();
+            }
+            let (min, max) = (opt_f(checks.minimum), opt_f(checks.maximum));
+            quote!(request::range(#wire, *value as f64, #min, #max)?;)
+        }
+        Kind::NonZero => {
+            if checks.minimum.is_none() && checks.maximum.is_none() {
+                return quote!();
+            }
+            let (min, max) = (opt_f(checks.minimum), opt_f(checks.maximum));
+            quote!(request::range(#wire, *value as f64, #min, #max)?;)
+        }
+        _ => quote!(),
+    }
+}
+
+fn operation(
+    op: &Operation,
+    call_methods: &syn::Path,
+) -> Result<(TokenStream, TokenStream), Error> {
+    let fn_name = if CLIENT_METHODS.contains(&op.name.as_str()) {
+        format_ident!("{}_operation", op.name)
+    } else {
+        format_ident!("{}", op.name)
+    };
+    let builder = format_ident!("{}Request", op.name.to_upper_camel_case());
+    let method_text = op.method.as_str();
+    let path_text = op.path.as_str();
+    let operation_text = op.name.as_str();
+    let method_tokens = match op.method.as_str() {
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" => {
+            let m = format_ident!("{}", op.method);
+            quote!(::reqwest::Method::#m)
+        }
+        other => return Err(Error::Generate(format!("{}: method {other}", op.name))),
+    };
+
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    let mut prepare = Vec::new();
+    let mut args = Vec::new();
+    let mut taken: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+
+    // Path parameters: arguments of the client method, checked at `send`.
+    let mut segments = Vec::new();
+    for param in op.params.iter().filter(|p| p.location == Location::Path) {
+        let ident = format_ident!("{}", param.ident);
+        let slot = format_ident!("path_{}", param.ident);
+        let wire = param.wire.as_str();
+        let kind = Kind::of(&param.ty)?;
+        let segment = format_ident!("segment_{}", param.ident);
+        match &kind {
+            Kind::Text => {
+                args.push(quote!(#ident: impl ::std::convert::Into<::std::string::String>));
+                inits.push(quote!(#slot: #ident.into()));
+                fields.push(quote!(#slot: ::std::string::String));
+                prepare.push(quote!(let #segment = request::path_segment(#wire, &self.#slot)?;));
+            }
+            Kind::Scalar(t) => {
+                args.push(quote!(#ident: #t));
+                inits.push(quote!(#slot: #ident));
+                fields.push(quote!(#slot: #t));
+                prepare.push(quote!(let #segment = self.#slot.to_string();));
+            }
+            _ => {
+                let storage = kind.storage();
+                args.push(quote!(#ident: #storage));
+                inits.push(quote!(#slot: #ident));
+                fields.push(quote!(#slot: #storage));
+                prepare.push(
+                    quote!(let #segment = request::path_segment(#wire, &self.#slot.to_string())?;),
+                );
+            }
+        }
+        segments.push(segment);
+    }
+    let mut format_string = String::new();
+    let mut rest = op.path.as_str();
+    while let Some((before, after)) = rest.split_once('{') {
+        format_string.push_str(before);
+        format_string.push_str("{}");
+        rest = after.split_once('}').map_or("", |(_, r)| r);
+    }
+    format_string.push_str(rest);
+    prepare.push(quote! {
+        let path = format!(#format_string, #(#segments),*);
+        let mut call = Call::new(&self.core, Self::REQUEST, Self::METHOD, &path, self.options);
+    });
+
+    // Query and header parameters: setters, checked and encoded at `send`.
+    for param in op.params.iter().filter(|p| p.location != Location::Path) {
+        let name = setter_name(&param.ident, &mut taken);
+        let slot = format_ident!("param_{}", param.ident);
+        let wire = param.wire.as_str();
+        let kind = Kind::of(&param.ty)?;
+        let storage = kind.storage();
+        fields.push(quote!(#slot: ::std::option::Option<#storage>));
+        inits.push(quote!(#slot: None));
+        let place = if param.location == Location::Header {
+            "header"
+        } else {
+            "query"
+        };
+        let doc = format!("`{wire}` ({place}){}", bounds_text(&param.checks));
+        setters.push(kind.setter(&name, &slot, wire, &doc));
+        let check = checks(&param.checks, &kind, wire);
+        let value = kind.convert(quote!(value), true, wire);
+        let add = if param.location == Location::Header {
+            quote!(call.header(#wire, &#value.to_string())?)
+        } else {
+            quote!(call.query(#wire, &#value))
+        };
+        let missing = if param.required {
+            quote!(else { return Err(request::missing(#wire)); })
+        } else {
+            quote!()
+        };
+        prepare.push(quote! {
+            if let Some(value) = &self.#slot {
+                #check
+                call = #add;
+            } #missing
+        });
+    }
+
+    // The body: one setter per top-level field of a JSON struct, and `.body(T)`.
+    let mut clone_derive = quote!(Clone,);
+    if let Some(body) = &op.body {
+        match body.encoding {
+            BodyEncoding::Bytes => {
+                clone_derive = quote!();
+                fields.push(quote!(body: ::std::option::Option<::reqwest::Body>));
+                inits.push(quote!(body: None));
+                setters.push(quote! {
+                    /// The request body: bytes, a string or a stream
+                    /// (`reqwest::Body`). A streamed body cannot be replayed, so
+                    /// a call with one is never retried.
+                    pub fn body(mut self, body: impl ::std::convert::Into<::reqwest::Body>) -> Self {
+                        self.body = Some(body.into());
+                        self
+                    }
+                });
+                prepare.push(quote! {
+                    let Some(body) = self.body else { return Err(request::missing("body")); };
+                    call = call.bytes(body);
+                });
+            }
+            BodyEncoding::Json | BodyEncoding::Form => {
+                let ty = tokens(&body.ty)?;
+                let encode = match body.encoding {
+                    BodyEncoding::Form => quote!(call = call.form(&body)?;),
+                    _ => quote!(call = call.json(&body)?;),
+                };
+                if body.fields.is_empty() {
+                    fields.push(quote!(body: ::std::option::Option<#ty>));
+                    inits.push(quote!(body: None));
+                    setters.push(quote! {
+                        /// The whole request body.
+                        pub fn body(mut self, body: #ty) -> Self {
+                            self.body = Some(body);
+                            self
+                        }
+                    });
+                    prepare.push(quote! {
+                        let Some(body) = &self.body else { return Err(request::missing("body")); };
+                        #encode
+                    });
+                } else {
+                    let mut destructure = Vec::new();
+                    let mut stores = Vec::new();
+                    let mut builds = Vec::new();
+                    for field in &body.fields {
+                        let ident = format_ident!("{}", field.ident);
+                        let name = setter_name(&field.ident, &mut taken);
+                        let slot = format_ident!("field_{}", field.ident);
+                        let wire = field.wire.as_str();
+                        let kind = Kind::of(&field.ty)?;
+                        let storage = kind.storage();
+                        fields.push(quote!(#slot: ::std::option::Option<#storage>));
+                        inits.push(quote!(#slot: None));
+                        let doc = format!(
+                            "`{wire}` (body{})",
+                            if field.optional || field.default.is_some() {
+                                ""
+                            } else {
+                                ", required"
+                            }
+                        );
+                        setters.push(kind.setter(&name, &slot, wire, &doc));
+                        destructure.push(quote!(#ident));
+                        stores.push(match (field.optional, kind.store(quote!(v))) {
+                            (true, None) => quote!(self.#slot = #ident;),
+                            (true, Some(stored)) => quote!(self.#slot = #ident.map(|v| #stored);),
+                            (false, None) => quote!(self.#slot = Some(#ident);),
+                            (false, Some(stored)) => {
+                                quote!(self.#slot = Some({ let v = #ident; #stored });)
+                            }
+                        });
+                        let required = !field.optional && field.default.is_none();
+                        let value = match kind {
+                            Kind::NonZero | Kind::NonZeroList => {
+                                let converted = kind.convert(quote!(v), false, wire);
+                                quote!(match self.#slot { Some(v) => Some(#converted), None => None })
+                            }
+                            _ => quote!(self.#slot),
+                        };
+                        // A field left unset is left out: the API applies the
+                        // spec's default, as the generated type would.
+                        builds.push(quote!(request::field(&mut body, #wire, #value, #required)?;));
+                    }
+                    setters.push(quote! {
+                        /// The whole request body (replaces every field set so far).
+                        pub fn body(mut self, body: #ty) -> Self {
+                            let #ty { #(#destructure),* } = body;
+                            #(#stores)*
+                            self
+                        }
+                    });
+                    prepare.push(quote! {
+                        let mut body = ::serde_json::Map::new();
+                        #(#builds)*
+                        #encode
+                    });
+                }
+            }
+        }
+    }
+
+    let (response_ty, send_call) = match &op.response {
+        ResponseKind::Json(t) => {
+            let t = tokens(t)?;
+            (t.clone(), quote!(call.send_json::<#t>().await))
+        }
+        ResponseKind::Empty => (quote!(()), quote!(call.send_empty().await)),
+        ResponseKind::Bytes => (quote!(::bytes::Bytes), quote!(call.send_bytes().await)),
+    };
+
+    let summary = op.doc.lines().next().unwrap_or_default().trim().to_owned();
+    let method_doc = format!(
+        "{}\n\n`{} {}`: returns the request; set its parameters, then \
+         [`send`]({}::send) it.",
+        if summary.is_empty() {
+            op.name.as_str()
+        } else {
+            summary.as_str()
+        },
+        op.method,
+        op.path,
+        builder
+    );
+    let builder_doc = format!(
+        "The request of [`Client::{fn_name}`](super::Client::{fn_name}): `{} {}`.\n\n{}",
+        op.method, op.path, op.doc
+    );
+    let method = quote! {
+        #[doc = #method_doc]
+        pub fn #fn_name(&self, #(#args),*) -> #builder {
+            #builder {
+                core: self.core().clone(),
+                options: ::std::default::Default::default(),
+                invalid: None,
+                #(#inits,)*
+            }
+        }
+    };
+    let builder_item = quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, #clone_derive)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            core: crate::transport::config::Core,
+            options: crate::transport::CallOptions,
+            /// The first value that could not be converted: reported by `send`.
+            invalid: ::std::option::Option<(&'static str, ::std::string::String)>,
+            #(#fields,)*
+        }
+
+        impl #builder {
+            const REQUEST: crate::RequestInfo = crate::RequestInfo::operation(#operation_text, #method_text, #path_text);
+            const METHOD: ::reqwest::Method = #method_tokens;
+
+            crate::transport::config::call_option_methods!();
+            #call_methods!();
+
+            #(#setters)*
+
+            /// Checks every value against the spec and builds the request;
+            /// nothing is sent when a check fails.
+            #[allow(unused_mut)]
+            fn prepare(self) -> ::std::result::Result<Call, Error> {
+                if let Some((parameter, reason)) = self.invalid {
+                    return Err(Error::invalid(parameter, reason));
+                }
+                #(#prepare)*
+                Ok(call)
+            }
+
+            /// Sends the request: the typed response with its metadata, or the
+            /// crate's [`Error`](crate::Error).
+            pub async fn send(self) -> ::std::result::Result<Response<#response_ty>, Error> {
+                let call = self.prepare()?;
+                #send_call
+            }
+        }
+    };
+    Ok((method, builder_item))
+}
+
+/// The setter's name: the parameter's own unless a builder method or an
+/// earlier setter has it, then with `_` appended until it is free.
+fn setter_name(ident: &str, taken: &mut Vec<String>) -> syn::Ident {
+    let mut name = ident.to_owned();
+    while taken.contains(&name) {
+        name.push('_');
+    }
+    taken.push(name.clone());
+    format_ident!("{}", name)
+}
+
+fn bounds_text(checks: &Checks) -> String {
+    let mut parts = Vec::new();
+    if let Some(min) = checks.minimum {
+        parts.push(format!("at least {min}"));
+    }
+    if let Some(max) = checks.maximum {
+        parts.push(format!("at most {max}"));
+    }
+    if let Some(min) = checks.min_length {
+        parts.push(format!("at least {min} characters"));
+    }
+    if let Some(max) = checks.max_length {
+        parts.push(format!("at most {max} characters"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", parts.join(", "))
+    }
+}

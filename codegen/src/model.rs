@@ -1,0 +1,639 @@
+//! The operation model: what every facade output is emitted from.
+//!
+//! One [`Operation`] per operation the raw client has, joined from two
+//! readings of the same normalized spec: progenitor's generated client (the
+//! Rust names and types it chose for each parameter, body and response, so
+//! the facade can never disagree with the raw types) and the spec itself (the
+//! checks a value must pass before it is sent). Operations the generator left
+//! out are absent from the client, so absent here too.
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+use serde_json::Value;
+
+use crate::Error;
+use crate::walk;
+
+/// One operation as the facade sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The raw client's method name (progenitor's snake case of the operation id).
+    pub name: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Path template as the spec writes it (`/api/{account}/chats`).
+    pub path: String,
+    /// The raw method's documentation (summary, description, permission).
+    pub doc: String,
+    /// Path parameters in path order, then query parameters.
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: ResponseKind,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+/// A path or query parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The raw client's argument name (a Rust identifier).
+    pub ident: String,
+    /// The name on the wire.
+    pub wire: String,
+    pub location: Location,
+    /// The Rust type of one value, without `Option` or references
+    /// (`str`, `u64`, `types::ChatsListOrder`).
+    pub ty: String,
+    pub required: bool,
+    pub checks: Checks,
+}
+
+/// Bounds the spec puts on a value, checked before anything is sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checks {
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+}
+
+impl Checks {
+    fn of(schema: &Value) -> Checks {
+        let number = |k: &str| schema.get(k).and_then(Value::as_f64);
+        let length = |k: &str| schema.get(k).and_then(Value::as_u64);
+        Checks {
+            minimum: number("minimum"),
+            maximum: number("maximum"),
+            min_length: length("minLength"),
+            max_length: length("maxLength"),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Checks::default()
+    }
+}
+
+/// How the request body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    Form,
+    /// Raw bytes (`application/octet-stream` and kin).
+    Bytes,
+}
+
+/// The request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub encoding: BodyEncoding,
+    /// The generated body type (`types::SendMessageBody`); empty for bytes.
+    pub ty: String,
+    /// Its top-level fields when it is a plain struct: each gets a setter.
+    pub fields: Vec<Field>,
+}
+
+/// A top-level field of a JSON body struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub ident: String,
+    /// The JSON name.
+    pub wire: String,
+    /// The field's type without `Option` (qualified: `types::Media`).
+    pub ty: String,
+    /// The struct field is an `Option`.
+    pub optional: bool,
+    /// How a missing value is filled when the field is not an `Option`:
+    /// `Some("")` for `Default::default()`, `Some(path)` for a function.
+    pub default: Option<String>,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// A JSON body of this type.
+    Json(String),
+    /// No body.
+    Empty,
+    /// Bytes that are not JSON.
+    Bytes,
+}
+
+/// Builds the model of every operation of `client_code` (progenitor's output
+/// for `spec`).
+pub fn operations(client_code: &str, spec: &Value) -> Result<Vec<Operation>, Error> {
+    let file: syn::File = syn::parse_str(client_code)
+        .map_err(|e| Error::Generate(format!("generated client does not parse: {e}")))?;
+    let structs = type_structs(&file);
+    let mut out = Vec::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client || block.trait_.is_some() {
+            continue;
+        }
+        for member in &block.items {
+            let syn::ImplItem::Fn(function) = member else {
+                continue;
+            };
+            let Some((method, path)) = sends(&function.attrs) else {
+                continue;
+            };
+            let op = spec_operation(spec, &method, &path).ok_or_else(|| {
+                Error::Generate(format!(
+                    "{method} {path}: in the generated client but not in the spec"
+                ))
+            })?;
+            out.push(operation(function, method, path, op, spec, &structs)?);
+        }
+    }
+    Ok(out)
+}
+
+fn operation(
+    function: &syn::ImplItemFn,
+    method: String,
+    path: String,
+    op: SpecOperation<'_>,
+    spec: &Value,
+    structs: &BTreeMap<String, &syn::ItemStruct>,
+) -> Result<Operation, Error> {
+    let name = function.sig.ident.to_string();
+    let calls = Calls::of(&function.block);
+    let mut params = Vec::new();
+    let mut body = None;
+    let path_names = template_names(&path);
+    for input in &function.sig.inputs {
+        let syn::FnArg::Typed(arg) = input else {
+            continue;
+        };
+        let syn::Pat::Ident(ident) = &*arg.pat else {
+            continue;
+        };
+        let ident = ident.ident.to_string();
+        let (ty, optional) = value_type(&arg.ty);
+        if ident == "body" {
+            body = Some(request_body(&calls, ty, structs));
+            continue;
+        }
+        let (wire, location) = if let Some(i) = calls.path_args.iter().position(|a| *a == ident) {
+            let wire = path_names.get(i).cloned().ok_or_else(|| {
+                Error::Generate(format!("{name}: path argument `{ident}` not in {path}"))
+            })?;
+            (wire, Location::Path)
+        } else if let Some((wire, _)) = calls.query_args.iter().find(|(_, a)| *a == ident) {
+            (wire.clone(), Location::Query)
+        } else if let Some(wire) = op.header_named(spec, &ident) {
+            (wire, Location::Header)
+        } else {
+            return Err(Error::Generate(format!(
+                "{name}: argument `{ident}` is neither a path nor a query parameter"
+            )));
+        };
+        let schema = op.parameter_schema(spec, &wire, location);
+        params.push(Param {
+            ident,
+            wire,
+            location,
+            ty: qualify(&ty, structs),
+            required: !optional,
+            checks: schema.map(Checks::of).unwrap_or_default(),
+        });
+    }
+    // Path order, as the template has them; then query parameters as the raw method.
+    params.sort_by_key(|p| match p.location {
+        Location::Path => path_names.iter().position(|n| *n == p.wire).unwrap_or(0),
+        Location::Query | Location::Header => usize::MAX,
+    });
+    Ok(Operation {
+        name,
+        method,
+        path,
+        doc: doc_before_sends(&function.attrs),
+        params,
+        body,
+        response: response_kind(&function.sig.output, structs),
+    })
+}
+
+/// The operation object of `method path`, with its path item (whose
+/// parameters apply to every method).
+struct SpecOperation<'a> {
+    item: &'a Value,
+    op: &'a Value,
+}
+
+fn spec_operation<'a>(spec: &'a Value, method: &str, path: &str) -> Option<SpecOperation<'a>> {
+    let item = spec.get("paths")?.get(path)?;
+    let op = item.get(method.to_ascii_lowercase())?;
+    Some(SpecOperation { item, op })
+}
+
+impl SpecOperation<'_> {
+    /// The wire name of the header parameter progenitor calls `ident` (its
+    /// snake case: `Idempotency-Key` → `idempotency_key`).
+    fn header_named(&self, spec: &Value, ident: &str) -> Option<String> {
+        use heck::ToSnakeCase;
+        [self.op, self.item]
+            .into_iter()
+            .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .map(|p| walk::resolve_ref(spec, p))
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .find(|name| name.to_snake_case() == ident)
+            .map(str::to_owned)
+    }
+
+    fn parameter_schema<'s>(
+        &'s self,
+        spec: &'s Value,
+        wire: &str,
+        location: Location,
+    ) -> Option<&'s Value> {
+        let place = match location {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+        };
+        [self.op, self.item]
+            .into_iter()
+            .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .map(|p| walk::resolve_ref(spec, p))
+            .find(|p| {
+                p.get("name").and_then(Value::as_str) == Some(wire)
+                    && p.get("in").and_then(Value::as_str) == Some(place)
+            })
+            .and_then(|p| p.get("schema"))
+            .map(|s| walk::resolve_ref(spec, s))
+    }
+}
+
+/// What the raw method's body says about its arguments.
+#[derive(Default)]
+struct Calls {
+    /// Arguments of `encode_path(&x.to_string())`, in path order.
+    path_args: Vec<String>,
+    /// `(wire name, argument)` of `QueryParam::new("wire", &x)`.
+    query_args: Vec<(String, String)>,
+    /// Names of the request builder methods called (`json`, `form_urlencoded`, `body`).
+    builder_methods: Vec<String>,
+}
+
+impl Calls {
+    fn of(block: &syn::Block) -> Calls {
+        let mut calls = Calls::default();
+        syn::visit::visit_block(&mut calls, block);
+        calls
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Calls {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(func) = &*call.func {
+            let last = func.path.segments.last().map(|s| s.ident.to_string());
+            let args: Vec<&syn::Expr> = call.args.iter().collect();
+            match (last.as_deref(), args.as_slice()) {
+                (Some("encode_path"), [arg]) => {
+                    if let Some(ident) = first_ident(arg) {
+                        self.path_args.push(ident);
+                    }
+                }
+                (Some("new"), [syn::Expr::Lit(lit), arg])
+                    if func.path.segments.iter().any(|s| s.ident == "QueryParam") =>
+                {
+                    if let (syn::Lit::Str(wire), Some(ident)) = (&lit.lit, first_ident(arg)) {
+                        self.query_args.push((wire.value(), ident));
+                    }
+                }
+                _ => {}
+            }
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    /// `format!("{}/x/{}", self.baseurl, encode_path(&id.to_string()))`: the
+    /// path arguments sit inside the macro's tokens.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        use syn::parse::Parser;
+        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(args) = parser.parse2(mac.tokens.clone()) {
+            for arg in &args {
+                syn::visit::Visit::visit_expr(self, arg);
+            }
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.builder_methods.push(call.method.to_string());
+        syn::visit::visit_expr_method_call(self, call);
+    }
+}
+
+/// The first identifier an expression names (`&x.to_string()` → `x`).
+fn first_ident(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Reference(r) => first_ident(&r.expr),
+        syn::Expr::MethodCall(m) => first_ident(&m.receiver),
+        syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+        _ => None,
+    }
+}
+
+/// `{name}`s of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+fn request_body(
+    calls: &Calls,
+    ty: syn::Type,
+    structs: &BTreeMap<String, &syn::ItemStruct>,
+) -> Body {
+    let has = |m: &str| calls.builder_methods.iter().any(|c| c == m);
+    let encoding = if has("json") {
+        BodyEncoding::Json
+    } else if has("form_urlencoded") {
+        BodyEncoding::Form
+    } else {
+        BodyEncoding::Bytes
+    };
+    if encoding == BodyEncoding::Bytes {
+        return Body {
+            encoding,
+            ty: String::new(),
+            fields: Vec::new(),
+        };
+    }
+    let fields = types_name(&ty)
+        .and_then(|name| structs.get(&name))
+        .map(|s| struct_fields(s, structs))
+        .unwrap_or_default();
+    Body {
+        encoding,
+        ty: qualify(&ty, structs),
+        fields,
+    }
+}
+
+/// The top-level fields of a named-field struct, or none when any field is
+/// flattened (its JSON names are not the struct's).
+fn struct_fields(
+    item: &syn::ItemStruct,
+    structs: &BTreeMap<String, &syn::ItemStruct>,
+) -> Vec<Field> {
+    let syn::Fields::Named(named) = &item.fields else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    for field in &named.named {
+        let Some(ident) = &field.ident else {
+            return Vec::new();
+        };
+        let serde = SerdeAttrs::of(&field.attrs);
+        if serde.flatten {
+            return Vec::new();
+        }
+        let (ty, optional) = value_type(&field.ty);
+        let ident = ident.to_string();
+        fields.push(Field {
+            wire: serde.rename.unwrap_or_else(|| ident.clone()),
+            ident,
+            ty: qualify(&ty, structs),
+            optional,
+            default: serde.default.map(|d| {
+                if d.is_empty() {
+                    d
+                } else {
+                    qualify_path_text(&d, structs)
+                }
+            }),
+        });
+    }
+    fields
+}
+
+#[derive(Default)]
+struct SerdeAttrs {
+    rename: Option<String>,
+    /// `Some("")` for a bare `default`.
+    default: Option<String>,
+    flatten: bool,
+}
+
+impl SerdeAttrs {
+    fn of(attrs: &[syn::Attribute]) -> SerdeAttrs {
+        let mut out = SerdeAttrs::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            let _ = attr.parse_nested_meta(|meta| {
+                let value = || -> syn::Result<String> {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    Ok(lit.value())
+                };
+                if meta.path.is_ident("rename") {
+                    out.rename = Some(value()?);
+                } else if meta.path.is_ident("default") {
+                    out.default = Some(if meta.input.peek(syn::Token![=]) {
+                        value()?
+                    } else {
+                        String::new()
+                    });
+                } else if meta.path.is_ident("flatten") {
+                    out.flatten = true;
+                } else if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+        }
+        out
+    }
+}
+
+/// The type of one value: `Option<T>` and `&'a T` unwrapped, with whether it
+/// was an `Option`.
+fn value_type(ty: &syn::Type) -> (syn::Type, bool) {
+    let ty = strip_reference(ty);
+    if let syn::Type::Path(p) = ty
+        && let Some(last) = p.path.segments.last()
+        && last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return (strip_reference(inner).clone(), true);
+    }
+    (ty.clone(), false)
+}
+
+fn strip_reference(ty: &syn::Type) -> &syn::Type {
+    match ty {
+        syn::Type::Reference(r) => &r.elem,
+        other => other,
+    }
+}
+
+/// `X` of `types::X`.
+fn types_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    let segments: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segments.as_slice() {
+        [module, name] if module == "types" => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// A type as tokens text, with the `types` module's own names (used bare
+/// inside it) qualified as `types::X` so the facade can name them.
+fn qualify(ty: &syn::Type, structs: &BTreeMap<String, &syn::ItemStruct>) -> String {
+    struct Qualify<'a>(&'a BTreeMap<String, &'a syn::ItemStruct>);
+    impl syn::visit_mut::VisitMut for Qualify<'_> {
+        fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
+            syn::visit_mut::visit_type_path_mut(self, p);
+            if p.qself.is_none() && p.path.leading_colon.is_none() && p.path.segments.len() == 1 {
+                let name = p.path.segments[0].ident.to_string();
+                if self.0.contains_key(&name) || is_types_item(&name) {
+                    p.path.segments.insert(0, syn::parse_quote!(types));
+                }
+            }
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Qualify(structs), &mut ty);
+    ty.to_token_stream().to_string()
+}
+
+/// Bare names in the generated types module that are not Rust's own: typify
+/// names types in UpperCamelCase, and the primitives are lower case.
+fn is_types_item(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !matches!(
+            name,
+            "Option" | "Vec" | "String" | "Box" | "HashMap" | "BTreeMap"
+        )
+}
+
+/// A function path written in a serde attribute (`defaults::x`), qualified.
+fn qualify_path_text(path: &str, structs: &BTreeMap<String, &syn::ItemStruct>) -> String {
+    let _ = structs;
+    if path.starts_with("defaults::") {
+        format!("types::{path}")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// Every struct of the generated `types` module, by name.
+fn type_structs(file: &syn::File) -> BTreeMap<String, &syn::ItemStruct> {
+    let mut out = BTreeMap::new();
+    for item in &file.items {
+        if let syn::Item::Mod(module) = item
+            && module.ident == "types"
+            && let Some((_, items)) = &module.content
+        {
+            for item in items {
+                if let syn::Item::Struct(s) = item {
+                    out.insert(s.ident.to_string(), s);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn response_kind(
+    output: &syn::ReturnType,
+    structs: &BTreeMap<String, &syn::ItemStruct>,
+) -> ResponseKind {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return ResponseKind::Empty;
+    };
+    fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
+        let syn::Type::Path(p) = ty else { return None };
+        let segment = p.path.segments.last()?;
+        let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+    }
+    let Some(body) = first_argument(ty).and_then(first_argument) else {
+        return ResponseKind::Empty;
+    };
+    let text = body.to_token_stream().to_string();
+    if matches!(body, syn::Type::Tuple(t) if t.elems.is_empty()) {
+        ResponseKind::Empty
+    } else if text.contains("ByteStream") || text.contains("Upgraded") {
+        ResponseKind::Bytes
+    } else {
+        ResponseKind::Json(qualify(body, structs))
+    }
+}
+
+fn doc_text(attrs: &[syn::Attribute]) -> String {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// `(METHOD, path)` from the raw method's "Sends a `GET` request to `/x`".
+pub(crate) fn sends(attrs: &[syn::Attribute]) -> Option<(String, String)> {
+    let doc = doc_text(attrs);
+    let rest = doc.split_once("Sends a `")?.1;
+    let (method, rest) = rest.split_once('`')?;
+    let path = rest.split_once("request to `")?.1.split_once('`')?.0;
+    Some((method.to_owned(), path.to_owned()))
+}
+
+fn doc_before_sends(attrs: &[syn::Attribute]) -> String {
+    let doc = doc_text(attrs);
+    let text = doc.split_once("Sends a `").map_or(doc.as_str(), |(d, _)| d);
+    text.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_and_types() {
+        assert_eq!(template_names("/a/{x}/b/{y_z}"), ["x", "y_z"]);
+        let ty: syn::Type = syn::parse_quote!(Option<&'a ::std::vec::Vec<Chat>>);
+        let (inner, optional) = value_type(&ty);
+        assert!(optional);
+        assert_eq!(
+            qualify(&inner, &BTreeMap::new()),
+            ":: std :: vec :: Vec < types :: Chat >"
+        );
+    }
+}
