@@ -25,7 +25,9 @@ fn main() {
             println!("cargo::warning={} operation left out: {omitted}", api.title);
         }
         write(&out.join(format!("{}.rs", api.name)), &generated.code);
-        let facade = onlyfans_codegen::generate_api_facade(api, &normalized, &generated)
+        let operations = onlyfans_codegen::api_operations(&normalized, &generated)
+            .unwrap_or_else(|e| panic!("{} operation model: {e}", api.name));
+        let facade = onlyfans_codegen::generate_api_facade(api, &operations)
             .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));
         write(&out.join(format!("{}_facade.rs", api.name)), &facade);
         if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
@@ -39,7 +41,7 @@ fn main() {
                 &out.join(format!("{}_routes.json", api.name)),
                 &mocks.routes,
             );
-            let decoders = onlyfans_codegen::generate_api_decoders(api, &generated)
+            let decoders = onlyfans_codegen::generate_api_decoders(api, &operations)
                 .unwrap_or_else(|e| panic!("{} decoders: {e}", api.name));
             write(&out.join(format!("{}_decoders.rs", api.name)), &decoders);
         }

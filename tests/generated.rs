@@ -55,7 +55,8 @@ fn generated_code() {
 fn facade_public_surface() {
     for api in ALL {
         let (n, g) = generated(api);
-        let surface = onlyfans_codegen::api_surface(&n, &g).unwrap();
+        let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
+        let surface = onlyfans_codegen::facade::surface(&operations).unwrap();
         insta::assert_snapshot!(format!("{}_facade_surface", api.name), surface);
     }
 }

@@ -644,7 +644,7 @@ fn operation(
             }
 
             /// Sends the request: the typed response with its metadata, or the
-            /// crate's [`Error`](crate::Error).
+            /// crate's [`Error`].
             pub async fn send(self) -> ::std::result::Result<Response<#response_ty>, Error> {
                 let call = self.prepare()?;
                 #send_call

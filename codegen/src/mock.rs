@@ -268,42 +268,28 @@ fn paging(doc: &Value, method: &str, path: &str, parameters: &[Value]) -> Value 
     Value::Null
 }
 
-/// For every operation of the generated client, a function that decodes its
-/// success body into the type the client decodes it into, keyed by method and
-/// path template: `decoders::RESPONSE_DECODERS`. Read off the generated client
-/// itself (progenitor names the types), so it cannot disagree with it. Tests
-/// use it to decode every documented example of an API.
+/// `mock::decoders::RESPONSE_DECODERS`: `(METHOD, path template, decoder)`
+/// for every operation of the model whose success response is JSON, each
+/// decoder being `serde_json::from_slice` into the generated type.
 pub fn response_decoders(
-    client_code: &str,
+    operations: &[crate::model::Operation],
     crate_path: &str,
     header: &str,
 ) -> Result<String, Error> {
-    let file: syn::File = syn::parse_str(client_code)
-        .map_err(|e| Error::Generate(format!("generated client does not parse: {e}")))?;
     let crate_path: syn::Path = syn::parse_str(crate_path)
         .map_err(|e| Error::Generate(format!("`{crate_path}` is not a path: {e}")))?;
     let mut entries = Vec::new();
-    for item in &file.items {
-        let syn::Item::Impl(block) = item else {
+    for op in operations {
+        let crate::model::ResponseKind::Json(ty) = &op.response else {
             continue;
         };
-        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client || block.trait_.is_some() {
-            continue;
-        }
-        for member in &block.items {
-            let syn::ImplItem::Fn(function) = member else {
-                continue;
-            };
-            let (Some((method, path)), Some(body)) =
-                (sends(&function.attrs), success_type(&function.sig.output))
-            else {
-                continue;
-            };
-            entries.push(quote::quote! {
-                (#method, #path, |body: &[u8]| ::serde_json::from_slice::<#body>(body).map(drop))
-            });
-        }
+        let body: proc_macro2::TokenStream = ty
+            .parse()
+            .map_err(|e| Error::Generate(format!("type `{ty}`: {e}")))?;
+        let (method, path) = (&op.method, &op.path);
+        entries.push(quote::quote! {
+            (#method, #path, |body: &[u8]| ::serde_json::from_slice::<#body>(body).map(drop))
+        });
     }
     let tokens = quote::quote! {
         pub mod decoders {
@@ -321,53 +307,4 @@ pub fn response_decoders(
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Generate(format!("generated decoders do not parse: {e}")))?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
-}
-
-/// `("GET", "/v2/access/chats")` from progenitor's "Sends a `GET` request to
-/// `/v2/access/chats`" doc line.
-fn sends(attrs: &[syn::Attribute]) -> Option<(String, String)> {
-    let doc: String = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    let rest = doc.split_once("Sends a `")?.1;
-    let (method, rest) = rest.split_once('`')?;
-    let path = rest.split_once("request to `")?.1.split_once('`')?.0;
-    Some((method.to_owned(), path.to_owned()))
-}
-
-/// `T` of `Result<ResponseValue<T>, _>`, as tokens, unless the body is not
-/// JSON (`()`, a byte stream, an upgrade).
-fn success_type(output: &syn::ReturnType) -> Option<proc_macro2::TokenStream> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
-        let syn::Type::Path(p) = ty else { return None };
-        let segment = p.path.segments.last()?;
-        let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        })
-    }
-    let body = first_argument(first_argument(ty)?)?;
-    let tokens = quote::quote!(#body);
-    let text = tokens.to_string();
-    let not_json = matches!(body, syn::Type::Tuple(t) if t.elems.is_empty())
-        || text.contains("ByteStream")
-        || text.contains("Upgraded");
-    (!not_json).then_some(tokens)
 }

@@ -418,7 +418,7 @@ fn struct_fields(
                 if d.is_empty() {
                     d
                 } else {
-                    qualify_path_text(&d, structs)
+                    qualify_path_text(&d)
                 }
             }),
         });
@@ -531,8 +531,7 @@ fn is_types_item(name: &str) -> bool {
 }
 
 /// A function path written in a serde attribute (`defaults::x`), qualified.
-fn qualify_path_text(path: &str, structs: &BTreeMap<String, &syn::ItemStruct>) -> String {
-    let _ = structs;
+fn qualify_path_text(path: &str) -> String {
     if path.starts_with("defaults::") {
         format!("types::{path}")
     } else {
@@ -606,8 +605,9 @@ fn doc_text(attrs: &[syn::Attribute]) -> String {
         .collect()
 }
 
-/// `(METHOD, path)` from the raw method's "Sends a `GET` request to `/x`".
-pub(crate) fn sends(attrs: &[syn::Attribute]) -> Option<(String, String)> {
+/// `("GET", "/v2/access/chats")` from progenitor's "Sends a `GET` request to
+/// `/v2/access/chats`" doc line.
+fn sends(attrs: &[syn::Attribute]) -> Option<(String, String)> {
     let doc = doc_text(attrs);
     let rest = doc.split_once("Sends a `")?.1;
     let (method, rest) = rest.split_once('`')?;

@@ -157,6 +157,15 @@ impl Transport {
         Ok(reqwest::Response::from(rebuilt))
     }
 
+    /// The error of a response body `execute` refused for its size, if it did.
+    pub(crate) fn refused_body(&self, request: &RequestInfo) -> Option<Error> {
+        let refused = self.call.outcome.0.lock().ok()?.take()?;
+        Some(Error::ResponseTooLarge {
+            request: Box::new(request.clone()),
+            limit: refused.limit,
+        })
+    }
+
     /// The timeout of the call this transport serves.
     pub(crate) fn timeout(&self) -> Duration {
         self.call.timeout.unwrap_or(self.shared.timeout)
@@ -346,18 +355,8 @@ where
     let timeout = transport.timeout();
     let attempt = async {
         let result = call.await;
-        let refused = transport
-            .call
-            .outcome
-            .0
-            .lock()
-            .ok()
-            .and_then(|mut slot| slot.take());
-        if let Some(RefusedBody { limit }) = refused {
-            return Err(Error::ResponseTooLarge {
-                request: Box::new(request.clone()),
-                limit,
-            });
+        if let Some(refused) = transport.refused_body(&request) {
+            return Err(refused);
         }
         match result {
             Ok(value) => Ok(value),

@@ -1,5 +1,5 @@
 //! One way to send a request, whatever built it: the generated per-operation
-//! builders and the escape hatch ([`CustomRequest`]) both end in [`Call`],
+//! builders and the escape hatch ([`CustomRequest`]) both end in `Call`,
 //! which adds the credentials, runs the retry loop and the rate limiter under
 //! the call's deadline, refuses oversized bodies and maps every failure to the
 //! crate's [`Error`].
@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::config::Core;
-use super::{CallOptions, RateLimitHeaders, RefusedBody, Transport};
+use super::{CallOptions, RateLimitHeaders, Transport};
 use crate::Error;
 use crate::error::RequestInfo;
 
@@ -202,18 +202,8 @@ async fn exchange(
         operation_id: request.operation,
     };
     let result = transport.execute(&core.http, built, &info).await;
-    let refused = transport
-        .call
-        .outcome
-        .0
-        .lock()
-        .ok()
-        .and_then(|mut slot| slot.take());
-    if let Some(RefusedBody { limit }) = refused {
-        return Err(Error::ResponseTooLarge {
-            request: Box::new(request.clone()),
-            limit,
-        });
+    if let Some(refused) = transport.refused_body(request) {
+        return Err(refused);
     }
     let transport_error = |source: reqwest::Error| Error::Transport {
         request: Box::new(request.clone()),
