@@ -269,3 +269,234 @@ async fn the_escape_hatch_uses_the_same_transport_and_stays_below_the_base_url()
     }
     assert_eq!(received(&server).await.len(), before, "nothing was sent");
 }
+
+/// A server paging through `total` items, `per_page` at a time, in one
+/// operation's own style, reading where a page starts from the query.
+struct Pager {
+    total: u64,
+    per_page: u64,
+    /// The query parameter that says where a page starts.
+    start_param: &'static str,
+    /// Builds the page body from its items and the next start (if any).
+    page: fn(Vec<serde_json::Value>, Option<u64>, &str) -> serde_json::Value,
+    item: fn(u64) -> serde_json::Value,
+}
+
+impl wiremock::Respond for Pager {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let start: u64 = request
+            .url
+            .query_pairs()
+            .find(|(n, _)| n == self.start_param)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let end = (start + self.per_page).min(self.total);
+        let items = (start..end).map(|n| (self.item)(n + 1)).collect();
+        let next = (end < self.total).then_some(end);
+        let url = format!(
+            "{}://{}{}",
+            request.url.scheme(),
+            request.url.authority(),
+            request.url.path()
+        );
+        ResponseTemplate::new(200).set_body_json((self.page)(items, next, &url))
+    }
+}
+
+async fn serve(server: &MockServer, route: &str, pager: Pager) {
+    Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(pager)
+        .mount(server)
+        .await;
+}
+
+fn id_item(n: u64) -> serde_json::Value {
+    json!({ "id": n })
+}
+
+/// Checks a stream yielded items 1..=total, each once, in order.
+fn assert_every_item_once(ids: Vec<u64>, total: u64) {
+    assert_eq!(ids, (1..=total).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn streams_page_through_every_style_and_layout() {
+    use futures::TryStreamExt;
+    let server = MockServer::start().await;
+    // OFAuth: offset with `nextOffset`, items in `list`.
+    serve(&server, "/v2/access/chats", Pager {
+        total: 7, per_page: 3, start_param: "offset",
+        page: |items, next, _| json!({ "list": items, "hasMore": next.is_some(), "nextOffset": next }),
+        item: |n| json!({ "withUser": { "id": n }, "unreadMessagesCount": 0 }),
+    }).await;
+    // OFAuth: offset by page length, items in `items`.
+    serve(
+        &server,
+        "/v2/access/analytics/trials/top",
+        Pager {
+            total: 5,
+            per_page: 2,
+            start_param: "offset",
+            page: |items, next, _| json!({ "items": items, "hasMore": next.is_some() }),
+            item: id_item,
+        },
+    )
+    .await;
+    // OFAuth: marker, items in `list`.
+    serve(&server, "/v2/access/earnings/transactions", Pager {
+        total: 6, per_page: 4, start_param: "marker",
+        page: |items, next, _| json!({ "list": items, "hasMore": next.is_some(), "nextMarker": next }),
+        item: |n| json!({ "id": n.to_string() }),
+    }).await;
+    // OFAuth: last id, items in `list`.
+    serve(
+        &server,
+        "/v2/access/chats/5/media",
+        Pager {
+            total: 8,
+            per_page: 3,
+            start_param: "last_id",
+            page: |items, next, _| json!({ "list": items, "hasMore": next.is_some() }),
+            item: id_item,
+        },
+    )
+    .await;
+    // OnlyFansAPI: `_pagination.next_page`, items in `data`.
+    serve(&server, "/api/acct_1/chats/9/messages", Pager {
+        total: 7, per_page: 3, start_param: "cursor",
+        page: |items, next, url| json!({
+            "data": items,
+            "_pagination": { "next_page": next.map(|n| format!("{url}?cursor={n}&limit=3")) },
+        }),
+        item: id_item,
+    }).await;
+    // OnlyFansAPI: `_pagination.next_page`, items in `data.list`.
+    serve(
+        &server,
+        "/api/acct_1/transactions",
+        Pager {
+            total: 5,
+            per_page: 2,
+            start_param: "page_from",
+            page: |items, next, url| {
+                json!({
+                    "data": { "list": items, "hasMore": next.is_some() },
+                    "_pagination": { "next_page": next.map(|n| format!("{url}?page_from={n}")) },
+                })
+            },
+            item: |n| json!({ "id": n.to_string() }),
+        },
+    )
+    .await;
+    // OnlyFansAPI: marker inside `data`, items in `data.list`.
+    serve(&server, "/api/acct_1/stories/archive", Pager {
+        total: 5, per_page: 2, start_param: "marker",
+        page: |items, next, _| json!({ "data": { "list": items, "hasMore": next.is_some(), "nextMarker": next } }),
+        item: id_item,
+    }).await;
+    // OnlyFansAPI: offset, items in `data.list`.
+    serve(
+        &server,
+        "/api/acct_1/stories/highlights",
+        Pager {
+            total: 4,
+            per_page: 3,
+            start_param: "offset",
+            page: |items, next, _| json!({ "data": { "list": items, "hasMore": next.is_some() } }),
+            item: id_item,
+        },
+    )
+    .await;
+
+    let of = ofauth_client(&server).await;
+    let api = onlyfansapi_client(&server).await;
+    let chats: Vec<_> = of
+        .chats_list()
+        .limit(3)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_every_item_once(
+        chats
+            .iter()
+            .filter_map(|c| c.with_user.as_ref().map(|u| u.id))
+            .collect(),
+        7,
+    );
+    let trials: Vec<_> = of.top_trials().stream().try_collect().await.unwrap();
+    assert_eq!(trials.len(), 5);
+    let transactions: Vec<_> = of.list_transactions().stream().try_collect().await.unwrap();
+    assert_eq!(transactions.len(), 6);
+    let media: Vec<_> = of.get_chat_media("5").stream().try_collect().await.unwrap();
+    assert_every_item_once(media.iter().map(|m| m.id).collect(), 8);
+    let messages: Vec<_> = api
+        .list_chat_messages("acct_1", "9")
+        .limit(3)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_every_item_once(messages.iter().map(|m| m.id).collect(), 7);
+    let transactions: Vec<_> = api
+        .list_transactions("acct_1")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(transactions.len(), 5);
+    let archive: Vec<_> = api
+        .list_story_archive("acct_1")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(archive.len(), 5);
+    let highlights: Vec<_> = api
+        .list_story_highlights("acct_1")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(highlights.len(), 4);
+}
+
+#[tokio::test]
+async fn a_stream_skips_an_overlapping_item_and_stops_on_a_repeated_cursor() {
+    use futures::StreamExt;
+    let server = MockServer::start().await;
+    // Last-id paging where every page repeats the previous page's last item
+    // and the server runs out at 5 but keeps saying `hasMore`: the stream
+    // yields 1..=5 once each, then names where to resume.
+    serve(
+        &server,
+        "/v2/access/chats/5/media",
+        Pager {
+            total: 5,
+            per_page: 3,
+            start_param: "last_id",
+            page: |items, _, _| {
+                let mut list = Vec::new();
+                match items.first().and_then(|i| i["id"].as_u64()) {
+                    Some(first) if first > 1 => list.push(json!({ "id": first - 1 })),
+                    Some(_) => {}
+                    None => list.push(json!({ "id": 5 })),
+                }
+                list.extend(items);
+                json!({ "list": list, "hasMore": true })
+            },
+            item: id_item,
+        },
+    )
+    .await;
+    let of = ofauth_client(&server).await;
+    let results: Vec<_> = of.get_chat_media("5").stream().collect().await;
+    let (ok, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    let ids: Vec<u64> = ok.into_iter().filter_map(|r| Some(r.ok()?.id)).collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5], "each item once, the overlaps skipped");
+    match errors.as_slice() {
+        [Err(Error::Pagination { resume_from, .. })] => assert_eq!(resume_from, "marker 5"),
+        other => panic!("expected one Pagination error, got {other:?}"),
+    }
+}

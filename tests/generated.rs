@@ -56,7 +56,9 @@ fn facade_public_surface() {
     for api in ALL {
         let (n, g) = generated(api);
         let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
-        let surface = onlyfans_codegen::facade::surface(&operations).unwrap();
+        let surface =
+            onlyfans_codegen::facade::surface(&operations, onlyfans_codegen::facade_choices(api))
+                .unwrap();
         insta::assert_snapshot!(format!("{}_facade_surface", api.name), surface);
     }
 }
@@ -318,25 +320,22 @@ fn facade_limit_ranges_are_the_specs() {
 /// update that changes them fails here until the README says so).
 #[test]
 fn readme_coverage_tables_match_the_specs() {
-    // Streams are handwritten for these two today (`of.chats()`,
-    // `api.chat_messages(..)`); every generated operation has a facade method.
-    let streams = [(OFAUTH, "chats_list"), (ONLYFANSAPI, "listChatMessages")];
+    // Every generated operation has a facade method; list operations whose
+    // paging the model recognises have a stream.
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let mut missing = String::new();
     for api in ALL {
         let (effective, _) = onlyfans_codegen::effective_spec(api, repo_root()).unwrap();
         let (n, g) = generated(api);
-        let with_method: Vec<&str> = onlyfans_codegen::api_operations(&n, &g)
-            .unwrap()
+        let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
+        let id = |op: &onlyfans_codegen::model::Operation| {
+            n.spec["paths"][&op.path][op.method.to_ascii_lowercase()]["operationId"].as_str()
+        };
+        let with_method: Vec<&str> = operations.iter().filter_map(id).collect();
+        let streamed: Vec<&str> = operations
             .iter()
-            .filter_map(|op| {
-                n.spec["paths"][&op.path][op.method.to_ascii_lowercase()]["operationId"].as_str()
-            })
-            .collect();
-        let streamed: Vec<&str> = streams
-            .iter()
-            .filter(|(a, _)| *a == api)
-            .map(|(_, id)| *id)
+            .filter(|op| op.pagination.is_some())
+            .filter_map(id)
             .collect();
         let table = onlyfans_codegen::coverage::markdown(
             api.title,

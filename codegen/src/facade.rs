@@ -14,11 +14,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::Error;
-use crate::model::{BodyEncoding, Checks, Location, Operation, ResponseKind};
+use crate::model::{
+    BodyEncoding, Checks, ItemKey, Location, Operation, Pagination, PagingStyle, ResponseKind,
+};
 
 /// Setter names the builders keep for themselves.
 const RESERVED: &[&str] = &[
     "send",
+    "stream",
     "body",
     "timeout",
     "max_retries",
@@ -26,8 +29,9 @@ const RESERVED: &[&str] = &[
     "prepare",
 ];
 
-/// Methods the facade client has by hand; an operation with one of these
-/// names gets `_operation` appended.
+/// Methods every facade client has by hand; an operation with one of these
+/// names (or one of the API's own, [`Choices::handwritten`]) gets
+/// `_operation` appended.
 const CLIENT_METHODS: &[&str] = &[
     "builder",
     "from_env",
@@ -35,11 +39,27 @@ const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "core",
     "request",
-    "chats",
-    "chat_messages",
     "from_core",
     "raw_for_call",
 ];
+
+/// The Rust-side choices of one API's facade (one small table per API, in
+/// `lib.rs`); facts about the API itself belong in its overlay.
+#[derive(Debug, Clone, Copy)]
+pub struct Choices {
+    /// Client methods written by hand for this API (`chats`).
+    pub handwritten: &'static [&'static str],
+}
+
+impl Choices {
+    fn method_name(&self, op: &str) -> String {
+        if CLIENT_METHODS.contains(&op) || self.handwritten.contains(&op) {
+            format!("{op}_operation")
+        } else {
+            op.to_owned()
+        }
+    }
+}
 
 /// Emits the facade of one API. `types_path` is where the generated types
 /// live (`super::raw::types`); `client_path` the facade client
@@ -47,6 +67,7 @@ const CLIENT_METHODS: &[&str] = &[
 /// API's own per-call options (`super::api_call_methods`).
 pub fn emit(
     operations: &[Operation],
+    choices: Choices,
     types_path: &str,
     client_path: &str,
     call_methods: &str,
@@ -62,7 +83,7 @@ pub fn emit(
     let mut builders = Vec::new();
     let mut methods = Vec::new();
     for op in operations {
-        let (method, builder) = operation(op, &call_methods)?;
+        let (method, builder) = operation(op, &choices, &call_methods)?;
         methods.push(method);
         builders.push(builder);
     }
@@ -226,14 +247,10 @@ impl Kind {
 /// The public surface of a facade: per operation, the client method, each
 /// setter with what it takes, and what `send` returns. Kept as a snapshot, so
 /// a spec update shows every change callers see.
-pub fn surface(operations: &[Operation]) -> Result<String, Error> {
+pub fn surface(operations: &[Operation], choices: Choices) -> Result<String, Error> {
     let mut out = String::new();
     for op in operations {
-        let name = if CLIENT_METHODS.contains(&op.name.as_str()) {
-            format!("{}_operation", op.name)
-        } else {
-            op.name.clone()
-        };
+        let name = choices.method_name(&op.name);
         let mut args = Vec::new();
         for param in op.params.iter().filter(|p| p.location == Location::Path) {
             args.push(format!(
@@ -291,6 +308,16 @@ pub fn surface(operations: &[Operation]) -> Result<String, Error> {
             ResponseKind::Bytes => "Bytes".to_owned(),
         };
         out.push_str(&format!("    .send() -> Response<{response}>\n"));
+        match (&op.pagination, &op.no_stream) {
+            (Some(p), _) => out.push_str(&format!(
+                "    .stream() -> Stream<Item = {}>   // {}, items in `{}`\n",
+                compact(&p.item),
+                p.style,
+                p.items
+            )),
+            (None, Some(reason)) => out.push_str(&format!("    // no stream: {reason}\n")),
+            (None, None) => {}
+        }
     }
     Ok(out)
 }
@@ -363,13 +390,10 @@ fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
 
 fn operation(
     op: &Operation,
+    choices: &Choices,
     call_methods: &syn::Path,
 ) -> Result<(TokenStream, TokenStream), Error> {
-    let fn_name = if CLIENT_METHODS.contains(&op.name.as_str()) {
-        format_ident!("{}_operation", op.name)
-    } else {
-        format_ident!("{}", op.name)
-    };
+    let fn_name = format_ident!("{}", choices.method_name(&op.name));
     let builder = format_ident!("{}Request", op.name.to_upper_camel_case());
     let method_text = op.method.as_str();
     let path_text = op.path.as_str();
@@ -583,6 +607,11 @@ fn operation(
         ResponseKind::Bytes => (quote!(::bytes::Bytes), quote!(call.send_bytes().await)),
     };
 
+    let stream = match &op.pagination {
+        Some(pagination) => stream_method(pagination)?,
+        None => quote!(),
+    };
+
     let summary = op.doc.lines().next().unwrap_or_default().trim().to_owned();
     let method_doc = format!(
         "{}\n\n`{} {}`: returns the request; set its parameters, then \
@@ -649,9 +678,57 @@ fn operation(
                 let call = self.prepare()?;
                 #send_call
             }
+
+            #stream
         }
     };
     Ok((method, builder_item))
+}
+
+/// `stream()` of a list operation's builder.
+fn stream_method(pagination: &Pagination) -> Result<TokenStream, Error> {
+    let item = tokens(&pagination.item)?;
+    let layout = match pagination.items.as_str() {
+        "list" => quote!(List),
+        "items" => quote!(Items),
+        "data" => quote!(Data),
+        "data.list" => quote!(DataList),
+        "data.items" => quote!(DataItems),
+        other => return Err(Error::Generate(format!("items at `{other}`"))),
+    };
+    let paging = match &pagination.style {
+        PagingStyle::Offset(p) => quote!(Offset(#p)),
+        PagingStyle::Marker(p) => quote!(Marker(#p)),
+        PagingStyle::NextPage => quote!(NextPage),
+        PagingStyle::LastId(p) => quote!(LastId(#p)),
+    };
+    let key = match pagination.key {
+        ItemKey::None => quote!(|_| None),
+        ItemKey::Id => quote!(|item| Some(item.id)),
+        ItemKey::OptionalId => quote!(|item| item.id),
+        ItemKey::NonZeroId => quote!(|item| Some(item.id.get())),
+        ItemKey::OptionalNonZeroId => quote!(|item| item.id.map(|id| id.get())),
+    };
+    let doc = format!(
+        "Every item across pages, from where this request starts: the next \
+         page is fetched while the caller works through the current one; no \
+         item is yielded twice across a page boundary; a repeated cursor ends \
+         the stream with [`Error::Pagination`](crate::Error::Pagination) naming \
+         where to resume. Pages by {}; items in `{}`.",
+        pagination.style, pagination.items
+    );
+    Ok(quote! {
+        #[doc = #doc]
+        pub fn stream(
+            self,
+        ) -> impl ::futures_util::stream::Stream<Item = ::std::result::Result<#item, Error>> + Send + 'static {
+            crate::transport::paging::stream::<#item, crate::transport::paging::#layout>(
+                self.prepare(),
+                crate::transport::paging::Paging::#paging,
+                #key,
+            )
+        }
+    })
 }
 
 /// The setter's name: the parameter's own unless a builder method or an

@@ -198,11 +198,24 @@ pub fn generate_api_facade(api: ApiDef, operations: &[model::Operation]) -> Resu
     );
     facade::emit(
         operations,
+        facade_choices(api),
         "super::raw::types",
         "super::Client",
         "super::api_call_methods",
         &header,
     )
+}
+
+/// The Rust-side choices of each API's facade.
+pub fn facade_choices(api: ApiDef) -> facade::Choices {
+    match api.name {
+        "ofauth" => facade::Choices {
+            handwritten: &["chats"],
+        },
+        _ => facade::Choices {
+            handwritten: &["chat_messages"],
+        },
+    }
 }
 
 /// What the `mock` feature compiles in for one API.

@@ -30,6 +30,58 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub response: ResponseKind,
+    /// How the operation pages, when it is a list the facade can stream.
+    pub pagination: Option<Pagination>,
+    /// Why a list-like operation (paging parameters or an items array) has
+    /// no stream.
+    pub no_stream: Option<String>,
+}
+
+/// A list operation's paging: detected once, here, from the response schema
+/// and the query parameters, or stated in the overlay (`x-pagination`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    pub style: PagingStyle,
+    /// Where the items are: `list`, `items`, `data`, `data.list`, `data.items`.
+    pub items: String,
+    /// The generated item type.
+    pub item: String,
+    /// How an item's `id` is read, for the duplicate check.
+    pub key: ItemKey,
+}
+
+/// How the next page is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagingStyle {
+    /// `offset` advanced by the page length (or to `nextOffset`) while `hasMore`.
+    Offset(String),
+    /// `marker` set to the page's `nextMarker`/`marker` while `hasMore`.
+    Marker(String),
+    /// The query of `_pagination.next_page`.
+    NextPage,
+    /// `last_id` set to the last item's id while `hasMore`.
+    LastId(String),
+}
+
+impl std::fmt::Display for PagingStyle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PagingStyle::Offset(p) => write!(f, "offset (`{p}`, `hasMore`/`nextOffset`)"),
+            PagingStyle::Marker(p) => write!(f, "marker (`{p}`, `nextMarker`)"),
+            PagingStyle::NextPage => write!(f, "next page (`_pagination.next_page`)"),
+            PagingStyle::LastId(p) => write!(f, "last id (`{p}` = last item's id)"),
+        }
+    }
+}
+
+/// The item's `id` field, as the generated type has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKey {
+    None,
+    Id,
+    OptionalId,
+    NonZeroId,
+    OptionalNonZeroId,
 }
 
 /// Where a parameter goes.
@@ -214,6 +266,12 @@ fn operation(
         Location::Path => path_names.iter().position(|n| *n == p.wire).unwrap_or(0),
         Location::Query | Location::Header => usize::MAX,
     });
+    let response = response_kind(&function.sig.output, structs);
+    let (pagination, no_stream) =
+        match detect_pagination(&method, &params, &response, op.op, structs) {
+            Ok(found) => (found, None),
+            Err(reason) => (None, Some(reason)),
+        };
     Ok(Operation {
         name,
         method,
@@ -221,8 +279,184 @@ fn operation(
         doc: doc_before_sends(&function.attrs),
         params,
         body,
-        response: response_kind(&function.sig.output, structs),
+        response,
+        pagination,
+        no_stream,
     })
+}
+
+/// Query parameter names that mean "this is a page of a list".
+const PAGING_PARAMS: &[&str] = &["offset", "marker", "last_id", "first_id", "cursor", "page"];
+
+/// The one pagination detector: `Ok(None)` for an operation that is not a
+/// list, `Err(reason)` for a list whose paging is not recognised.
+fn detect_pagination(
+    method: &str,
+    params: &[Param],
+    response: &ResponseKind,
+    op: &Value,
+    structs: &BTreeMap<String, &syn::ItemStruct>,
+) -> Result<Option<Pagination>, String> {
+    let stated = op.get("x-pagination");
+    if stated == Some(&Value::Bool(false)) {
+        return Ok(None);
+    }
+    let query: Vec<&str> = params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| p.wire.as_str())
+        .collect();
+    let paged = query.iter().any(|q| PAGING_PARAMS.contains(q));
+    let ResponseKind::Json(ty) = response else {
+        return if paged {
+            Err("the response is not JSON".into())
+        } else {
+            Ok(None)
+        };
+    };
+    if method != "GET" && stated.is_none() {
+        return Ok(None);
+    }
+    let top = struct_of(ty, structs);
+    let fields =
+        |s: Option<&syn::ItemStruct>| s.map(|s| struct_fields(s, structs)).unwrap_or_default();
+    let top_fields = fields(top);
+    let field = |fs: &[Field], wire: &str| fs.iter().find(|f| f.wire == wire).cloned();
+    let data = field(&top_fields, "data");
+    let data_fields = data
+        .as_ref()
+        .map(|d| fields(struct_of(&d.ty, structs)))
+        .unwrap_or_default();
+    let stated_items = stated.and_then(|s| s.get("items")).and_then(Value::as_str);
+    let candidates = [
+        ("list", &top_fields, "list"),
+        ("items", &top_fields, "items"),
+        ("data", &top_fields, "data"),
+        ("data.list", &data_fields, "list"),
+        ("data.items", &data_fields, "items"),
+    ];
+    let found = candidates
+        .iter()
+        .filter(|(name, _, _)| stated_items.is_none_or(|s| s == *name))
+        .find_map(|(name, fs, wire)| {
+            let f = field(fs, wire)?;
+            Some(((*name).to_owned(), vec_item(&f.ty)?))
+        });
+    let Some((items, item)) = found else {
+        return if paged {
+            Err("no items array (`list`, `items`, `data`, `data.list` or `data.items`) in the response".into())
+        } else {
+            Ok(None)
+        };
+    };
+    let signals: Vec<&str> = top_fields
+        .iter()
+        .chain(&data_fields)
+        .map(|f| f.wire.as_str())
+        .collect();
+    let has = |w: &str| signals.contains(&w);
+    let key = item_key(&item, structs);
+    let style = match stated.and_then(|s| s.get("style")).and_then(Value::as_str) {
+        Some(style) => {
+            let param = stated
+                .and_then(|s| s.get("param"))
+                .and_then(Value::as_str)
+                .unwrap_or(match style {
+                    "marker" => "marker",
+                    "last_id" => "last_id",
+                    _ => "offset",
+                })
+                .to_owned();
+            match style {
+                "offset" => PagingStyle::Offset(param),
+                "marker" => PagingStyle::Marker(param),
+                "next_page" => PagingStyle::NextPage,
+                "last_id" => PagingStyle::LastId(param),
+                other => {
+                    return Err(format!(
+                        "x-pagination style `{other}` is not one the client knows"
+                    ));
+                }
+            }
+        }
+        None if has("_pagination") => PagingStyle::NextPage,
+        None if query.contains(&"marker") && (has("nextMarker") || has("marker")) => {
+            PagingStyle::Marker("marker".into())
+        }
+        None if query.contains(&"last_id") && has("hasMore") && key != ItemKey::None => {
+            PagingStyle::LastId("last_id".into())
+        }
+        None if query.contains(&"offset") && (has("hasMore") || has("nextOffset")) => {
+            PagingStyle::Offset("offset".into())
+        }
+        None if paged => {
+            return Err(format!(
+                "paging parameters ({}) but no `hasMore`, `nextOffset`, `nextMarker` or `_pagination` in the response",
+                query
+                    .iter()
+                    .filter(|q| PAGING_PARAMS.contains(q))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        // An items array without any paging: one page, not a stream.
+        None => return Ok(None),
+    };
+    if matches!(style, PagingStyle::LastId(_)) && key == ItemKey::None {
+        return Err("last-id paging, but the items have no integer `id`".into());
+    }
+    Ok(Some(Pagination {
+        style,
+        items,
+        item,
+        key,
+    }))
+}
+
+/// The struct a qualified type names (`types::X`).
+fn struct_of<'a>(
+    ty: &str,
+    structs: &BTreeMap<String, &'a syn::ItemStruct>,
+) -> Option<&'a syn::ItemStruct> {
+    let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
+    structs.get(compact.strip_prefix("types::")?).copied()
+}
+
+/// `T` of a qualified `::std::vec::Vec<T>`.
+fn vec_item(ty: &str) -> Option<String> {
+    let parsed: syn::Type = syn::parse_str(ty).ok()?;
+    let syn::Type::Path(p) = &parsed else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.to_token_stream().to_string()),
+        _ => None,
+    }
+}
+
+fn item_key(item: &str, structs: &BTreeMap<String, &syn::ItemStruct>) -> ItemKey {
+    let Some(id) = struct_of(item, structs)
+        .map(|s| struct_fields(s, structs))
+        .and_then(|fs| fs.into_iter().find(|f| f.wire == "id"))
+    else {
+        return ItemKey::None;
+    };
+    let compact: String = id.ty.chars().filter(|c| !c.is_whitespace()).collect();
+    match (compact.as_str(), id.optional) {
+        ("u64", false) => ItemKey::Id,
+        ("u64", true) => ItemKey::OptionalId,
+        ("::std::num::NonZeroU64", false) => ItemKey::NonZeroId,
+        ("::std::num::NonZeroU64", true) => ItemKey::OptionalNonZeroId,
+        _ => ItemKey::None,
+    }
 }
 
 /// The operation object of `method path`, with its path item (whose

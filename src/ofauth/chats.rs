@@ -211,7 +211,7 @@ impl ChatsRequest {
             context,
             start,
             fetch,
-            |chat| chat.with_user.id,
+            |chat| Some(chat.with_user.id),
             self.max_items,
             REQUEST,
         )

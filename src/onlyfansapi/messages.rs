@@ -213,7 +213,7 @@ impl ChatMessagesRequest {
             context,
             self.cursor,
             fetch,
-            |m| m.id,
+            |m| Some(m.id),
             self.max_items,
             REQUEST,
         )

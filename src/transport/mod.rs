@@ -10,6 +10,7 @@
 pub(crate) mod auth;
 pub(crate) mod config;
 pub mod pagination;
+pub(crate) mod paging;
 pub mod rate_limit;
 pub mod request;
 pub mod retry;

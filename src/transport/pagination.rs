@@ -40,7 +40,7 @@ impl<T, C> Drop for Prefetch<T, C> {
 
 struct State<T, C> {
     fetch: FetchFn<T, C>,
-    key: fn(&T) -> u64,
+    key: fn(&T) -> Option<u64>,
     request: RequestInfo,
     start: Option<Option<C>>,
     in_flight: Option<Prefetch<T, C>>,
@@ -52,9 +52,6 @@ struct State<T, C> {
     pending_error: Option<Error>,
 }
 
-/// The stream of a request: one error if its parameters were refused (nothing
-/// is sent), else the items of every page from `start` on, each page fetched by
-/// `fetch(context, cursor)`.
 /// A numeric query parameter of a next-page URL (`_pagination.next_page`
 /// carries the cursor as `?id=…`).
 pub(crate) fn query_value_of(next_page: &str, name: &str) -> Option<u64> {
@@ -64,11 +61,15 @@ pub(crate) fn query_value_of(next_page: &str, name: &str) -> Option<u64> {
         .and_then(|(_, value)| value.parse().ok())
 }
 
+/// The stream of a request: one error if its parameters were refused (nothing
+/// is sent), else the items of every page from `start` on, each page fetched by
+/// `fetch(context, cursor)`. `key` names an item for the duplicate check at
+/// page boundaries (`None`: never treated as a duplicate).
 pub(crate) fn stream<X, T, C, F, Fut>(
     context: Result<X, Error>,
     start: Option<C>,
     fetch: F,
-    key: fn(&T) -> u64,
+    key: fn(&T) -> Option<u64>,
     max_items: Option<usize>,
     request: RequestInfo,
 ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
@@ -91,7 +92,7 @@ where
 fn paginate<T, C>(
     start: Option<C>,
     fetch: FetchFn<T, C>,
-    key: fn(&T) -> u64,
+    key: fn(&T) -> Option<u64>,
     max_items: Option<usize>,
     request: RequestInfo,
 ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
@@ -173,12 +174,12 @@ where
     /// Buffers a page's new items and starts fetching the next page.
     fn accept(&mut self, page: PageOf<T, C>) {
         let key = self.key;
-        let keys: HashSet<u64> = page.items.iter().map(key).collect();
+        let keys: HashSet<u64> = page.items.iter().filter_map(key).collect();
         let previous = std::mem::replace(&mut self.previous_keys, keys);
         self.buffer.extend(
             page.items
                 .into_iter()
-                .filter(|item| !previous.contains(&key(item))),
+                .filter(|item| key(item).is_none_or(|k| !previous.contains(&k))),
         );
         let wanted_more = self.remaining.is_none_or(|n| n > self.buffer.len());
         match page.next {

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::config::Core;
+use super::paging::{Cursor, Paging};
 use super::{CallOptions, RateLimitHeaders, Transport};
 use crate::Error;
 use crate::error::RequestInfo;
@@ -80,6 +81,8 @@ pub(crate) struct Call {
     request: RequestInfo,
     builder: reqwest::RequestBuilder,
     options: CallOptions,
+    /// A page's cursor, applied to the built request's query.
+    cursor: Option<(Paging, Cursor)>,
 }
 
 impl Call {
@@ -98,7 +101,43 @@ impl Call {
             core: core.clone(),
             request,
             options,
+            cursor: None,
         }
+    }
+
+    /// Which call this is.
+    pub(crate) fn request(&self) -> &RequestInfo {
+        &self.request
+    }
+
+    /// The same request for the page at `cursor` (`None`: the first page, as
+    /// built).
+    pub(crate) fn for_page(&self, paging: Paging, cursor: Option<&Cursor>) -> Result<Call, Error> {
+        let builder = self.builder.try_clone().ok_or_else(|| {
+            Error::invalid(
+                "body",
+                "a streamed body cannot be sent again for the next page",
+            )
+        })?;
+        let mut request = self.request.clone();
+        request.page = cursor.map(ToString::to_string);
+        Ok(Call {
+            core: self.core.clone(),
+            request,
+            builder,
+            options: self.options.clone(),
+            cursor: cursor.map(|c| (paging, c.clone())),
+        })
+    }
+
+    /// A numeric query parameter as built (the first page's `offset`).
+    pub(crate) fn query_number(&self, name: &str) -> Option<u64> {
+        let built = self.builder.try_clone()?.build().ok()?;
+        built
+            .url()
+            .query_pairs()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.parse().ok())
     }
 
     /// Adds one query parameter, encoded as the generated client encodes it.
@@ -175,12 +214,16 @@ impl Call {
             request,
             builder,
             options,
+            cursor,
         } = self;
         let transport = core.for_call(options);
         let timeout = transport.timeout();
-        let built = builder
+        let mut built = builder
             .build()
             .map_err(|e| Error::invalid("request", e.without_url().to_string()))?;
+        if let Some((paging, cursor)) = cursor {
+            apply_cursor(built.url_mut(), paging, &cursor);
+        }
         match tokio::time::timeout(timeout, exchange(&core, &transport, &request, built)).await {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout {
@@ -188,6 +231,27 @@ impl Call {
                 after: timeout,
             }),
         }
+    }
+}
+
+/// Points a request's query at the page `cursor` names.
+fn apply_cursor(url: &mut reqwest::Url, paging: Paging, cursor: &Cursor) {
+    let replace = |url: &mut reqwest::Url, name: &str, value: &str| {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(n, _)| n != name)
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect();
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(kept)
+            .append_pair(name, value);
+    };
+    match (paging, cursor) {
+        (Paging::Offset(name), Cursor::Offset(n)) => replace(url, name, &n.to_string()),
+        (Paging::Marker(name) | Paging::LastId(name), Cursor::Marker(m)) => replace(url, name, m),
+        (_, Cursor::Query(query)) => url.set_query(Some(query)),
+        _ => {}
     }
 }
 
