@@ -500,3 +500,30 @@ async fn a_stream_skips_an_overlapping_item_and_stops_on_a_repeated_cursor() {
         other => panic!("expected one Pagination error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn deep_object_filters_are_sent_as_bracketed_query_parameters() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/acct_1/fans/active"))
+        .and(query_param("filter[online]", "1"))
+        .and(query_param("filter[total_spent]", "100"))
+        .and(query_param("limit", "10"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"list": []}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let api = onlyfansapi_client(&server).await;
+    api.list_active_fans("acct_1")
+        .filter_online(1)
+        .filter_total_spent(100)
+        .limit(10)
+        .send()
+        .await
+        .unwrap();
+    // `filter[online]` is 1 or 0: anything else is refused before sending.
+    match api.list_active_fans("acct_1").filter_online(2).send().await {
+        Err(Error::InvalidRequest { parameter, .. }) => assert_eq!(parameter, "filter[online]"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

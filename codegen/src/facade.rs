@@ -362,17 +362,24 @@ fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     };
-    match kind {
+    let one_of = &checks.one_of;
+    let allowed = match kind {
+        Kind::Text | Kind::Scalar(_) if !one_of.is_empty() => {
+            quote!(request::one_of(#wire, &value.to_string(), &[#(#one_of),*])?;)
+        }
+        _ => quote!(),
+    };
+    let bounds = match kind {
         Kind::Text => {
             if checks.min_length.is_none() && checks.max_length.is_none() {
-                return quote!();
+                return allowed;
             }
             let (min, max) = (opt_u(checks.min_length), opt_u(checks.max_length));
             quote!(request::length(#wire, value, #min, #max)?;)
         }
         Kind::Scalar(t) if t.to_string() != "bool" => {
             if checks.minimum.is_none() && checks.maximum.is_none() {
-                return quote!();
+                return allowed;
             }
             let (min, max) = (opt_f(checks.minimum), opt_f(checks.maximum));
             quote!(request::range(#wire, *value as f64, #min, #max)?;)
@@ -385,7 +392,8 @@ fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
             quote!(request::range(#wire, *value as f64, #min, #max)?;)
         }
         _ => quote!(),
-    }
+    };
+    quote!(#allowed #bounds)
 }
 
 fn operation(
@@ -755,6 +763,9 @@ fn bounds_text(checks: &Checks) -> String {
     }
     if let Some(max) = checks.max_length {
         parts.push(format!("at most {max} characters"));
+    }
+    if !checks.one_of.is_empty() {
+        parts.push(format!("one of {}", checks.one_of.join(", ")));
     }
     if parts.is_empty() {
         String::new()

@@ -114,6 +114,8 @@ pub struct Checks {
     pub maximum: Option<f64>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
+    /// The values an `enum` allows, as they are written on the wire.
+    pub one_of: Vec<String>,
 }
 
 impl Checks {
@@ -125,6 +127,18 @@ impl Checks {
             maximum: number("maximum"),
             min_length: length("minLength"),
             max_length: length("maxLength"),
+            one_of: schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                })
+                .collect(),
         }
     }
 
@@ -261,6 +275,7 @@ fn operation(
             checks: schema.map(Checks::of).unwrap_or_default(),
         });
     }
+    params.extend(deep_object_params(op.op, spec));
     // Path order, as the template has them; then query parameters as the raw method.
     params.sort_by_key(|p| match p.location {
         Location::Path => path_names.iter().position(|n| *n == p.wire).unwrap_or(0),
@@ -283,6 +298,50 @@ fn operation(
         pagination,
         no_stream,
     })
+}
+
+/// The properties of a deepObject query parameter the generator set aside
+/// (`x-facade-deep-object`), each a query parameter of its own on the wire
+/// (`filter[online]=1`), typed from its schema.
+fn deep_object_params(op: &Value, spec: &Value) -> Vec<Param> {
+    let mut out = Vec::new();
+    for object in op
+        .get("x-facade-deep-object")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = object["name"].as_str().unwrap_or_default();
+        let schema = walk::resolve_ref(spec, &object["schema"]);
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        for (property, schema) in properties {
+            let schema = walk::resolve_ref(spec, schema);
+            let unsigned = schema
+                .get("minimum")
+                .and_then(Value::as_f64)
+                .is_some_and(|m| m >= 0.0);
+            let ty = match walk::type_of(schema) {
+                Some("integer") if unsigned => "u64",
+                Some("integer") => "i64",
+                Some("number") => "f64",
+                Some("boolean") => "bool",
+                Some("string") => ":: std :: string :: String",
+                _ => ":: serde_json :: Value",
+            };
+            use heck::ToSnakeCase;
+            out.push(Param {
+                ident: format!("{}_{}", name, property).to_snake_case(),
+                wire: format!("{name}[{property}]"),
+                location: Location::Query,
+                ty: ty.to_owned(),
+                required: false,
+                checks: Checks::of(schema),
+            });
+        }
+    }
+    out
 }
 
 /// Query parameter names that mean "this is a page of a list".

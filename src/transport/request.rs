@@ -568,6 +568,19 @@ pub(crate) fn length(
     Ok(())
 }
 
+/// A value the spec's `enum` allows (compared as written on the wire);
+/// typed parameters (generated enums) check themselves.
+pub(crate) fn one_of(parameter: &'static str, value: &str, allowed: &[&str]) -> Result<(), Error> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            parameter,
+            format!("must be one of {}, got {value}", allowed.join(", ")),
+        ))
+    }
+}
+
 /// An integer the spec says is at least 1.
 pub(crate) fn non_zero(parameter: &'static str, value: u64) -> Result<NonZeroU64, Error> {
     NonZeroU64::new(value).ok_or_else(|| Error::invalid(parameter, "must be at least 1"))

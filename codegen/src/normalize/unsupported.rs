@@ -7,7 +7,10 @@
 //! - a request body offering several media types: progenitor aborts on those, so
 //!   the body is narrowed to the one media type it supports best (JSON first);
 //! - a query parameter of `style: deepObject` (`filter[online]=1`), which
-//!   progenitor rejects. Knowing it here matters for more than the message:
+//!   progenitor rejects: the parameter is taken out of the operation and kept
+//!   on it as `x-facade-deep-object`, so the raw client has the operation
+//!   without it and the facade sets each of its properties
+//!   (`.filter_online(1)`). Knowing it here matters for more than the message:
 //!   finding it by probing costs one generation of the whole document per
 //!   operation.
 //!
@@ -41,16 +44,22 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        let mut drop: Vec<(String, String)> = deep_objects
-            .iter()
-            .filter(|(p, _, _)| p == path)
-            .map(|(_, method, name)| {
-                let reason = format!(
-                    "query parameter `{name}` has style deepObject, which progenitor does not support"
-                );
-                (method.clone(), reason)
-            })
-            .collect();
+        let mut drop: Vec<(String, String)> = Vec::new();
+        for (_, method, name) in deep_objects.iter().filter(|(p, _, _)| p == path) {
+            set_aside_deep_object(item, method, name);
+            report.note(format!(
+                "{method} {path}: query parameter `{name}` (style deepObject, which progenitor \
+                 does not support) is set by the facade only"
+            ));
+        }
+        // A path-level deepObject parameter applies to every method, each of
+        // which now has it set aside.
+        if let Some(params) = item.get_mut("parameters").and_then(Value::as_array_mut) {
+            params.retain(|p| !(p["in"] == "query" && p["style"] == "deepObject"));
+            if params.is_empty() {
+                item.remove("parameters");
+            }
+        }
         for (method, op) in item.iter_mut() {
             if drop.iter().any(|(m, _)| m == method) {
                 continue;
@@ -107,6 +116,52 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         item.as_object()
             .is_none_or(|i| i.keys().any(|k| crate::walk::METHODS.contains(&k.as_str())))
     });
+}
+
+/// Moves the deepObject query parameter `name` of `method` (from the
+/// operation or its path item) to the operation's `x-facade-deep-object`.
+fn set_aside_deep_object(item: &mut serde_json::Map<String, Value>, method: &str, name: &str) {
+    let is_it = |p: &Value| p["in"] == "query" && p["name"] == name;
+    // A path-level parameter applies to every method: copy the others down
+    // to each operation so that taking it away changes only this one.
+    let shared: Vec<Value> = item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+        return;
+    };
+    let own = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let own_names: Vec<(Value, Value)> = own
+        .iter()
+        .map(|p| (p["in"].clone(), p["name"].clone()))
+        .collect();
+    let mut kept = Vec::new();
+    let mut set_aside = None;
+    for p in shared
+        .into_iter()
+        .filter(|p| !own_names.contains(&(p["in"].clone(), p["name"].clone())))
+        .chain(own)
+    {
+        if is_it(&p) {
+            set_aside = Some(p);
+        } else {
+            kept.push(p);
+        }
+    }
+    if kept.is_empty() {
+        op.remove("parameters");
+    } else {
+        op.insert("parameters".into(), Value::Array(kept));
+    }
+    if let Some(p) = set_aside {
+        op.insert("x-facade-deep-object".into(), Value::Array(vec![p]));
+    }
 }
 
 /// `(path, method, parameter)` of every query parameter of `style: deepObject`
