@@ -26,6 +26,6 @@ pub use error::{Error, ErrorResponse, RequestInfo};
 /// The HTTP method of a [`CustomRequest`] (reqwest's, re-exported so that the
 /// escape hatch needs no direct dependency on it).
 pub use reqwest::Method;
-pub use transport::request::{CustomRequest, Response};
+pub use transport::request::{CustomRequest, FilePart, Response};
 pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_client_builder};
 pub use user::UserRef;

@@ -2,7 +2,7 @@
 //! body encoding and refusal goes through `Client::<operation>(…).send()`,
 //! the code generated for all operations, not handwritten per operation.
 
-use onlyfans_clients::{Error, ofauth, onlyfansapi};
+use onlyfans_clients::{Error, FilePart, ofauth, onlyfansapi};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -526,4 +526,97 @@ async fn deep_object_filters_are_sent_as_bracketed_query_parameters() {
         Err(Error::InvalidRequest { parameter, .. }) => assert_eq!(parameter, "filter[online]"),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// The part of a multipart body named `name`: its headers and its bytes.
+fn multipart_part(request: &Request, name: &str) -> Option<(String, Vec<u8>)> {
+    let content_type = request.headers.get("content-type")?.to_str().ok()?;
+    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let body = &request.body;
+    let mut parts = Vec::new();
+    let mut rest = body.as_slice();
+    while let Some(at) = find(rest, delimiter.as_bytes()) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    parts.into_iter().find_map(|part| {
+        let part = part.strip_prefix(b"\r\n")?;
+        let split = find(part, b"\r\n\r\n")?;
+        let headers = String::from_utf8_lossy(&part[..split]).into_owned();
+        let content = part[split + 4..].strip_suffix(b"\r\n")?.to_vec();
+        headers
+            .contains(&format!("name=\"{name}\""))
+            .then_some((headers, content))
+    })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[tokio::test]
+async fn multipart_uploads_send_each_part_byte_for_byte() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/acct_1/media/vault"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": 1}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/acct_1/media/upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {}})))
+        .mount(&server)
+        .await;
+    let api = onlyfansapi_client(&server).await;
+    let photo: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    let reply = api
+        .upload_media_to_vault("acct_1")
+        .file(FilePart::bytes(photo.clone()).file_name("photo.jpg"))
+        .async_(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.data()["data"]["id"], 1);
+
+    // From disk: streamed, named after the file, typed from its extension.
+    let dir = std::env::temp_dir().join(format!("onlyfans-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let video_path = dir.join("clip.mp4");
+    let video: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&video_path, &video).unwrap();
+    api.upload_media_to_the_only_fans_cdn("acct_1")
+        .file(FilePart::path(&video_path))
+        .type_("avatar")
+        .send()
+        .await
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+
+    let requests = received(&server).await;
+    let (headers, content) = multipart_part(&requests[0], "file").expect("a file part");
+    assert!(headers.contains("filename=\"photo.jpg\""), "{headers}");
+    assert!(headers.contains("image/jpeg"), "{headers}");
+    assert_eq!(content, photo, "the photo arrives byte for byte");
+    let (_, flag) = multipart_part(&requests[0], "async").expect("the async field");
+    assert_eq!(flag, b"true");
+    let (headers, content) = multipart_part(&requests[1], "file").expect("a file part");
+    assert!(headers.contains("filename=\"clip.mp4\""), "{headers}");
+    assert!(headers.contains("video/mp4"), "{headers}");
+    assert_eq!(content, video, "the file arrives byte for byte");
+    let (_, kind) = multipart_part(&requests[1], "type").expect("the type field");
+    assert_eq!(kind, b"avatar");
+
+    // A file that cannot be opened is refused before anything is sent.
+    let before = received(&server).await.len();
+    match api
+        .upload_media_to_vault("acct_1")
+        .file(FilePart::path(dir.join("missing.jpg")))
+        .send()
+        .await
+    {
+        Err(Error::InvalidRequest { parameter, .. }) => assert_eq!(parameter, "file"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(received(&server).await.len(), before);
 }

@@ -290,17 +290,24 @@ pub fn surface(operations: &[Operation], choices: Choices) -> Result<String, Err
                 } else {
                     ", required"
                 };
+                let argument = if field.file {
+                    "FilePart".to_owned()
+                } else {
+                    Kind::of(&field.ty)?.argument()
+                };
                 out.push_str(&format!(
-                    "    .{setter}({})   // body `{}`{required}\n",
-                    Kind::of(&field.ty)?.argument(),
+                    "    .{setter}({argument})   // body `{}`{required}\n",
                     field.wire
                 ));
             }
             let whole = match body.encoding {
-                BodyEncoding::Bytes => "impl Into<reqwest::Body>".to_owned(),
-                _ => compact(&body.ty),
+                BodyEncoding::Bytes => Some("impl Into<reqwest::Body>".to_owned()),
+                BodyEncoding::Multipart => None,
+                _ => Some(compact(&body.ty)),
             };
-            out.push_str(&format!("    .body({whole})\n"));
+            if let Some(whole) = whole {
+                out.push_str(&format!("    .body({whole})\n"));
+            }
         }
         let response = match &op.response {
             ResponseKind::Json(t) => compact(t),
@@ -507,6 +514,48 @@ fn operation(
     let mut clone_derive = quote!(Clone,);
     if let Some(body) = &op.body {
         match body.encoding {
+            BodyEncoding::Multipart => {
+                let mut parts = Vec::new();
+                for field in &body.fields {
+                    let name = setter_name(&field.ident, &mut taken);
+                    let slot = format_ident!("field_{}", field.ident);
+                    let wire = field.wire.as_str();
+                    let required = if field.optional { "" } else { ", required" };
+                    let add = if field.file {
+                        fields.push(quote!(#slot: ::std::option::Option<crate::FilePart>));
+                        let doc = format!("`{wire}` (file part{required})");
+                        setters.push(quote! {
+                            #[doc = #doc]
+                            pub fn #name(mut self, part: crate::FilePart) -> Self {
+                                self.#slot = Some(part);
+                                self
+                            }
+                        });
+                        quote!(form = form.file(#wire, value)?;)
+                    } else {
+                        let kind = Kind::of(&field.ty)?;
+                        let storage = kind.storage();
+                        fields.push(quote!(#slot: ::std::option::Option<#storage>));
+                        let doc = format!("`{wire}` (form field{required})");
+                        setters.push(kind.setter(&name, &slot, wire, &doc));
+                        quote!(form = form.text(#wire, value.to_string());)
+                    };
+                    inits.push(quote!(#slot: None));
+                    let missing = if field.optional {
+                        quote!()
+                    } else {
+                        quote!(else { return Err(request::missing(#wire)); })
+                    };
+                    parts.push(quote! {
+                        if let Some(value) = self.#slot { #add } #missing
+                    });
+                }
+                prepare.push(quote! {
+                    let mut form = request::Form::default();
+                    #(#parts)*
+                    call = call.multipart(form);
+                });
+            }
             BodyEncoding::Bytes => {
                 clone_derive = quote!();
                 fields.push(quote!(body: ::std::option::Option<::reqwest::Body>));

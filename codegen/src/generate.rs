@@ -64,8 +64,22 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
     format(tokens)
 }
 
+/// The document progenitor reads: the spec without the operations only the
+/// facade generates (`x-facade-multipart`, see `normalize::unsupported`).
 pub(crate) fn openapi(spec: &Value) -> Result<OpenAPI, String> {
-    serde_json::from_value(spec.clone()).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))
+    let mut spec = spec.clone();
+    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            if let Some(item) = item.as_object_mut() {
+                item.retain(|_, op| op.get(crate::model::FACADE_MULTIPART).is_none());
+            }
+        }
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_none_or(|i| i.keys().any(|k| crate::walk::METHODS.contains(&k.as_str())))
+        });
+    }
+    serde_json::from_value(spec).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))
 }
 
 /// The one progenitor configuration: the client and its mocks must agree on

@@ -15,6 +15,10 @@ use serde_json::Value;
 use crate::Error;
 use crate::walk;
 
+/// The extension on an operation whose `multipart/form-data` body only the
+/// facade generates (progenitor cannot): the body's schema.
+pub const FACADE_MULTIPART: &str = "x-facade-multipart";
+
 /// One operation as the facade sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -154,6 +158,8 @@ pub enum BodyEncoding {
     Form,
     /// Raw bytes (`application/octet-stream` and kin).
     Bytes,
+    /// `multipart/form-data`: file parts and text fields.
+    Multipart,
 }
 
 /// The request body.
@@ -170,6 +176,8 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub ident: String,
+    /// A file part of a multipart body (`format: binary`).
+    pub file: bool,
     /// The JSON name.
     pub wire: String,
     /// The field's type without `Option` (qualified: `types::Media`).
@@ -222,7 +230,152 @@ pub fn operations(client_code: &str, spec: &Value) -> Result<Vec<Operation>, Err
             out.push(operation(function, method, path, op, spec, &structs)?);
         }
     }
+    for (path, method, op) in walk::operations(spec) {
+        if let Some(schema) = op.get(FACADE_MULTIPART) {
+            out.push(multipart_operation(path, method, op, schema, spec)?);
+        }
+    }
     Ok(out)
+}
+
+/// An operation progenitor does not generate (a multipart body), modelled
+/// from the spec alone: path and query parameters typed from their schemas,
+/// the form's fields, and a JSON response read as `serde_json::Value`.
+fn multipart_operation(
+    path: &str,
+    method: &str,
+    op: &Value,
+    schema: &Value,
+    spec: &Value,
+) -> Result<Operation, Error> {
+    use heck::ToSnakeCase;
+    let id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::Generate(format!("{method} {path}: no operationId")))?;
+    let spec_op = SpecOperation {
+        item: &spec["paths"][path],
+        op,
+    };
+    let mut params = Vec::new();
+    for name in template_names(path) {
+        let schema = spec_op.parameter_schema(spec, &name, Location::Path);
+        let ty = match schema.map(scalar_type) {
+            Some("u64") => "u64",
+            Some("i64") => "i64",
+            _ => "str",
+        };
+        params.push(Param {
+            ident: rust_ident(&name),
+            wire: name,
+            location: Location::Path,
+            ty: ty.to_owned(),
+            required: true,
+            checks: Checks::default(),
+        });
+    }
+    for p in [spec_op.op, spec_op.item]
+        .into_iter()
+        .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+        .flatten()
+        .map(|p| walk::resolve_ref(spec, p))
+        .filter(|p| p["in"] == "query")
+    {
+        let wire = p["name"].as_str().unwrap_or_default().to_owned();
+        let schema = walk::resolve_ref(spec, &p["schema"]);
+        params.push(Param {
+            ident: rust_ident(&wire),
+            ty: scalar_type(schema).to_owned(),
+            wire,
+            location: Location::Query,
+            required: p["required"] == true,
+            checks: Checks::of(schema),
+        });
+    }
+    let schema = walk::resolve_ref(spec, schema);
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let fields = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(wire, property)| {
+            let property = walk::resolve_ref(spec, property);
+            Field {
+                ident: rust_ident(wire),
+                file: property.get("format").and_then(Value::as_str) == Some("binary"),
+                wire: wire.clone(),
+                ty: scalar_type(property).to_owned(),
+                optional: !required.contains(&wire.as_str()),
+                default: None,
+            }
+        })
+        .collect();
+    let summary = op
+        .get("summary")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let description = op
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok(Operation {
+        name: id.to_snake_case(),
+        method: method.to_ascii_uppercase(),
+        path: path.to_owned(),
+        doc: format!("{summary}\n\n{description}").trim().to_owned(),
+        params,
+        body: Some(Body {
+            encoding: BodyEncoding::Multipart,
+            ty: String::new(),
+            fields,
+        }),
+        response: ResponseKind::Json(":: serde_json :: Value".to_owned()),
+        pagination: None,
+        no_stream: None,
+    })
+}
+
+/// A wire name as a Rust identifier: snake case, with `_` appended to a
+/// keyword (`async` → `async_`), as progenitor names its own.
+fn rust_ident(name: &str) -> String {
+    use heck::ToSnakeCase;
+    const KEYWORDS: &[&str] = &[
+        "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+        "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+        "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+        "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type",
+        "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    ];
+    let snake = name.to_snake_case();
+    if KEYWORDS.contains(&snake.as_str()) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+/// The Rust type of a scalar schema, for values the facade types itself.
+fn scalar_type(schema: &Value) -> &'static str {
+    let unsigned = schema
+        .get("minimum")
+        .and_then(Value::as_f64)
+        .is_some_and(|m| m >= 0.0)
+        || schema.get("format").and_then(Value::as_str) == Some("uint64");
+    match walk::type_of(schema) {
+        Some("integer") if unsigned => "u64",
+        Some("integer") => "i64",
+        Some("number") => "f64",
+        Some("boolean") => "bool",
+        Some("string") => ":: std :: string :: String",
+        _ => ":: serde_json :: Value",
+    }
 }
 
 fn operation(
@@ -318,21 +471,9 @@ fn deep_object_params(op: &Value, spec: &Value) -> Vec<Param> {
         };
         for (property, schema) in properties {
             let schema = walk::resolve_ref(spec, schema);
-            let unsigned = schema
-                .get("minimum")
-                .and_then(Value::as_f64)
-                .is_some_and(|m| m >= 0.0);
-            let ty = match walk::type_of(schema) {
-                Some("integer") if unsigned => "u64",
-                Some("integer") => "i64",
-                Some("number") => "f64",
-                Some("boolean") => "bool",
-                Some("string") => ":: std :: string :: String",
-                _ => ":: serde_json :: Value",
-            };
-            use heck::ToSnakeCase;
+            let ty = scalar_type(schema);
             out.push(Param {
-                ident: format!("{}_{}", name, property).to_snake_case(),
+                ident: rust_ident(&format!("{name}_{property}")),
                 wire: format!("{name}[{property}]"),
                 location: Location::Query,
                 ty: ty.to_owned(),
@@ -703,6 +844,7 @@ fn struct_fields(
         let (ty, optional) = value_type(&field.ty);
         let ident = ident.to_string();
         fields.push(Field {
+            file: false,
             wire: serde.rename.unwrap_or_else(|| ident.clone()),
             ident,
             ty: qualify(&ty, structs),

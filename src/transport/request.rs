@@ -187,6 +187,13 @@ impl Call {
         self
     }
 
+    /// Sets a `multipart/form-data` body. A form with a file streamed from
+    /// disk cannot be replayed, so such a call is never retried.
+    pub(crate) fn multipart(mut self, form: Form) -> Call {
+        self.builder = self.builder.multipart(form.0);
+        self
+    }
+
     /// Sends and decodes a JSON response; a body that does not fit is an
     /// [`Error::Decode`] naming the JSON path.
     pub(crate) async fn send_json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
@@ -290,6 +297,119 @@ async fn exchange(
         status,
         headers,
     })
+}
+
+/// A file for an upload's file part: bytes in memory, or a file on disk that
+/// is streamed when the request is sent (never read into memory whole).
+///
+/// ```
+/// use onlyfans_clients::FilePart;
+/// let photo = FilePart::bytes(vec![0xFF, 0xD8, 0xFF]).file_name("photo.jpg").content_type("image/jpeg");
+/// let video = FilePart::path("/tmp/clip.mp4"); // name from the path; type from the extension
+/// # let _ = (photo, video);
+/// ```
+#[derive(Debug, Clone)]
+pub struct FilePart {
+    source: FileSource,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum FileSource {
+    Bytes(Bytes),
+    Path(std::path::PathBuf),
+}
+
+impl FilePart {
+    /// A part from bytes in memory.
+    pub fn bytes(bytes: impl Into<Bytes>) -> FilePart {
+        FilePart {
+            source: FileSource::Bytes(bytes.into()),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// A part streamed from a file when the request is sent; its file name
+    /// defaults to the path's last component.
+    pub fn path(path: impl Into<std::path::PathBuf>) -> FilePart {
+        let path = path.into();
+        let file_name = path.file_name().and_then(|n| n.to_str()).map(str::to_owned);
+        FilePart {
+            source: FileSource::Path(path),
+            file_name,
+            content_type: None,
+        }
+    }
+
+    /// The file name sent with the part.
+    pub fn file_name(mut self, name: impl Into<String>) -> FilePart {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The part's content type (`image/jpeg`); default: guessed from the file
+    /// name's extension, else `application/octet-stream`.
+    pub fn content_type(mut self, mime: impl Into<String>) -> FilePart {
+        self.content_type = Some(mime.into());
+        self
+    }
+
+    fn into_part(self, field: &'static str) -> Result<reqwest::multipart::Part, Error> {
+        let part = match self.source {
+            FileSource::Bytes(bytes) => {
+                let length = bytes.len() as u64;
+                reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes), length)
+            }
+            FileSource::Path(path) => {
+                let file = std::fs::File::open(&path).map_err(|e| {
+                    Error::invalid(field, format!("cannot open {}: {e}", path.display()))
+                })?;
+                let length = file.metadata().map(|m| m.len()).ok();
+                let body = reqwest::Body::from(tokio::fs::File::from_std(file));
+                match length {
+                    Some(length) => reqwest::multipart::Part::stream_with_length(body, length),
+                    None => reqwest::multipart::Part::stream(body),
+                }
+            }
+        };
+        let guessed = self
+            .file_name
+            .as_deref()
+            .and_then(|name| mime_guess::from_path(name).first())
+            .map(|mime| mime.to_string());
+        let part = match self.file_name {
+            Some(name) => part.file_name(name),
+            None => part,
+        };
+        let mime = self.content_type.or(guessed);
+        match mime {
+            Some(mime) => part
+                .mime_str(&mime)
+                .map_err(|e| Error::invalid(field, format!("content type `{mime}`: {e}"))),
+            None => Ok(part),
+        }
+    }
+}
+
+/// An upload form being built by a generated request builder.
+pub(crate) struct Form(reqwest::multipart::Form);
+
+impl Default for Form {
+    fn default() -> Self {
+        Form(reqwest::multipart::Form::new())
+    }
+}
+
+impl Form {
+    pub(crate) fn text(self, name: &'static str, value: String) -> Form {
+        Form(self.0.text(name, value))
+    }
+
+    pub(crate) fn file(self, name: &'static str, part: FilePart) -> Result<Form, Error> {
+        Ok(Form(self.0.part(name, part.into_part(name)?)))
+    }
 }
 
 /// A request to a path no spec describes (see `Client::request` of each API):
