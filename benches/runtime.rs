@@ -296,6 +296,18 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
                 .unwrap();
         }
     };
+    // The generated request builders of the same two operations (every
+    // operation's builder is this same code path).
+    let ofauth_generated = async || {
+        for _ in 0..BATCH {
+            of.chats_list().send().await.unwrap();
+        }
+    };
+    let onlyfansapi_generated = async || {
+        for _ in 0..BATCH {
+            api.list_chat_messages("acct_1", "9").send().await.unwrap();
+        }
+    };
     // Criterion's absolute figures, 1,000 requests per iteration.
     let mut group = c.benchmark_group("requests");
     group.sample_size(10);
@@ -315,6 +327,14 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
         (
             "onlyfansapi",
             interleaved_ratio(rt, 60, onlyfansapi_facade, onlyfansapi_bare),
+        ),
+        (
+            "ofauth generated builder (chats_list)",
+            interleaved_ratio(rt, 60, ofauth_generated, ofauth_bare),
+        ),
+        (
+            "onlyfansapi generated builder (list_chat_messages)",
+            interleaved_ratio(rt, 60, onlyfansapi_generated, onlyfansapi_bare),
         ),
         // Control: the same code against itself shows the method's own noise.
         (
