@@ -770,7 +770,7 @@ fn stream_method(pagination: &Pagination) -> Result<TokenStream, Error> {
         "Every item across pages, from where this request starts: the next \
          page is fetched while the caller works through the current one; no \
          item is yielded twice across a page boundary; a repeated cursor ends \
-         the stream with [`Error::Pagination`](crate::Error::Pagination) naming \
+         the stream with [`Error::Pagination`] naming \
          where to resume. Pages by {}; items in `{}`.",
         pagination.style, pagination.items
     );

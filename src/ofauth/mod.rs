@@ -27,34 +27,24 @@ pub use chats::{CHATS_LIMIT_RANGE, ChatFilter, ChatOrder, ChatsPage, ChatsReques
 pub use client::{Client, ClientBuilder};
 pub use types::{CanNotSendReason, Chat, Media, MediaFile, MediaFiles, MediaKind, Message};
 
-/// The client generated from `specs/ofauth/` by progenitor, reachable through
-/// [`Client::raw`] for anything the facade does not cover. It authenticates and
-/// retries like the facade.
-// The vendors' prose becomes rustdoc as it is (`[Deprecated] Scrape …`, bare
-// URLs, stray HTML): not ours to fix, so not a documentation error either.
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
-#[allow(
-    rustdoc::broken_intra_doc_links,
-    rustdoc::bare_urls,
-    rustdoc::invalid_html_tags
-)]
-pub mod raw {
-    include!(concat!(env!("OUT_DIR"), "/ofauth.rs"));
+generated_module! {
+    /// The client generated from `specs/ofauth/` by progenitor, reachable through
+    /// [`Client::raw`] for anything the facade does not cover. It authenticates and
+    /// retries like the facade.
+    pub mod raw {
+        "/ofauth.rs"
+    }
 }
 
-/// A request builder for every operation of the spec, generated from it:
-/// `client.<operation>(path parameters)` returns one, with a setter per
-/// query parameter and per top-level body field, per-call options, and
-/// `send()`, which checks every value against the spec before anything is
-/// sent and returns the typed [`Response`](crate::Response).
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
-#[allow(
-    rustdoc::broken_intra_doc_links,
-    rustdoc::bare_urls,
-    rustdoc::invalid_html_tags
-)]
-pub mod requests {
-    include!(concat!(env!("OUT_DIR"), "/ofauth_facade.rs"));
+generated_module! {
+    /// A request builder for every operation of the spec, generated from it:
+    /// `client.<operation>(path parameters)` returns one, with a setter per
+    /// query parameter and per top-level body field, per-call options, and
+    /// `send()`, which checks every value against the spec before anything is
+    /// sent and returns the typed [`Response`](crate::Response).
+    pub mod requests {
+        "/ofauth_facade.rs"
+    }
 }
 
 /// Per-call options of OFAuth's request builders, beyond the shared ones.
@@ -78,44 +68,39 @@ macro_rules! api_call_methods {
 }
 use api_call_methods;
 
-/// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
-/// spec as [`raw`] (cargo feature `mock`): `server.chats_list(|when, then| …)`
-/// with the generated parameter and response types. Path parameters are
-/// matched as the client sends them (percent-encoded), literally.
-///
-/// ```
-/// use onlyfans_clients::mock::httpmock;
-/// use onlyfans_clients::ofauth::{self, mock::MockServerExt, raw::types};
-///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let server = httpmock::MockServer::start_async().await;
-/// let body: types::ChatsListResponse = serde_json::from_value(serde_json::json!({
-///     "list": [], "hasMore": false
-/// }))?;
-/// let mock = server.chats_list(|when, then| {
-///     when.limit(std::num::NonZeroU64::new(5));
-///     then.ok(&body);
-/// });
-/// let of = ofauth::Client::builder()
-///     .api_key("key")
-///     .base_url(server.base_url())
-///     .build()?;
-/// let page = of.chats().limit(5).send().await?;
-/// assert!(page.items.is_empty());
-/// mock.assert_async().await;
-/// # Ok(()) }
-/// ```
-#[cfg(feature = "mock")]
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
-#[allow(
-    rustdoc::broken_intra_doc_links,
-    rustdoc::bare_urls,
-    rustdoc::invalid_html_tags
-)]
-pub mod mock {
-    include!(concat!(env!("OUT_DIR"), "/ofauth_httpmock.rs"));
-    include!(concat!(env!("OUT_DIR"), "/ofauth_decoders.rs"));
+generated_module! {
+    /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
+    /// spec as [`raw`] (cargo feature `mock`): `server.chats_list(|when, then| …)`
+    /// with the generated parameter and response types. Path parameters are
+    /// matched as the client sends them (percent-encoded), literally.
+    ///
+    /// ```
+    /// use onlyfans_clients::mock::httpmock;
+    /// use onlyfans_clients::ofauth::{self, mock::MockServerExt, raw::types};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = httpmock::MockServer::start_async().await;
+    /// let body: types::ChatsListResponse = serde_json::from_value(serde_json::json!({
+    ///     "list": [], "hasMore": false
+    /// }))?;
+    /// let mock = server.chats_list(|when, then| {
+    ///     when.limit(std::num::NonZeroU64::new(5));
+    ///     then.ok(&body);
+    /// });
+    /// let of = ofauth::Client::builder()
+    ///     .api_key("key")
+    ///     .base_url(server.base_url())
+    ///     .build()?;
+    /// let page = of.chats().limit(5).send().await?;
+    /// assert!(page.items.is_empty());
+    /// mock.assert_async().await;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "mock")]
+    pub mod mock {
+        "/ofauth_httpmock.rs", "/ofauth_decoders.rs"
+    }
 }
 
 crate::transport::transport_hooks!(raw::Client);

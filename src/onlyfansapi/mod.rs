@@ -29,34 +29,24 @@ pub use messages::{
 };
 pub use types::{Message, Meta, RateLimits};
 
-/// The client generated from `specs/onlyfansapi/` by progenitor, reachable
-/// through [`Client::raw`] for anything the facade does not cover. It
-/// authenticates and retries like the facade.
-// The vendors' prose becomes rustdoc as it is (`[Deprecated] Scrape …`, bare
-// URLs, stray HTML): not ours to fix, so not a documentation error either.
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
-#[allow(
-    rustdoc::broken_intra_doc_links,
-    rustdoc::bare_urls,
-    rustdoc::invalid_html_tags
-)]
-pub mod raw {
-    include!(concat!(env!("OUT_DIR"), "/onlyfansapi.rs"));
+generated_module! {
+    /// The client generated from `specs/onlyfansapi/` by progenitor, reachable
+    /// through [`Client::raw`] for anything the facade does not cover. It
+    /// authenticates and retries like the facade.
+    pub mod raw {
+        "/onlyfansapi.rs"
+    }
 }
 
-/// A request builder for every operation of the spec, generated from it:
-/// `client.<operation>(path parameters)` returns one, with a setter per
-/// query parameter and per top-level body field, per-call options, and
-/// `send()`, which checks every value against the spec before anything is
-/// sent and returns the typed [`Response`](crate::Response).
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
-#[allow(
-    rustdoc::broken_intra_doc_links,
-    rustdoc::bare_urls,
-    rustdoc::invalid_html_tags
-)]
-pub mod requests {
-    include!(concat!(env!("OUT_DIR"), "/onlyfansapi_facade.rs"));
+generated_module! {
+    /// A request builder for every operation of the spec, generated from it:
+    /// `client.<operation>(path parameters)` returns one, with a setter per
+    /// query parameter and per top-level body field, per-call options, and
+    /// `send()`, which checks every value against the spec before anything is
+    /// sent and returns the typed [`Response`](crate::Response).
+    pub mod requests {
+        "/onlyfansapi_facade.rs"
+    }
 }
 
 /// Per-call options of OnlyFansAPI's request builders beyond the shared ones:
@@ -66,20 +56,15 @@ macro_rules! api_call_methods {
 }
 use api_call_methods;
 
-/// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
-/// spec as [`raw`] (cargo feature `mock`): `server.list_chat_messages(|when, then| …)`
-/// with the generated parameter and response types. Path parameters are
-/// matched as the client sends them (percent-encoded), literally.
-#[cfg(feature = "mock")]
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
-#[allow(
-    rustdoc::broken_intra_doc_links,
-    rustdoc::bare_urls,
-    rustdoc::invalid_html_tags
-)]
-pub mod mock {
-    include!(concat!(env!("OUT_DIR"), "/onlyfansapi_httpmock.rs"));
-    include!(concat!(env!("OUT_DIR"), "/onlyfansapi_decoders.rs"));
+generated_module! {
+    /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
+    /// spec as [`raw`] (cargo feature `mock`): `server.list_chat_messages(|when, then| …)`
+    /// with the generated parameter and response types. Path parameters are
+    /// matched as the client sends them (percent-encoded), literally.
+    #[cfg(feature = "mock")]
+    pub mod mock {
+        "/onlyfansapi_httpmock.rs", "/onlyfansapi_decoders.rs"
+    }
 }
 
 crate::transport::transport_hooks!(raw::Client);
