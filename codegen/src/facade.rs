@@ -92,6 +92,7 @@ pub fn emit(
         use #types_path as types;
         use crate::Error;
         use crate::transport::request::{self, Call, Response};
+        use crate::transport::validate;
 
         impl #client_path {
             #(#methods)*
@@ -123,20 +124,20 @@ enum Kind {
 
 impl Kind {
     fn of(ty: &str) -> Result<Kind, Error> {
-        let tokens = tokens(ty)?;
+        let parsed = tokens(ty)?;
         let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
         Ok(match compact.as_str() {
             "str" | "::std::string::String" | "String" => Kind::Text,
             "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "f32" | "f64"
-            | "bool" => Kind::Scalar(tokens),
+            | "bool" => Kind::Scalar(parsed),
             "::std::num::NonZeroU64" => Kind::NonZero,
             "::std::vec::Vec<::std::num::NonZeroU64>" => Kind::NonZeroList,
             _ => match compact
                 .strip_prefix("::std::vec::Vec<")
                 .and_then(|rest| rest.strip_suffix('>'))
             {
-                Some(item) => Kind::List(tokens_of_item(item)?),
-                None => Kind::Typed(tokens),
+                Some(item) => Kind::List(tokens(item)?),
+                None => Kind::Typed(parsed),
             },
         })
     }
@@ -226,9 +227,9 @@ impl Kind {
     /// names it, `by_ref` says whether that is a reference.
     fn convert(&self, value: TokenStream, by_ref: bool, wire: &str) -> TokenStream {
         match self {
-            Kind::NonZero if by_ref => quote!(request::non_zero(#wire, *#value)?),
-            Kind::NonZero => quote!(request::non_zero(#wire, #value)?),
-            Kind::NonZeroList => quote!(request::non_zero_list(#wire, &#value)?),
+            Kind::NonZero if by_ref => quote!(validate::non_zero(#wire, *#value)?),
+            Kind::NonZero => quote!(validate::non_zero(#wire, #value)?),
+            Kind::NonZeroList => quote!(validate::non_zero_list(#wire, &#value)?),
             _ => value,
         }
     }
@@ -285,7 +286,7 @@ pub fn surface(operations: &[Operation], choices: Choices) -> Result<String, Err
         if let Some(body) = &op.body {
             for field in &body.fields {
                 let setter = setter_name(&field.ident, &mut taken);
-                let required = if field.optional || field.default.is_some() {
+                let required = if field.optional || field.has_default {
                     ""
                 } else {
                     ", required"
@@ -344,10 +345,6 @@ fn tokens(ty: &str) -> Result<TokenStream, Error> {
         .map_err(|e| Error::Generate(format!("type `{ty}`: {e}")))
 }
 
-fn tokens_of_item(compact: &str) -> Result<TokenStream, Error> {
-    tokens(compact)
-}
-
 fn doc_attr(doc: &str) -> TokenStream {
     if doc.is_empty() {
         quote!()
@@ -372,32 +369,25 @@ fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
     let one_of = &checks.one_of;
     let allowed = match kind {
         Kind::Text | Kind::Scalar(_) if !one_of.is_empty() => {
-            quote!(request::one_of(#wire, &value.to_string(), &[#(#one_of),*])?;)
+            quote!(validate::one_of(#wire, &value.to_string(), &[#(#one_of),*])?;)
         }
         _ => quote!(),
     };
+    let numeric = || {
+        if checks.minimum.is_none() && checks.maximum.is_none() {
+            return quote!();
+        }
+        let (min, max) = (opt_f(checks.minimum), opt_f(checks.maximum));
+        quote!(validate::range(#wire, *value as f64, #min, #max)?;)
+    };
     let bounds = match kind {
+        Kind::Text if checks.min_length.is_none() && checks.max_length.is_none() => quote!(),
         Kind::Text => {
-            if checks.min_length.is_none() && checks.max_length.is_none() {
-                return allowed;
-            }
             let (min, max) = (opt_u(checks.min_length), opt_u(checks.max_length));
-            quote!(request::length(#wire, value, #min, #max)?;)
+            quote!(validate::length(#wire, value, #min, #max)?;)
         }
-        Kind::Scalar(t) if t.to_string() != "bool" => {
-            if checks.minimum.is_none() && checks.maximum.is_none() {
-                return allowed;
-            }
-            let (min, max) = (opt_f(checks.minimum), opt_f(checks.maximum));
-            quote!(request::range(#wire, *value as f64, #min, #max)?;)
-        }
-        Kind::NonZero => {
-            if checks.minimum.is_none() && checks.maximum.is_none() {
-                return quote!();
-            }
-            let (min, max) = (opt_f(checks.minimum), opt_f(checks.maximum));
-            quote!(request::range(#wire, *value as f64, #min, #max)?;)
-        }
+        Kind::NonZero => numeric(),
+        Kind::Scalar(t) if t.to_string() != "bool" => numeric(),
         _ => quote!(),
     };
     quote!(#allowed #bounds)
@@ -609,7 +599,7 @@ fn operation(
                         inits.push(quote!(#slot: None));
                         let doc = format!(
                             "`{wire}` (body{})",
-                            if field.optional || field.default.is_some() {
+                            if field.optional || field.has_default {
                                 ""
                             } else {
                                 ", required"
@@ -625,7 +615,7 @@ fn operation(
                                 quote!(self.#slot = Some({ let v = #ident; #stored });)
                             }
                         });
-                        let required = !field.optional && field.default.is_none();
+                        let required = !field.optional && !field.has_default;
                         let value = match kind {
                             Kind::NonZero | Kind::NonZeroList => {
                                 let converted = kind.convert(quote!(v), false, wire);

@@ -167,6 +167,23 @@ impl Transport {
         })
     }
 
+    /// Runs a whole call (retries and body read included) under this call's
+    /// timeout; running out is an [`Error::Timeout`] naming the call.
+    pub(crate) async fn within_deadline<T>(
+        &self,
+        request: &RequestInfo,
+        call: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        let timeout = self.timeout();
+        match tokio::time::timeout(timeout, call).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                request: Box::new(request.clone()),
+                after: timeout,
+            }),
+        }
+    }
+
     /// The timeout of the call this transport serves.
     pub(crate) fn timeout(&self) -> Duration {
         self.call.timeout.unwrap_or(self.shared.timeout)
@@ -353,7 +370,6 @@ where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
 {
-    let timeout = transport.timeout();
     let attempt = async {
         let result = call.await;
         if let Some(refused) = transport.refused_body(&request) {
@@ -364,13 +380,7 @@ where
             Err(error) => Err(map_error::<T>(request.clone(), error).await),
         }
     };
-    match tokio::time::timeout(timeout, attempt).await {
-        Ok(result) => result,
-        Err(_) => Err(Error::Timeout {
-            request: Box::new(request),
-            after: timeout,
-        }),
-    }
+    transport.within_deadline(&request, attempt).await
 }
 
 async fn map_error<T: DeserializeOwned>(

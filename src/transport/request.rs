@@ -5,7 +5,6 @@
 //! crate's [`Error`].
 
 use std::borrow::Cow;
-use std::num::NonZeroU64;
 
 use bytes::Bytes;
 use progenitor_client::OperationInfo;
@@ -224,20 +223,15 @@ impl Call {
             cursor,
         } = self;
         let transport = core.for_call(options);
-        let timeout = transport.timeout();
         let mut built = builder
             .build()
             .map_err(|e| Error::invalid("request", e.without_url().to_string()))?;
         if let Some((paging, cursor)) = cursor {
             apply_cursor(built.url_mut(), paging, &cursor);
         }
-        match tokio::time::timeout(timeout, exchange(&core, &transport, &request, built)).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Timeout {
-                request: Box::new(request),
-                after: timeout,
-            }),
-        }
+        transport
+            .within_deadline(&request, exchange(&core, &transport, &request, built))
+            .await
     }
 }
 
@@ -633,85 +627,6 @@ pub(crate) fn field<T: Serialize>(
 /// A value the spec requires was not set.
 pub(crate) fn missing(parameter: &'static str) -> Error {
     Error::invalid(parameter, "is required")
-}
-
-/// A number within the spec's `minimum`/`maximum`.
-pub(crate) fn range(
-    parameter: &'static str,
-    value: f64,
-    minimum: Option<f64>,
-    maximum: Option<f64>,
-) -> Result<(), Error> {
-    let below = minimum.is_some_and(|m| value < m);
-    let above = maximum.is_some_and(|m| value > m);
-    if below || above {
-        let bound = match (minimum, maximum) {
-            (Some(lo), Some(hi)) => format!("within {lo}..={hi}"),
-            (Some(lo), None) => format!("at least {lo}"),
-            (None, Some(hi)) => format!("at most {hi}"),
-            (None, None) => String::new(),
-        };
-        return Err(Error::invalid(
-            parameter,
-            format!("must be {bound}, got {value}"),
-        ));
-    }
-    Ok(())
-}
-
-/// A text within the spec's `minLength`/`maxLength` (in characters).
-// Emitted for plain string parameters with length bounds; today's specs type
-// every such parameter as a constrained string, which checks itself.
-#[allow(dead_code)]
-pub(crate) fn length(
-    parameter: &'static str,
-    value: &str,
-    minimum: Option<u64>,
-    maximum: Option<u64>,
-) -> Result<(), Error> {
-    let chars = value.chars().count() as u64;
-    if minimum.is_some_and(|m| chars < m) {
-        return Err(Error::invalid(
-            parameter,
-            format!(
-                "must have at least {} characters, got {chars}",
-                minimum.unwrap_or(0)
-            ),
-        ));
-    }
-    if let Some(max) = maximum.filter(|m| chars > *m) {
-        return Err(Error::invalid(
-            parameter,
-            format!("must have at most {max} characters, got {chars}"),
-        ));
-    }
-    Ok(())
-}
-
-/// A value the spec's `enum` allows (compared as written on the wire);
-/// typed parameters (generated enums) check themselves.
-pub(crate) fn one_of(parameter: &'static str, value: &str, allowed: &[&str]) -> Result<(), Error> {
-    if allowed.contains(&value) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            parameter,
-            format!("must be one of {}, got {value}", allowed.join(", ")),
-        ))
-    }
-}
-
-/// An integer the spec says is at least 1.
-pub(crate) fn non_zero(parameter: &'static str, value: u64) -> Result<NonZeroU64, Error> {
-    NonZeroU64::new(value).ok_or_else(|| Error::invalid(parameter, "must be at least 1"))
-}
-
-/// Integers the spec says are each at least 1.
-pub(crate) fn non_zero_list(
-    parameter: &'static str,
-    values: &[u64],
-) -> Result<Vec<NonZeroU64>, Error> {
-    values.iter().map(|v| non_zero(parameter, *v)).collect()
 }
 
 #[cfg(test)]

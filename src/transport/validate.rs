@@ -1,5 +1,7 @@
 //! Checks on caller input that must hold before a request leaves.
 
+use std::num::NonZeroU64;
+
 use reqwest::Url;
 
 use crate::Error;
@@ -86,14 +88,80 @@ pub(crate) fn in_range(
 
 /// A text parameter no longer than its documented maximum (in characters).
 pub(crate) fn max_chars(parameter: &'static str, value: &str, max: usize) -> Result<(), Error> {
-    let n = value.chars().count();
-    if n > max {
+    length(parameter, value, None, Some(max as u64))
+}
+
+/// A number within the spec's `minimum`/`maximum`.
+pub(crate) fn range(
+    parameter: &'static str,
+    value: f64,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+) -> Result<(), Error> {
+    let below = minimum.is_some_and(|m| value < m);
+    let above = maximum.is_some_and(|m| value > m);
+    if below || above {
+        let bound = match (minimum, maximum) {
+            (Some(lo), Some(hi)) => format!("within {lo}..={hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) => format!("at most {hi}"),
+            (None, None) => String::new(),
+        };
         return Err(Error::invalid(
             parameter,
-            format!("must be at most {max} characters, got {n}"),
+            format!("must be {bound}, got {value}"),
         ));
     }
     Ok(())
+}
+
+/// A text within the spec's `minLength`/`maxLength` (in characters).
+pub(crate) fn length(
+    parameter: &'static str,
+    value: &str,
+    minimum: Option<u64>,
+    maximum: Option<u64>,
+) -> Result<(), Error> {
+    let chars = value.chars().count() as u64;
+    if let Some(min) = minimum.filter(|m| chars < *m) {
+        return Err(Error::invalid(
+            parameter,
+            format!("must be at least {min} characters, got {chars}"),
+        ));
+    }
+    if let Some(max) = maximum.filter(|m| chars > *m) {
+        return Err(Error::invalid(
+            parameter,
+            format!("must be at most {max} characters, got {chars}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A value the spec's `enum` allows (compared as written on the wire);
+/// typed parameters (generated enums) check themselves.
+pub(crate) fn one_of(parameter: &'static str, value: &str, allowed: &[&str]) -> Result<(), Error> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            parameter,
+            format!("must be one of {}, got {value}", allowed.join(", ")),
+        ))
+    }
+}
+
+/// An integer the spec says is at least 1.
+pub(crate) fn non_zero(parameter: &'static str, value: u64) -> Result<NonZeroU64, Error> {
+    NonZeroU64::new(value).ok_or_else(|| Error::invalid(parameter, "must be at least 1"))
+}
+
+/// Integers the spec says are each at least 1.
+pub(crate) fn non_zero_list(
+    parameter: &'static str,
+    values: &[u64],
+) -> Result<Vec<NonZeroU64>, Error> {
+    values.iter().map(|v| non_zero(parameter, *v)).collect()
 }
 
 #[cfg(test)]
