@@ -208,14 +208,12 @@ pub fn generate_api_facade(api: ApiDef, operations: &[model::Operation]) -> Resu
 
 /// The Rust-side choices of each API's facade.
 pub fn facade_choices(api: ApiDef) -> facade::Choices {
-    match api.name {
-        "ofauth" => facade::Choices {
-            handwritten: &["chats"],
-        },
-        _ => facade::Choices {
-            handwritten: &["chat_messages"],
-        },
-    }
+    let handwritten: &'static [&'static str] = match api.name {
+        "ofauth" => &["chats"],
+        "onlyfansapi" => &["chat_messages"],
+        _ => &[],
+    };
+    facade::Choices { handwritten }
 }
 
 /// What the `mock` feature compiles in for one API.

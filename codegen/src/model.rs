@@ -184,9 +184,9 @@ pub struct Field {
     pub ty: String,
     /// The struct field is an `Option`.
     pub optional: bool,
-    /// How a missing value is filled when the field is not an `Option`:
-    /// `Some("")` for `Default::default()`, `Some(path)` for a function.
-    pub default: Option<String>,
+    /// The type fills the field in when it is absent (`#[serde(default)]`),
+    /// so the caller need not set it.
+    pub has_default: bool,
 }
 
 /// What a successful response carries.
@@ -313,7 +313,7 @@ fn multipart_operation(
                 wire: wire.clone(),
                 ty: scalar_type(property).to_owned(),
                 optional: !required.contains(&wire.as_str()),
-                default: None,
+                has_default: false,
             }
         })
         .collect();
@@ -849,13 +849,7 @@ fn struct_fields(
             ident,
             ty: qualify(&ty, structs),
             optional,
-            default: serde.default.map(|d| {
-                if d.is_empty() {
-                    d
-                } else {
-                    qualify_path_text(&d)
-                }
-            }),
+            has_default: serde.default,
         });
     }
     fields
@@ -864,8 +858,7 @@ fn struct_fields(
 #[derive(Default)]
 struct SerdeAttrs {
     rename: Option<String>,
-    /// `Some("")` for a bare `default`.
-    default: Option<String>,
+    default: bool,
     flatten: bool,
 }
 
@@ -881,11 +874,10 @@ impl SerdeAttrs {
                 if meta.path.is_ident("rename") {
                     out.rename = Some(value()?);
                 } else if meta.path.is_ident("default") {
-                    out.default = Some(if meta.input.peek(syn::Token![=]) {
-                        value()?
-                    } else {
-                        String::new()
-                    });
+                    out.default = true;
+                    if meta.input.peek(syn::Token![=]) {
+                        value()?;
+                    }
                 } else if meta.path.is_ident("flatten") {
                     out.flatten = true;
                 } else if meta.input.peek(syn::Token![=]) {
@@ -963,15 +955,6 @@ fn is_types_item(name: &str) -> bool {
             name,
             "Option" | "Vec" | "String" | "Box" | "HashMap" | "BTreeMap"
         )
-}
-
-/// A function path written in a serde attribute (`defaults::x`), qualified.
-fn qualify_path_text(path: &str) -> String {
-    if path.starts_with("defaults::") {
-        format!("types::{path}")
-    } else {
-        path.to_owned()
-    }
 }
 
 /// Every struct of the generated `types` module, by name.
