@@ -19,10 +19,7 @@ use onlyfans_codegen::apis::{ALL, ApiDef, ONLYFANSAPI};
 use onlyfans_codegen::drift;
 use onlyfans_codegen::spec::{self, DerivedFacts, DerivedProvenance, DerivedSource, Provenance};
 
-use crate::{Failure, read, write};
-
-const USAGE: &str = "usage: cargo xtask derive-specs --api ofauth|onlyfansapi --from <wheel | dir with it | unpacked source>
-                          [--out PATH] [--vendored PATH] [--facts PATH] [--python PATH] [--repo DIR]";
+use crate::{Failure, USAGE, api_named, flag_value, read, write};
 
 struct Options {
     api: ApiDef,
@@ -47,16 +44,9 @@ fn parse(args: &[String], default_repo: PathBuf) -> Result<Options, Failure> {
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
-        };
+        let mut value = || flag_value(&mut args, arg);
         match arg.as_str() {
-            "--api" => {
-                let name = value()?;
-                api = Some(ApiDef::by_name(&name).ok_or_else(|| format!("unknown API `{name}`"))?);
-            }
+            "--api" => api = Some(api_named(&value()?)?),
             "--from" => from = Some(PathBuf::from(value()?)),
             "--out" => options.out = Some(PathBuf::from(value()?)),
             "--vendored" => options.vendored = Some(PathBuf::from(value()?)),

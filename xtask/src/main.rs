@@ -100,21 +100,14 @@ impl Options {
         let mut explicit_api = false;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
-            let mut value = || {
-                args.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
-            };
+            let mut value = || flag_value(&mut args, arg);
             match arg.as_str() {
                 "--api" => {
                     let name = value()?;
                     explicit_api = name != "all";
                     options.apis = match name.as_str() {
                         "all" => ALL.to_vec(),
-                        other => vec![
-                            ApiDef::by_name(other)
-                                .ok_or_else(|| format!("unknown API `{other}`"))?,
-                        ],
+                        other => vec![api_named(other)?],
                     };
                 }
                 "--from" => options.from = Some(value()?),
@@ -154,6 +147,18 @@ impl Options {
         }
         Ok(options)
     }
+}
+
+/// The value after `flag` on the command line.
+fn flag_value(args: &mut std::slice::Iter<'_, String>, flag: &str) -> Result<String, Failure> {
+    args.next()
+        .cloned()
+        .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+}
+
+/// The API a command line names.
+fn api_named(name: &str) -> Result<ApiDef, Failure> {
+    ApiDef::by_name(name).ok_or_else(|| format!("unknown API `{name}`"))
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
