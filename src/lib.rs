@@ -5,8 +5,12 @@
 /// A module of generated code from `OUT_DIR`. The vendors' prose becomes its
 /// rustdoc as it is (`[Deprecated] Scrape …`, bare URLs, stray HTML): not ours
 /// to fix, so not a documentation error either; nor is generated code linted.
-// Unused by the unit tests, which leave the API modules out (below).
-#[cfg_attr(test, allow(unused_macros))]
+// Unused by the unit tests, which leave the API modules out (below), and by a
+// build with neither API feature.
+#[cfg_attr(
+    any(test, not(any(feature = "ofauth", feature = "onlyfansapi"))),
+    allow(unused_macros)
+)]
 macro_rules! generated_module {
     ($(#[$attr:meta])* $vis:vis mod $name:ident { $($file:literal),+ $(,)? }) => {
         $(#[$attr])*

@@ -48,6 +48,9 @@ pub struct OperationDrift {
 pub struct DriftReport {
     pub api: String,
     pub operations: Vec<OperationDrift>,
+    /// Named types of the generated code (`raw::types`) added, removed or
+    /// renamed: a rename breaks every caller that names the type.
+    pub types: Vec<Change>,
     /// Operations of the new version the generator leaves out, with reasons.
     pub omitted: Vec<Omitted>,
     pub breaking: usize,
@@ -60,7 +63,7 @@ pub struct DriftReport {
 impl DriftReport {
     /// True when nothing callers can see changed.
     pub fn is_empty(&self) -> bool {
-        self.operations.is_empty()
+        self.operations.is_empty() && self.types.is_empty()
     }
 
     /// `ofauth: 2 breaking, 5 additive`.
@@ -90,6 +93,16 @@ impl DriftReport {
                 };
                 let _ = writeln!(out, "  [{tag}] {}", change.description);
             }
+        }
+        if !self.types.is_empty() {
+            let _ = writeln!(out, "{}: types", self.api);
+        }
+        for change in &self.types {
+            let tag = match change.impact {
+                Impact::Breaking => "breaking",
+                Impact::Additive => "additive",
+            };
+            let _ = writeln!(out, "  [{tag}] {}", change.description);
         }
         for omitted in &self.omitted {
             let _ = writeln!(out, "{}: left out by the generator: {omitted}", self.api);
@@ -134,10 +147,16 @@ pub fn diff(api: &str, old: &Value, new: &Value) -> DriftReport {
         }
     }
     drift.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+    let new_normalized = normalize::normalize(new.clone());
+    let types = type_changes(
+        &named_types(&normalize::normalize(old.clone()).spec),
+        &named_types(&new_normalized.spec),
+    );
     let count = |impact| {
         drift
             .iter()
             .flat_map(|o| &o.changes)
+            .chain(&types)
             .filter(|c| c.impact == impact)
             .count()
     };
@@ -145,10 +164,81 @@ pub fn diff(api: &str, old: &Value, new: &Value) -> DriftReport {
         api: api.to_owned(),
         breaking: count(Impact::Breaking),
         additive: count(Impact::Additive),
-        omitted: normalize::normalize(new.clone()).report.omitted,
+        omitted: new_normalized.report.omitted,
         operations: drift,
+        types,
         superseded: Vec::new(),
     }
+}
+
+/// The named types of a normalized spec (its components, which become
+/// `raw::types`), each with the names of its fields.
+fn named_types(normalized: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let Some(schemas) = normalized
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return BTreeMap::new();
+    };
+    schemas
+        .iter()
+        .map(|(name, schema)| {
+            let fields = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            (name.clone(), fields)
+        })
+        .collect()
+}
+
+/// Types removed (breaking), added (additive) and renamed (breaking): a
+/// removed and an added type with the same, non-empty field names, and no
+/// other removed or added type with those fields, are one type renamed.
+fn type_changes(
+    old: &BTreeMap<String, BTreeSet<String>>,
+    new: &BTreeMap<String, BTreeSet<String>>,
+) -> Vec<Change> {
+    let removed: Vec<&String> = old.keys().filter(|n| !new.contains_key(*n)).collect();
+    let added: Vec<&String> = new.keys().filter(|n| !old.contains_key(*n)).collect();
+    let mut renamed: BTreeMap<&String, &String> = BTreeMap::new();
+    for from in &removed {
+        let fields = &old[*from];
+        let same = |names: &[&String], types: &BTreeMap<String, BTreeSet<String>>| {
+            names.iter().filter(|n| &types[**n] == fields).count()
+        };
+        let twin = added.iter().find(|n| &new[**n] == fields);
+        if let Some(to) = twin
+            && same(&added, new) == 1
+            && same(&removed, old) == 1
+            && !fields.is_empty()
+        {
+            renamed.insert(from, to);
+        }
+    }
+    let mut changes = Vec::new();
+    for (from, to) in &renamed {
+        changes.push(Change {
+            impact: Impact::Breaking,
+            description: format!("type `{from}` renamed to `{to}` (same fields)"),
+        });
+    }
+    for name in removed.iter().filter(|n| !renamed.contains_key(**n)) {
+        changes.push(Change {
+            impact: Impact::Breaking,
+            description: format!("type `{name}` removed"),
+        });
+    }
+    let renamed_to: BTreeSet<&String> = renamed.values().copied().collect();
+    for name in added.iter().filter(|n| !renamed_to.contains(**n)) {
+        changes.push(Change {
+            impact: Impact::Additive,
+            description: format!("type `{name}` added"),
+        });
+    }
+    changes.sort();
+    changes
 }
 
 fn op_drift(key: &(String, String), id: &str, mut changes: Vec<Change>) -> OperationDrift {
@@ -567,6 +657,27 @@ paths:
             .unwrap()
             .remove("required");
         insta::assert_snapshot!(diff("test", &spec(BASE_PARAMS, BASE_PROPS), &new).to_text());
+    }
+
+    /// A second list whose items take the name `List` renames the first
+    /// operation's item type; the report says so.
+    #[test]
+    fn renamed_and_added_types() {
+        let old = spec(BASE_PARAMS, BASE_PROPS);
+        let mut new = old.clone();
+        let mut fans = old["paths"]["/chats"].clone();
+        fans["get"]["operationId"] = "list_fans".into();
+        fans["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["list"]
+            ["items"]["properties"] = serde_json::json!({"name": {"type": "string"}});
+        new["paths"]["/fans"] = fans;
+        insta::assert_snapshot!(diff("test", &old, &new).to_text(), @r"
+        test: GET /fans (list_fans)
+          [additive] operation added
+        test: types
+          [breaking] type `List` renamed to `ListChatsList` (same fields)
+          [additive] type `ListFansList` added
+        test: 1 breaking, 2 additive
+        ");
     }
 
     #[test]

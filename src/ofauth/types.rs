@@ -190,7 +190,7 @@ pub(crate) fn message(raw: raw::Message) -> Message {
     }
 }
 
-fn media(raw: raw::Media) -> Media {
+fn media(raw: raw::MessageMedia) -> Media {
     let files = raw.files.unwrap_or_default();
     let file = |url, width, height, size| MediaFile {
         url,

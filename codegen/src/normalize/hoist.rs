@@ -19,11 +19,20 @@
 //!    exists after hoisting could not be.
 //! 2. **Hoisting.** Children before parents, every inline object with properties is
 //!    replaced by a `$ref` to the component of its shape (documentation keys
-//!    ignored when comparing). Names come from the schema's `title` or the
-//!    property it sits under (`media` → `Media`, `releaseForms` items →
-//!    `ReleaseForm`); a name already taken by another shape, or one that would
-//!    shadow a Rust prelude type, is prefixed with the parent property
-//!    (`options` under `preview` → `PreviewOption`), then numbered.
+//!    ignored when comparing).
+//! 3. **Naming**, once every shape and every place it appears are known, so that
+//!    names never depend on the order of the document (an operation added
+//!    upstream must not rename types it does not touch). Each shape asks, in
+//!    order, for its own name (the schema's `title`, else the property it sits
+//!    under, singular for array items: `releaseForms` → `ReleaseForm`; the one
+//!    most of its places suggest), then prefixed with its parent (the enclosing
+//!    object's title or property: `MessageMedia`, `PreviewOption`), with the
+//!    operation or component it belongs to (`ListFansList`), and with both. At
+//!    each step a name goes to the shape used in the most places among those
+//!    asking for it; on a tie, to none of them. A shape left without a name
+//!    (same hints, same places) is numbered in order of its JSON pointer. Names
+//!    that would shadow a Rust prelude type are never given. Where a name reads
+//!    badly, the overlay gives the schema a `title`.
 //!
 //! Top-level request and response bodies stay inline: progenitor already gives
 //! them good names (`ChatsListResponse`).
@@ -86,35 +95,64 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     let mut registry = Registry::default();
     registry.taken.extend(existing.keys().cloned());
 
-    // Components first, so that inline copies of a declared component refer to it.
-    let mut declared = Map::new();
-    for (name, mut schema) in existing {
-        hoist_children(&mut schema, Some(&name), &mut registry);
-        if walk::is_object_with_properties(&schema) {
-            resolve_markers(&mut schema, &name);
+    // Components first, so that inline copies of a declared component refer to
+    // it; by name, so that of two equal components the same one always wins.
+    let mut declared: BTreeMap<String, Value> = existing.into_iter().collect();
+    for (name, schema) in declared.iter_mut() {
+        let pointer = format!("/components/schemas/{}", walk::escape_pointer(name));
+        hoist_children(schema, Some(name), &pointer, &mut registry);
+        if walk::is_object_with_properties(schema) {
+            resolve_markers(schema, &Target::Name(name.clone()));
             registry
                 .by_shape
-                .entry(shape(&schema))
-                .or_insert_with(|| name.clone());
+                .entry(shape(schema))
+                .or_insert_with(|| Target::Name(name.clone()));
         }
-        declared.insert(name, schema);
     }
     walk::for_each_root_mut(doc, &mut |root, schema| {
-        hoist_children(schema, root.operation_id.as_deref(), &mut registry)
+        hoist_children(
+            schema,
+            root.operation_id.as_deref(),
+            &root.pointer,
+            &mut registry,
+        )
     });
 
-    for (name, uses) in &registry.uses {
-        report.hoisted.insert(name.clone(), *uses);
+    // Only now, with every shape and every place it appears known, are names
+    // chosen: the result cannot depend on the order of the document.
+    let names = registry.assign_names();
+    let mut schemas = Map::new();
+    for (name, mut schema) in declared {
+        name_placeholders(&mut schema, &names);
+        schemas.insert(name, schema);
     }
+    let mut created = BTreeMap::new();
+    for (found, name) in registry.found.into_iter().zip(&names) {
+        let mut schema = found.schema;
+        resolve_markers(&mut schema, &Target::Name(name.clone()));
+        name_placeholders(&mut schema, &names);
+        report.hoisted.insert(name.clone(), found.places.len());
+        created.insert(name.clone(), schema);
+    }
+    schemas.extend(created);
+    name_placeholders(doc, &names);
+    // typify breaks a cycle at the first type it meets on it: meeting a
+    // self-referencing component first boxes the reference
+    // (`Option<Box<Message>>`), not the option around it (`Box<Option<..>>`).
+    let (recursive, rest): (Vec<_>, Vec<_>) = schemas.into_iter().partition(|(name, schema)| {
+        schema
+            .to_string()
+            .contains(&format!("\"#/components/schemas/{name}\""))
+    });
+    let schemas: Map<String, Value> = recursive.into_iter().chain(rest).collect();
+
     let components = doc
         .as_object_mut()
         .map(|d| d.entry("components").or_insert_with(|| json!({})));
-    if let Some(Value::Object(components)) = components {
-        let mut schemas = declared;
-        schemas.extend(registry.created);
-        if !schemas.is_empty() {
-            components.insert("schemas".into(), Value::Object(schemas));
-        }
+    if let Some(Value::Object(components)) = components
+        && !schemas.is_empty()
+    {
+        components.insert("schemas".into(), Value::Object(schemas));
     }
 }
 
@@ -153,22 +191,67 @@ fn remove_property(schema: &mut Value, name: &str) {
     }
 }
 
+/// What a hoisted place refers to: a declared component, or a shape found by
+/// hoisting whose name is chosen at the end.
+#[derive(Clone)]
+enum Target {
+    Name(String),
+    Found(usize),
+}
+
+impl Target {
+    fn reference(&self) -> Value {
+        match self {
+            Target::Name(name) => json!({ "$ref": format!("#/components/schemas/{name}") }),
+            Target::Found(index) => json!({ "$ref": format!("{PLACEHOLDER}{index}") }),
+        }
+    }
+}
+
+/// The own name of a shape at a place that suggests none.
+const FALLBACK_NAME: &str = "Object";
+
+/// Stands, until names are chosen, for the name of the `n`-th found shape.
+const PLACEHOLDER: &str = "#/components/schemas/\u{1}found:";
+
+/// A distinct shape hoisting found, and every place it appears.
+struct Found {
+    schema: Value,
+    places: Vec<Place>,
+}
+
+/// One place a shape appears, with the names it suggests.
+struct Place {
+    /// From the schema's `title` or the property it sits under.
+    own: String,
+    /// The property above that one.
+    parent: Option<String>,
+    /// The operation or component the place belongs to.
+    context: Option<String>,
+    /// JSON pointer of the place: breaks ties without looking at document order.
+    pointer: String,
+}
+
 #[derive(Default)]
 struct Registry {
-    /// Canonical shape → component name.
-    by_shape: HashMap<String, String>,
-    /// Names in use (declared and created).
+    /// Canonical shape → what places of that shape refer to.
+    by_shape: HashMap<String, Target>,
+    /// Names in use (declared, reserved as chosen).
     taken: HashSet<String>,
-    /// Components created by hoisting, in creation order.
-    created: Map<String, Value>,
-    /// How many places refer to each created component.
-    uses: BTreeMap<String, usize>,
+    found: Vec<Found>,
 }
 
 /// Hoists every inline object below `root` (not `root` itself). `context` (the
-/// component or operation the root belongs to) names shapes that sit directly
-/// under the root when their own name is taken.
-fn hoist_children(root: &mut Value, context: Option<&str>, registry: &mut Registry) {
+/// component or operation the root belongs to) names shapes whose own names are
+/// contested.
+fn hoist_children(root: &mut Value, context: Option<&str>, pointer: &str, registry: &mut Registry) {
+    // Titles by place, read before hoisting replaces the objects that carry them.
+    let mut titles: HashMap<String, String> = HashMap::new();
+    walk::visit_pre_mut(root, &mut Vec::new(), &mut |schema, path| {
+        if let Some(title) = schema.get("title").and_then(Value::as_str) {
+            titles.insert(path.iter().map(Edge::pointer).collect(), title.into());
+        }
+    });
     walk::visit_post_mut(root, &mut Vec::new(), &mut |schema, path| {
         if path.is_empty() || !walk::is_object_with_properties(schema) {
             return;
@@ -178,59 +261,177 @@ fn hoist_children(root: &mut Value, context: Option<&str>, registry: &mut Regist
             obj.remove("nullable");
         }
         let key = shape(schema);
-        let name = match registry.by_shape.get(&key) {
-            Some(name) => name.clone(),
+        let target = match registry.by_shape.get(&key) {
+            Some(target) => target.clone(),
             None => {
-                let name = registry.fresh_name(schema, path, context);
-                let mut component = schema.clone();
-                resolve_markers(&mut component, &name);
-                registry.by_shape.insert(key, name.clone());
-                registry.created.insert(name.clone(), component);
-                name
+                let target = Target::Found(registry.found.len());
+                registry.found.push(Found {
+                    schema: schema.clone(),
+                    places: Vec::new(),
+                });
+                registry.by_shape.insert(key, target.clone());
+                target
             }
         };
-        *registry.uses.entry(name.clone()).or_default() += 1;
-        *schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+        if let Target::Found(index) = target {
+            let (own, parent) = hints(path, &titles);
+            let own = schema
+                .get("title")
+                .and_then(Value::as_str)
+                .map(|t| t.to_upper_camel_case())
+                .filter(|t| !t.is_empty())
+                .or(own)
+                .unwrap_or_else(|| FALLBACK_NAME.into());
+            let place_pointer: String = path.iter().map(Edge::pointer).collect();
+            registry.found[index].places.push(Place {
+                own,
+                parent,
+                context: context.map(|c| c.to_upper_camel_case()),
+                pointer: format!("{pointer}{place_pointer}"),
+            });
+        }
+        *schema = target.reference();
     });
 }
 
-impl Registry {
-    fn fresh_name(&mut self, schema: &Value, path: &[Edge], context: Option<&str>) -> String {
-        let (own, parent) = hints(path);
-        let parent = parent.or_else(|| context.map(|c| c.to_upper_camel_case()));
-        let own = schema
-            .get("title")
-            .and_then(Value::as_str)
-            .map(|t| t.to_upper_camel_case())
-            .filter(|t| !t.is_empty())
-            .or(own)
-            .unwrap_or_else(|| "Object".into());
-        let mut candidates = vec![own.clone()];
-        if let Some(parent) = parent {
-            candidates.push(format!("{parent}{own}"));
+impl Found {
+    /// The names this shape asks for, most preferred first: its own name (the
+    /// one most of its places suggest), then prefixed with the parent property,
+    /// the operation or component, and both. Taken from its first place (by
+    /// pointer) among those suggesting that own name.
+    fn candidates(&self) -> Vec<String> {
+        let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+        for place in &self.places {
+            *votes.entry(place.own.as_str()).or_default() += 1;
         }
-        let usable = |n: &String| !RESERVED.contains(&n.as_str()) && !self.taken.contains(n);
-        let base = candidates.last().cloned().unwrap_or_default();
-        let name = candidates.into_iter().find(usable).unwrap_or_else(|| {
-            (2..)
-                .map(|i| format!("{base}{i}"))
-                .find(usable)
-                .unwrap_or_default()
+        // A place with no name of its own (a union branch, a top-level array's
+        // items) has no say when any place has one.
+        if votes.len() > 1 {
+            votes.remove(FALLBACK_NAME);
+        }
+        let own = votes
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(own, _)| (*own).to_owned())
+            .unwrap_or_else(|| FALLBACK_NAME.into());
+        let Some(place) = self
+            .places
+            .iter()
+            .filter(|p| p.own == own)
+            .min_by(|a, b| a.pointer.cmp(&b.pointer))
+        else {
+            return vec![own];
+        };
+        let parent = place.parent.as_deref().unwrap_or_default();
+        let context = place.context.as_deref().unwrap_or_default();
+        let mut out = Vec::new();
+        for name in [
+            own.clone(),
+            format!("{parent}{own}"),
+            format!("{context}{own}"),
+            format!("{context}{parent}{own}"),
+        ] {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    fn first_pointer(&self) -> &str {
+        self.places
+            .iter()
+            .map(|p| p.pointer.as_str())
+            .min()
+            .unwrap_or_default()
+    }
+}
+
+impl Registry {
+    /// One name per found shape. Level by level through the candidates, a name
+    /// goes to the unnamed shape asking for it at that level that is used in
+    /// more places than any other asking for it (OnlyFansAPI's common `_meta`
+    /// keeps `Meta`); on a tie it goes to none of them. Which shape came first
+    /// in the document never matters. Shapes still unnamed after every level
+    /// (same names, same places) are numbered in pointer order.
+    fn assign_names(&mut self) -> Vec<String> {
+        let candidates: Vec<Vec<String>> = self.found.iter().map(Found::candidates).collect();
+        let mut names: Vec<Option<String>> = vec![None; self.found.len()];
+        let levels = candidates.iter().map(Vec::len).max().unwrap_or(0);
+        for level in 0..levels {
+            let mut claims: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (index, wanted) in candidates.iter().enumerate() {
+                if names[index].is_some() {
+                    continue;
+                }
+                if let Some(name) = wanted.get(level).filter(|n| self.usable(n)) {
+                    claims.entry(name).or_default().push(index);
+                }
+            }
+            for (name, mut claimants) in claims {
+                claimants.sort_by_key(|&i| std::cmp::Reverse(self.found[i].places.len()));
+                let uses = |rank: usize| claimants.get(rank).map(|&i| self.found[i].places.len());
+                if uses(1) < uses(0) {
+                    names[claimants[0]] = Some(name.to_owned());
+                    self.taken.insert(name.to_owned());
+                }
+            }
+        }
+        let mut rest: Vec<usize> = (0..names.len()).filter(|&i| names[i].is_none()).collect();
+        rest.sort_by(|&a, &b| {
+            self.found[a]
+                .first_pointer()
+                .cmp(self.found[b].first_pointer())
         });
-        self.taken.insert(name.clone());
-        name
+        for index in rest {
+            let base = candidates[index].last().cloned().unwrap_or_default();
+            let name = (2..)
+                .map(|i| format!("{base}{i}"))
+                .find(|n| self.usable(n))
+                .unwrap_or_default();
+            self.taken.insert(name.clone());
+            names[index] = Some(name);
+        }
+        names.into_iter().map(Option::unwrap_or_default).collect()
+    }
+
+    fn usable(&self, name: &str) -> bool {
+        !name.is_empty() && !RESERVED.contains(&name) && !self.taken.contains(name)
+    }
+}
+
+/// Replaces every placeholder reference in `value` by the chosen name.
+fn name_placeholders(value: &mut Value, names: &[String]) {
+    match value {
+        Value::Object(obj) => {
+            let index = obj
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(PLACEHOLDER))
+                .and_then(|i| i.parse::<usize>().ok());
+            if let Some(name) = index.and_then(|i| names.get(i)) {
+                obj.insert("$ref".into(), json!(format!("#/components/schemas/{name}")));
+            }
+            for sub in obj.values_mut() {
+                name_placeholders(sub, names);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| name_placeholders(v, names)),
+        _ => {}
     }
 }
 
 /// Name hints from the path: the schema's own (from its property, singular for
-/// array items) and its parent property's.
-fn hints(path: &[Edge]) -> (Option<String>, Option<String>) {
-    let mut names = path.iter().rev().filter_map(|e| match e {
-        Edge::Property(name) => Some(name.as_str()),
+/// array items) and its parent's (the enclosing object's title, else the
+/// property that object sits under).
+fn hints(path: &[Edge], titles: &HashMap<String, String>) -> (Option<String>, Option<String>) {
+    let mut properties = path.iter().enumerate().rev().filter_map(|(at, e)| match e {
+        Edge::Property(name) => Some((at, name.as_str())),
         _ => None,
     });
     let through_items = matches!(path.last(), Some(Edge::Items));
-    let own = names.next().map(|n| {
+    let own_property = properties.next();
+    let own = own_property.map(|(_, n)| {
         let n = if through_items {
             singular(n)
         } else {
@@ -238,7 +439,14 @@ fn hints(path: &[Edge]) -> (Option<String>, Option<String>) {
         };
         n.to_upper_camel_case()
     });
-    let parent = names.next().map(|n| n.to_upper_camel_case());
+    let enclosing_title = own_property.and_then(|(at, _)| {
+        let pointer: String = path[..at].iter().map(Edge::pointer).collect();
+        titles.get(&pointer)
+    });
+    let parent = enclosing_title
+        .map(String::as_str)
+        .or(properties.next().map(|(_, n)| n))
+        .map(|n| n.to_upper_camel_case());
     (own, parent)
 }
 
@@ -254,14 +462,14 @@ fn singular(word: &str) -> String {
     }
 }
 
-/// Replaces self markers directly below `schema` with a reference to `name`.
-fn resolve_markers(schema: &mut Value, name: &str) {
+/// Replaces self markers directly below `schema` with a reference to `target`.
+fn resolve_markers(schema: &mut Value, target: &Target) {
     for (_, sub) in walk::subschemas_mut(schema) {
         if sub.get(SELF_MARKER).is_some() {
-            *sub = json!({ "$ref": format!("#/components/schemas/{name}") });
+            *sub = target.reference();
         } else if !walk::is_object_with_properties(sub) {
             // Through arrays and unions, but never into another object.
-            resolve_markers(sub, name);
+            resolve_markers(sub, target);
         }
     }
 }
@@ -399,6 +607,92 @@ components:
         name: {type: string}
 "#
         ));
+    }
+
+    /// Two operations whose `data.list` items differ, and one shape both use:
+    /// reversing the document (paths, properties) must not rename anything.
+    #[test]
+    fn names_do_not_depend_on_document_order() {
+        let spec: serde_json::Value = serde_norway::from_str(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /fans:
+    get:
+      operationId: list_fans
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      list: {type: array, items: {type: object, properties: {id: {type: integer}, avatar: {type: object, properties: {url: {type: string}}}}}}
+  /posts:
+    get:
+      operationId: list_posts
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      list: {type: array, items: {type: object, properties: {text: {type: string}, author: {type: object, properties: {url: {type: string}}}}}}
+"#,
+        )
+        .unwrap();
+        let hoisted = |mut doc: serde_json::Value| {
+            super::apply(&mut doc, &mut crate::normalize::Report::default());
+            doc
+        };
+        let forward = hoisted(spec.clone());
+        let backward = hoisted(reversed(spec));
+        // Maps compare without regard to key order.
+        assert_eq!(forward, backward);
+        // `List` and `DataList` are contested, so neither item gets them; the
+        // shared `{url}` takes the name most of its places suggest (a tie here,
+        // broken alphabetically).
+        let components: Vec<&String> = forward["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(
+            components,
+            [
+                "Author",
+                "ListFansData",
+                "ListFansList",
+                "ListPostsData",
+                "ListPostsList"
+            ]
+        );
+    }
+
+    fn reversed(value: serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::Object(obj) => {
+                let mut entries: Vec<_> = obj.into_iter().collect();
+                entries.reverse();
+                serde_json::Value::Object(
+                    entries.into_iter().map(|(k, v)| (k, reversed(v))).collect(),
+                )
+            }
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(reversed).collect())
+            }
+            other => other,
+        }
     }
 
     #[test]
