@@ -161,3 +161,55 @@ async fn onlyfansapi_meta_feeds_the_limiter() {
         started.elapsed()
     );
 }
+
+/// Every operation feeds `_meta._rate_limits` to the limiter, not only the
+/// handwritten chat messages: a generated one, then the escape hatch.
+#[tokio::test(start_paused = true)]
+async fn onlyfansapi_meta_of_every_operation_feeds_the_limiter() {
+    let body = serde_json::json!({"_meta": {"_rate_limits": {"remaining_minute": 0}}});
+    let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
+    let client = onlyfansapi::Client::builder()
+        .api_key(ONLYFANSAPI_KEY)
+        .base_url(server.uri())
+        .timeout(HOUR)
+        .rate_limit(RateLimit::per_minute(1000))
+        .http_client(patient_http_client())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.whoami().send().await.unwrap();
+    client.whoami().send().await.unwrap();
+    let after_generated = started.elapsed();
+    assert!(
+        after_generated >= Duration::from_secs(60),
+        "the generated call waited for the minute: {after_generated:?}"
+    );
+    client
+        .request(onlyfans_clients::Method::GET, "/api/whoami")
+        .send_json()
+        .await
+        .unwrap();
+    let after_escape = started.elapsed() - after_generated;
+    assert!(
+        after_escape >= Duration::from_secs(60),
+        "the escape hatch's call waited for the next minute: {after_escape:?}"
+    );
+}
+
+/// Without a limiter, a body with `_meta` is never read for it: no wait.
+#[tokio::test(start_paused = true)]
+async fn onlyfansapi_meta_is_ignored_without_a_limiter() {
+    let body = serde_json::json!({"_meta": {"_rate_limits": {"remaining_minute": 0}}});
+    let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
+    let client = onlyfansapi::Client::builder()
+        .api_key(ONLYFANSAPI_KEY)
+        .base_url(server.uri())
+        .timeout(HOUR)
+        .http_client(patient_http_client())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.whoami().send().await.unwrap();
+    client.whoami().send().await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(1));
+}

@@ -27,9 +27,9 @@ impl ClientBuilder {
         let key = self.config.api_key("ONLYFANSAPI_API_KEY")?;
         let bearer = header_value("api_key", &format!("Bearer {}", key.expose()), true)?;
         let headers: Vec<(HeaderName, _)> = vec![(AUTHORIZATION, bearer)];
-        let core = self
-            .config
-            .build(raw::SERVER_URL, Credentials::new(headers))?;
+        let mut config = self.config;
+        config.body_remaining = Some(super::types::remaining_minute);
+        let core = config.build(raw::SERVER_URL, Credentials::new(headers))?;
         Ok(Client::from_core(core))
     }
 }

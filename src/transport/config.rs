@@ -19,6 +19,8 @@ pub(crate) struct ClientConfig {
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) max_response_bytes: Option<usize>,
     pub(crate) rate_limit: Option<RateLimit>,
+    /// How the API reports calls left in a response body, if it does.
+    pub(crate) body_remaining: Option<super::BodyRemaining>,
 }
 
 /// What a facade client is made of, whichever the API.
@@ -68,6 +70,7 @@ impl ClientConfig {
             self.max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             self.rate_limit,
+            self.body_remaining,
         );
         Ok(Core {
             http,

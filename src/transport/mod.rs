@@ -50,7 +50,12 @@ struct Shared {
     timeout: Duration,
     max_response_bytes: usize,
     limiter: Option<rate_limit::Limiter>,
+    body_remaining: Option<BodyRemaining>,
 }
+
+/// Reads the calls left this window from a response body (OnlyFansAPI's
+/// `_meta._rate_limits`); `None` when the body does not say.
+pub(crate) type BodyRemaining = fn(&[u8]) -> Option<u64>;
 
 /// Default largest response body read into memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
@@ -86,6 +91,7 @@ impl Transport {
         timeout: Duration,
         max_response_bytes: usize,
         rate_limit: Option<RateLimit>,
+        body_remaining: Option<BodyRemaining>,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
@@ -94,6 +100,7 @@ impl Transport {
                 timeout,
                 max_response_bytes,
                 limiter: rate_limit.map(rate_limit::Limiter::new),
+                body_remaining,
             }),
             call: CallOptions::default(),
         }
@@ -198,7 +205,7 @@ impl Transport {
 
     /// Whose rate limit a request counts against: its connection id (OFAuth),
     /// or the client's one key.
-    fn identity(&self, request: &reqwest::Request) -> String {
+    pub(crate) fn identity(&self, request: &reqwest::Request) -> String {
         request
             .headers()
             .get("x-connection-id")
@@ -211,6 +218,17 @@ impl Transport {
     pub(crate) fn observe_remaining_minute(&self, remaining: u64) {
         if let Some(limiter) = &self.shared.limiter {
             limiter.observe("", remaining, None);
+        }
+    }
+
+    /// Feeds the limiter what a response body says about the calls left, for
+    /// APIs that say it there. Read only when a limiter is set: nothing is
+    /// parsed twice for callers who do not limit.
+    pub(crate) fn observe_body(&self, identity: &str, body: &[u8]) {
+        if let (Some(limiter), Some(read)) = (&self.shared.limiter, self.shared.body_remaining)
+            && let Some(remaining) = read(body)
+        {
+            limiter.observe(identity, remaining, None);
         }
     }
 
@@ -544,6 +562,7 @@ mod tests {
             retry,
             DEFAULT_TIMEOUT,
             DEFAULT_MAX_RESPONSE_BYTES,
+            None,
             None,
         )
     }

@@ -263,6 +263,7 @@ async fn exchange(
     mut built: reqwest::Request,
 ) -> Result<Response<Bytes>, Error> {
     transport.prepare(&mut built);
+    let identity = transport.identity(&built);
     let info = OperationInfo {
         operation_id: request.operation,
     };
@@ -278,6 +279,7 @@ async fn exchange(
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(transport_error)?;
+    transport.observe_body(&identity, &body);
     if !status.is_success() {
         return Err(super::status_error(
             request.clone(),
