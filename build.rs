@@ -31,7 +31,7 @@ fn main() {
             .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));
         write(&out.join(format!("{}_facade.rs", api.name)), &facade);
         if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
-            let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized)
+            let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized, &operations)
                 .unwrap_or_else(|e| panic!("{} mocks: {e}", api.name));
             write(
                 &out.join(format!("{}_httpmock.rs", api.name)),
@@ -41,9 +41,10 @@ fn main() {
                 &out.join(format!("{}_routes.json", api.name)),
                 &mocks.routes,
             );
-            let decoders = onlyfans_codegen::generate_api_decoders(api, &operations)
-                .unwrap_or_else(|e| panic!("{} decoders: {e}", api.name));
-            write(&out.join(format!("{}_decoders.rs", api.name)), &decoders);
+            write(
+                &out.join(format!("{}_decoders.rs", api.name)),
+                &mocks.decoders,
+            );
         }
     }
 }

@@ -75,8 +75,9 @@ fn generated_mocks() {
 }
 
 fn mocks(api: onlyfans_codegen::ApiDef) -> onlyfans_codegen::Mocks {
-    let (n, _) = generated(api);
-    onlyfans_codegen::generate_api_mocks(api, &n).unwrap()
+    let (n, g) = generated(api);
+    let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
+    onlyfans_codegen::generate_api_mocks(api, &n, &operations).unwrap()
 }
 
 /// The code compiled into the crate is the code the snapshots show.

@@ -302,3 +302,72 @@ fn query<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
 }
+
+/// The generated streams against the mock, one list in each paging style the
+/// model knows: every item arrives once, over several pages, with the mock
+/// paging the way the operation model says (the same model the client uses).
+#[tokio::test]
+async fn generated_streams_page_in_every_style() {
+    let server = MockServer::start().await.unwrap();
+    let of = server.ofauth().build().unwrap();
+    let api = server.onlyfansapi().build().unwrap();
+
+    // offset + hasMore (`data.list`), OnlyFansAPI
+    let highlights: Vec<_> = api
+        .list_story_highlights(ACCOUNT)
+        .limit(7)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    // marker + nextMarker, OFAuth (no page-size parameter: the mock's 10)
+    let transactions: Vec<_> = of.list_transactions().stream().try_collect().await.unwrap();
+    // marker + nextMarker in `data`, OnlyFansAPI
+    let archive: Vec<_> = api
+        .list_story_archive(ACCOUNT)
+        .limit(7)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    // last id, OFAuth
+    let media: Vec<_> = of
+        .get_chat_media("42")
+        .limit(7)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    // `_pagination.next_page`, OnlyFansAPI
+    let messages: Vec<_> = api
+        .list_chat_messages(ACCOUNT, "42")
+        .limit(7)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    // `_pagination.next_page_url` with a `cursor`, OnlyFansAPI search
+    let profiles: Vec<_> = api
+        .search_profiles()
+        .limit(7)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let counts = [
+        ("listStoryHighlights", highlights.len()),
+        ("list_transactions", transactions.len()),
+        ("listStoryArchive", archive.len()),
+        ("get_chat_media", media.len()),
+        ("listChatMessages", messages.len()),
+        ("searchProfiles", profiles.len()),
+    ];
+    for (operation, count) in counts {
+        assert_eq!(count, DEFAULT_ITEMS, "{operation}");
+        assert!(server.hits(operation) >= 3, "{operation}: several pages");
+    }
+    let ids: std::collections::BTreeSet<String> =
+        transactions.iter().map(|t| format!("{:?}", t.id)).collect();
+    assert_eq!(ids.len(), DEFAULT_ITEMS, "distinct transactions");
+}

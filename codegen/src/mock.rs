@@ -9,6 +9,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 
 use crate::generate::{self, Settings};
+use crate::model::{Operation, Pagination, PagingStyle};
 use crate::{Error, Omitted, examples, walk};
 
 /// Typed httpmock helpers for every generated operation. `crate_path` is where
@@ -100,11 +101,12 @@ impl VisitMut for QueryAsSent {
 /// The routes of one API for the crate's mock server, as JSON: for every
 /// generated operation its method, path template, auth schemes, parameter
 /// constraints, success status and body (the spec's example, else one
-/// synthesized from the response schema), and how it pages.
+/// synthesized from the response schema), and how it pages (the operation
+/// model's pagination, the one the client's streams follow).
 ///
 /// The shape is read by `src/mock/routes.rs` (`RouteTable`); a test there
 /// decodes the tables build.rs writes.
-pub fn route_table(spec: &Value, omitted: &[Omitted]) -> Value {
+pub fn route_table(spec: &Value, omitted: &[Omitted], operations: &[Operation]) -> Value {
     let mut doc = spec.clone();
     generate::remove_operations(&mut doc, omitted);
     let no_schemes = Value::Null;
@@ -131,7 +133,11 @@ pub fn route_table(spec: &Value, omitted: &[Omitted]) -> Value {
             let body = examples::declared_response_example(&doc, method, path).or_else(|| {
                 examples::response_schema(&doc, method, path).map(|s| examples::synthesize(&doc, s))
             });
-            let paging = paging(&doc, method, path, &parameters);
+            let pagination = operations
+                .iter()
+                .find(|o| o.path == path && o.method.eq_ignore_ascii_case(method))
+                .and_then(|o| o.pagination.as_ref());
+            let paging = pagination.map_or(Value::Null, |p| paging(p, &parameters, body.as_ref()));
             json!({
                 "operationId": op.get("operationId"),
                 "method": method.to_uppercase(),
@@ -196,77 +202,48 @@ fn auth(security: &Value, schemes: &Value) -> Value {
     Value::Array(required)
 }
 
-/// How an operation pages, recognised from its response and parameters:
-/// `offset` (a `limit`/`offset` query, a boolean `hasMore` beside the list) or
-/// `cursor` (a `_pagination.next_page` URL whose query carries an undeclared
-/// cursor parameter, as in the spec's example).
-fn paging(doc: &Value, method: &str, path: &str, parameters: &[Value]) -> Value {
-    let Some(schema) = examples::response_schema(doc, method, path) else {
-        return Value::Null;
+/// How the mock serves an operation's pages, in the style the operation
+/// model found: the query parameter that asks for a page, where the items are
+/// (`data.list`), and the page-size parameter. For `_pagination.next_page`
+/// the cursor is the undeclared query parameter of the spec's example link
+/// (OnlyFansAPI's `id`), else a declared `cursor`, else one of the mock's own.
+fn paging(pagination: &Pagination, parameters: &[Value], body: Option<&Value>) -> Value {
+    let declared = |name: &str| {
+        parameters
+            .iter()
+            .any(|p| p["in"] == "query" && p["name"] == name)
     };
-    let schema = walk::resolve_ref(doc, schema);
-    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
-        return Value::Null;
-    };
-    let query: Vec<&str> = parameters
-        .iter()
-        .filter(|p| p["in"] == "query")
-        .filter_map(|p| p["name"].as_str())
-        .collect();
-    let items = props
-        .iter()
-        .filter(|(_, s)| walk::type_of(walk::resolve_ref(doc, s)) == Some("array"))
-        .map(|(name, _)| name.clone())
-        .collect::<Vec<_>>();
-    let [items] = items.as_slice() else {
-        return Value::Null;
-    };
-    let limit = query.contains(&"limit").then_some("limit");
-    let is_boolean = |name: &str| {
-        props
-            .get(name)
-            .is_some_and(|s| walk::type_of(walk::resolve_ref(doc, s)) == Some("boolean"))
-    };
-    if query.contains(&"offset") && is_boolean("hasMore") {
-        return json!({
-            "style": "offset",
-            "items": items,
-            "limit": limit,
-            "offset": "offset",
-            "hasMore": "hasMore",
-            "nextOffset": props.contains_key("nextOffset").then_some("nextOffset"),
-        });
-    }
-    let next_page = props
-        .get("_pagination")
-        .map(|p| walk::resolve_ref(doc, p))
-        .and_then(|p| p.pointer("/properties/next_page"));
-    if let Some(next_page) = next_page {
-        let declared = examples::declared_response_example(doc, method, path);
-        let example = next_page
-            .get("example")
-            .or_else(|| declared.as_ref()?.pointer("/_pagination/next_page"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let cursor = example
-            .split_once('?')
-            .map(|(_, q)| q)
-            .unwrap_or_default()
-            .split('&')
-            .filter_map(|pair| pair.split_once('=').map(|(k, _)| k))
-            .find(|k| !query.contains(k));
-        if let Some(cursor) = cursor {
-            return json!({
-                "style": "cursor",
-                "items": items,
-                "limit": limit,
-                "cursor": cursor,
-                "nextPage": "/_pagination/next_page",
-            });
+    let (style, param) = match &pagination.style {
+        PagingStyle::Offset(param) => ("offset", param.clone()),
+        PagingStyle::Marker(param) => ("marker", param.clone()),
+        PagingStyle::LastId(param) => ("lastId", param.clone()),
+        PagingStyle::NextPage => {
+            let example = body
+                .and_then(|b| b.pointer("/_pagination/next_page"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let cursor = example
+                .split_once('?')
+                .map(|(_, q)| q)
+                .unwrap_or_default()
+                .split('&')
+                .filter_map(|pair| pair.split_once('=').map(|(k, _)| k))
+                .find(|k| !declared(k))
+                .or_else(|| declared("cursor").then_some("cursor"))
+                .unwrap_or(MOCK_CURSOR);
+            ("nextPage", cursor.to_owned())
         }
-    }
-    Value::Null
+    };
+    json!({
+        "style": style,
+        "param": param,
+        "items": pagination.items,
+        "limit": declared("limit").then_some("limit"),
+    })
 }
+
+/// The next-page cursor parameter of a route whose example link names none.
+const MOCK_CURSOR: &str = "mock_cursor";
 
 /// `mock::decoders::RESPONSE_DECODERS`: `(METHOD, path template, decoder)`
 /// for every operation of the model whose success response is JSON, each

@@ -58,37 +58,39 @@ struct Parameter {
     allowed: Option<Vec<Value>>,
 }
 
+/// How a route pages: the operation model's style (the one the client's
+/// stream follows), the query parameter that asks for a page, where the items
+/// are (`data.list`), and the page-size parameter.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "style", rename_all = "lowercase")]
-enum Paging {
-    #[serde(rename_all = "camelCase")]
-    Offset {
-        items: String,
-        limit: Option<String>,
-        offset: String,
-        has_more: String,
-        next_offset: Option<String>,
-    },
-    #[serde(rename_all = "camelCase")]
-    Cursor {
-        items: String,
-        limit: Option<String>,
-        cursor: String,
-        next_page: String,
-    },
+#[serde(rename_all = "camelCase")]
+struct Paging {
+    style: PagingStyle,
+    param: String,
+    items: String,
+    limit: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum PagingStyle {
+    /// `param` is the index of the page's first item; `hasMore` (and
+    /// `nextOffset` where the example has it) say what follows.
+    Offset,
+    /// `param` is the page's first item (its id, else its index); `hasMore`
+    /// and `nextMarker` name the next.
+    Marker,
+    /// `param` is the id of the previous page's last item; `hasMore`.
+    LastId,
+    /// `param` is the page's first item (its id, else its index);
+    /// `_pagination.next_page` (or `next_page_url`, where the example has
+    /// it) is the next page's URL.
+    NextPage,
 }
 
 impl Paging {
-    fn items_field(&self) -> &str {
-        match self {
-            Paging::Offset { items, .. } | Paging::Cursor { items, .. } => items,
-        }
-    }
-
-    fn limit_param(&self) -> Option<&str> {
-        match self {
-            Paging::Offset { limit, .. } | Paging::Cursor { limit, .. } => limit.as_deref(),
-        }
+    /// The path of the items in the body: `["data", "list"]`.
+    fn items_path(&self) -> Vec<&str> {
+        self.items.split('.').collect()
     }
 }
 
@@ -147,7 +149,7 @@ impl ApiMock {
         let mut table: RouteTable = serde_json::from_str(table)?;
         for route in &mut table.routes {
             if let (Some(body), Some(paging)) = (&route.body, &route.paging) {
-                route.items = make_items(body.get(paging.items_field()), items);
+                route.items = make_items(get_field(body, &paging.items_path()), items);
             }
         }
         Ok(ApiMock {
@@ -337,7 +339,8 @@ impl ApiMock {
     }
 
     /// Cuts the page a request asks for out of `self.items` items made from
-    /// the example's list.
+    /// the example's list, and says where the next one starts the way the
+    /// route's paging style does.
     fn page(
         &self,
         route: &Route,
@@ -347,81 +350,133 @@ impl ApiMock {
         query: &[(String, String)],
     ) -> Result<Value, String> {
         let all = &route.items;
-        let items_field = paging.items_field();
-        let get = |name: &str| query_value(query, name);
+        let asked = query_value(query, &paging.param);
         let limit = paging
-            .limit_param()
+            .limit
+            .as_deref()
             .and_then(|name| {
-                get(name).and_then(|v| v.parse::<usize>().ok()).or_else(|| {
-                    route
-                        .parameters
-                        .iter()
-                        .find(|p| p.name == name)
-                        .and_then(|p| p.default.as_ref())
-                        .and_then(Value::as_u64)
-                        .and_then(|d| usize::try_from(d).ok())
-                })
+                query_value(query, name)
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .or_else(|| {
+                        route
+                            .parameters
+                            .iter()
+                            .find(|p| p.name == name)
+                            .and_then(|p| p.default.as_ref())
+                            .and_then(Value::as_u64)
+                            .and_then(|d| usize::try_from(d).ok())
+                    })
             })
             .unwrap_or(10)
             .max(1);
-        match paging {
-            Paging::Offset {
-                offset,
-                has_more,
-                next_offset,
-                ..
-            } => {
-                let start = get(offset)
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or(0)
-                    .min(all.len());
-                let end = start.saturating_add(limit).min(all.len());
-                let more = end < all.len();
-                set_field(
-                    &mut body,
-                    &[items_field],
-                    Value::Array(all[start..end].to_vec()),
-                );
-                set_field(&mut body, &[has_more], json!(more));
-                if let (Some(field), Some(object)) = (next_offset, body.as_object_mut()) {
-                    if more {
-                        object.insert(field.clone(), json!(end));
-                    } else {
-                        object.remove(field);
-                    }
+        let unknown =
+            |value: &str| format!("`{}` {value} is not an item of this list", paging.param);
+        let start = match (paging.style, asked) {
+            (_, None) => 0,
+            (PagingStyle::Offset, Some(value)) => value
+                .parse::<usize>()
+                .map_err(|_| format!("`{}` must be a number, got `{value}`", paging.param))?
+                .min(all.len()),
+            (PagingStyle::LastId, Some(value)) => {
+                position(all, value).ok_or_else(|| unknown(value))? + 1
+            }
+            (PagingStyle::Marker | PagingStyle::NextPage, Some(value)) => {
+                position(all, value).ok_or_else(|| unknown(value))?
+            }
+        };
+        let end = start.saturating_add(limit).min(all.len());
+        let more = end < all.len();
+        let items_path = paging.items_path();
+        set_field(
+            &mut body,
+            &items_path,
+            Value::Array(all[start..end].to_vec()),
+        );
+        // Paging fields go where the example has them, else beside the items.
+        let beside_items = &items_path[..items_path.len() - 1];
+        let level = |body: &Value, field: &str| -> Vec<String> {
+            let at = |keys: &[&str]| get_field(body, keys).and_then(|v| v.get(field)).is_some();
+            let keys: &[&str] = if at(&[]) {
+                &[]
+            } else if at(&["data"]) {
+                &["data"]
+            } else {
+                beside_items
+            };
+            keys.iter()
+                .map(|k| (*k).to_owned())
+                .chain([field.to_owned()])
+                .collect()
+        };
+        let set = |body: &mut Value, field: &str, value: Value| {
+            let keys = level(body, field);
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            set_field(body, &keys, value);
+        };
+        let next_item = all.get(end).map(|item| cursor_of(item, end));
+        match paging.style {
+            PagingStyle::Offset => {
+                set(&mut body, "hasMore", json!(more));
+                let keys = level(&body, "nextOffset");
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                if get_field(&body, &keys).is_some() {
+                    set_field(
+                        &mut body,
+                        &keys,
+                        if more { json!(end) } else { Value::Null },
+                    );
                 }
             }
-            Paging::Cursor {
-                cursor, next_page, ..
-            } => {
-                let start = match get(cursor) {
-                    None => 0,
-                    Some(id) => all
-                        .iter()
-                        .position(|item| item.get("id").is_some_and(|v| same_id(v, id)))
-                        .ok_or_else(|| format!("`{cursor}` {id} is not an item of this list"))?,
-                };
-                let end = start.saturating_add(limit).min(all.len());
-                let next = all.get(end).and_then(|item| item.get("id")).map(|id| {
-                    let mut url = format!("{}{path}?", self.base_url);
+            PagingStyle::Marker => {
+                set(&mut body, "hasMore", json!(more));
+                set(
+                    &mut body,
+                    "nextMarker",
+                    next_item.map_or(Value::Null, Value::String),
+                );
+            }
+            PagingStyle::LastId => set(&mut body, "hasMore", json!(more)),
+            PagingStyle::NextPage => {
+                let next = next_item.map(|cursor| {
                     let mut pairs = url::form_urlencoded::Serializer::new(String::new());
-                    for (k, v) in query.iter().filter(|(k, _)| k != cursor) {
+                    for (k, v) in query.iter().filter(|(k, _)| *k != paging.param) {
                         pairs.append_pair(k, v);
                     }
-                    pairs.append_pair(cursor, &id.to_string());
-                    url.push_str(&pairs.finish());
-                    url
+                    pairs.append_pair(&paging.param, &cursor);
+                    format!("{}{path}?{}", self.base_url, pairs.finish())
                 });
+                let field = match get_field(&body, &["_pagination", "next_page_url"]) {
+                    Some(_) => "next_page_url",
+                    None => "next_page",
+                };
                 set_field(
                     &mut body,
-                    &[items_field],
-                    Value::Array(all[start..end].to_vec()),
+                    &["_pagination", field],
+                    next.map_or(Value::Null, Value::String),
                 );
-                let keys: Vec<&str> = next_page.split('/').skip(1).collect();
-                set_field(&mut body, &keys, next.map_or(Value::Null, Value::String));
             }
         }
         Ok(body)
+    }
+}
+
+/// How a page names an item it starts at: its id, else its index.
+fn cursor_of(item: &Value, index: usize) -> String {
+    match item.get("id") {
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        _ => index.to_string(),
+    }
+}
+
+/// The index of the item a cursor names (see [`cursor_of`]).
+fn position(items: &[Value], cursor: &str) -> Option<usize> {
+    if items.iter().any(|i| i.get("id").is_some()) {
+        items
+            .iter()
+            .position(|item| item.get("id").is_some_and(|v| same_id(v, cursor)))
+    } else {
+        cursor.parse::<usize>().ok().filter(|&i| i <= items.len())
     }
 }
 
@@ -502,6 +557,11 @@ fn make_items(example: Option<&Value>, count: usize) -> Vec<Value> {
             shift_ids(&mut item, shift);
             if let (Some(first), Some(object)) = (first_id, item.as_object_mut()) {
                 object.insert("id".into(), json!(first.saturating_add(shift)));
+            } else if let Some(Value::String(id)) = item.get_mut("id")
+                && index >= templates.len()
+            {
+                // String ids (`"tx_1"`) stay distinct too: cursors name items by id.
+                *id = format!("{id}-{index}");
             }
             item
         })
@@ -520,6 +580,11 @@ fn query_value<'a, K: AsRef<str>, V: AsRef<str>>(
         .iter()
         .find(|(k, _)| k.as_ref() == name)
         .map(|(_, v)| v.as_ref())
+}
+
+/// `body[keys[0]][keys[1]]…`, if it is there.
+fn get_field<'a>(body: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().try_fold(body, |value, key| value.get(*key))
 }
 
 /// Sets `body[keys[0]][keys[1]]…` to `value`, making objects of whatever is
@@ -598,7 +663,8 @@ mod tests {
     use super::*;
 
     /// Every route of both tables answers a well-formed, authenticated
-    /// request with its success status and, when it pages, a first page.
+    /// request with its success status and, when it pages, serves every item
+    /// exactly once across its pages in its own paging style.
     #[test]
     fn every_route_serves_its_success_response() {
         let tables = [
@@ -611,6 +677,7 @@ mod tests {
                 HashMap::from([("default", "k")]),
             ),
         ];
+        let mut paged = 0;
         for (table, credentials) in tables {
             let mock = ApiMock::new("test", table, credentials, 25).unwrap();
             for route in &mock.routes {
@@ -651,14 +718,89 @@ mod tests {
                     header: &header,
                 });
                 assert_eq!(out.status, route.status, "{}", route.operation_id);
-                if let Some(Paging::Offset { items, .. } | Paging::Cursor { items, .. }) =
-                    &route.paging
-                {
-                    let body: Value = serde_json::from_slice(&out.body).unwrap();
-                    assert_eq!(body[items].as_array().unwrap().len(), 10);
+                if let Some(paging) = &route.paging {
+                    // Every item once, in order: none skipped, none repeated.
+                    let served = follow_pages(&mock, route, paging, &path, &query, &header);
+                    assert!(served == route.items, "{}", route.operation_id);
+                    if !route.items.is_empty() {
+                        paged += 1;
+                    }
                 }
             }
         }
+        assert!(paged >= 60, "{paged} routes paged through");
+    }
+
+    /// Plays the client: asks for pages the way the route's style says, until
+    /// the server says there are no more; returns every item served.
+    fn follow_pages(
+        mock: &ApiMock,
+        route: &Route,
+        paging: &Paging,
+        path: &str,
+        first_query: &str,
+        header: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<Value> {
+        let mut served = Vec::new();
+        let without = |base: &str, name: &str| {
+            base.split('&')
+                .filter(|p| !p.is_empty() && !p.starts_with(&format!("{name}=")))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let with = |base: &str, name: &str, value: &str| {
+            let mut pairs = without(base, name);
+            pairs.push(format!("{name}={value}"));
+            pairs.join("&")
+        };
+        // The first page is asked for as a client does: from the start.
+        let mut query = match paging.style {
+            PagingStyle::Offset => with(first_query, &paging.param, "0"),
+            _ => without(first_query, &paging.param).join("&"),
+        };
+        for _ in 0..100 {
+            let out = mock.handle(&Incoming {
+                method: &route.method,
+                path,
+                query: &query,
+                header,
+            });
+            assert_eq!(out.status, route.status, "{} {query}", route.operation_id);
+            let body: Value = serde_json::from_slice(&out.body).unwrap();
+            let items = get_field(&body, &paging.items_path())
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let signal = |name: &str| {
+                body.get(name)
+                    .or_else(|| body.get("data").and_then(|d| d.get(name)))
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            };
+            let more = signal("hasMore") == json!(true);
+            let next = match paging.style {
+                PagingStyle::Offset => more.then(|| (served.len() + items.len()).to_string()),
+                PagingStyle::Marker => signal("nextMarker").as_str().map(str::to_owned),
+                PagingStyle::LastId => items
+                    .last()
+                    .filter(|_| more)
+                    .map(|item| item["id"].to_string()),
+                PagingStyle::NextPage => body
+                    .pointer("/_pagination/next_page")
+                    .filter(|v| !v.is_null())
+                    .or_else(|| body.pointer("/_pagination/next_page_url"))
+                    .and_then(Value::as_str)
+                    .and_then(|url| url.split_once('?'))
+                    .map(|(_, q)| q.to_owned()),
+            };
+            served.extend(items);
+            match (next, paging.style) {
+                (None, _) => return served,
+                (Some(next), PagingStyle::NextPage) => query = next,
+                (Some(next), _) => query = with(&query, &paging.param, &next),
+            }
+        }
+        panic!("{}: more than 100 pages", route.operation_id);
     }
 
     fn matches(template: &str, path: &str) -> bool {

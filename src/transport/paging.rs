@@ -99,9 +99,12 @@ impl<'de> Deserialize<'de> for Marker {
     }
 }
 
+/// `_pagination`: the next page's URL is `next_page` (most lists) or
+/// `next_page_url` (search, which pages by `cursor`).
 #[derive(Deserialize)]
 struct NextPageLink {
     next_page: Option<String>,
+    next_page_url: Option<String>,
 }
 
 /// One page: the items and whatever says where the next one starts.
@@ -175,7 +178,7 @@ impl<'de, I: Deserialize<'de>, L: Layout> Visitor<'de> for Level<'_, I, L> {
                 }
                 "_pagination" => {
                     let link: Option<NextPageLink> = map.next_value()?;
-                    self.page.next_page = link.and_then(|l| l.next_page);
+                    self.page.next_page = link.and_then(|l| l.next_page.or(l.next_page_url));
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;

@@ -497,7 +497,24 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 api.name, api.name
             ));
         }
-        let mocks = match onlyfans_codegen::generate_api_mocks(api, &normalized) {
+        let operations = match onlyfans_codegen::api_operations(&normalized, &generated) {
+            Ok(operations) => operations,
+            Err(e) => {
+                problems.push(format!("{} operation model: {e}", api.name));
+                continue;
+            }
+        };
+        let surface = match onlyfans_codegen::facade::surface(
+            &operations,
+            onlyfans_codegen::facade_choices(api),
+        ) {
+            Ok(surface) => surface,
+            Err(e) => {
+                problems.push(format!("{} facade: {e}", api.name));
+                continue;
+            }
+        };
+        let mocks = match onlyfans_codegen::generate_api_mocks(api, &normalized, &operations) {
             Ok(mocks) => mocks,
             Err(e) => {
                 problems.push(format!("{} mocks: {e}", api.name));
@@ -508,6 +525,7 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
             ("generated_code", generated.code.clone()),
             ("normalized_spec", spec::to_yaml(&normalized.spec)),
             ("operations", summary::operations(&normalized.spec)),
+            ("facade_surface", surface),
             ("httpmock", mocks.httpmock),
             ("mock_routes", mocks.routes),
         ];
