@@ -371,3 +371,54 @@ async fn generated_streams_page_in_every_style() {
         transactions.iter().map(|t| format!("{:?}", t.id)).collect();
     assert_eq!(ids.len(), DEFAULT_ITEMS, "distinct transactions");
 }
+
+/// Request bodies are checked against the spec's schema: what the typed
+/// builder sends passes; a hand-built body that breaks the schema gets a 400
+/// naming the JSON path of what is wrong.
+#[tokio::test]
+async fn request_bodies_are_checked_against_the_schema() {
+    let server = MockServer::start().await.unwrap();
+    let of = server.ofauth().build().unwrap();
+    of.send_chat_message("42")
+        .text("hi")
+        .price(5.0)
+        .send()
+        .await
+        .unwrap();
+
+    let send = |body: serde_json::Value| {
+        of.request(
+            onlyfans_clients::Method::POST,
+            "/v2/access/chats/42/messages",
+        )
+        .json(&body)
+        .send_json()
+    };
+    let cases = [
+        (
+            serde_json::json!({"text": "hi", "price": 480}),
+            "`$.price` must be at most",
+        ),
+        (
+            serde_json::json!({"text": "hi", "mediaItems": [7, 0]}),
+            "`$.mediaItems[1]` matches none of the 2 shapes",
+        ),
+        (serde_json::json!({"text": 12}), "`$.text`"),
+    ];
+    for (body, expected) in cases {
+        let error = send(body.clone()).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{body}");
+        assert!(error.to_string().contains(expected), "{body}: {error}");
+    }
+    let api = server.onlyfansapi().build().unwrap();
+    let error = api
+        .request(onlyfans_clients::Method::POST, "/api/data-exports")
+        .json(&serde_json::json!({"start_date": "a", "end_date": "b", "type": "fans"}))
+        .send_json()
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("`$.file_type` is required"),
+        "{error}"
+    );
+}

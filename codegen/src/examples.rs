@@ -102,20 +102,45 @@ impl Synth<'_> {
                 self.next_id += 1;
                 json!(id)
             }
-            Some("integer") => json!(
-                schema
-                    .get("minimum")
+            Some("integer") => {
+                let min = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+                let max = schema
+                    .get("maximum")
                     .and_then(Value::as_i64)
-                    .unwrap_or(0)
-                    .max(1)
-            ),
-            Some("number") => json!(480.0),
+                    .unwrap_or(i64::MAX);
+                json!(min.max(1).min(max))
+            }
+            Some("number") => {
+                let min = schema
+                    .get("minimum")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(f64::MIN);
+                let max = schema
+                    .get("maximum")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(f64::MAX);
+                json!(480.0f64.max(min).min(max))
+            }
             Some("boolean") => json!(true),
-            Some("string") => json!(name.unwrap_or("text")),
+            Some("string") => {
+                // Within the schema's lengths: a synthesized request body must
+                // pass the mock's own check.
+                let mut text: String = name.unwrap_or("text").to_owned();
+                if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+                    text = text.chars().take(max as usize).collect();
+                }
+                if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+                    while (text.chars().count() as u64) < min {
+                        text.push('x');
+                    }
+                }
+                json!(text)
+            }
             Some("array") => match schema.get("items") {
                 Some(items) => Value::Array(vec![self.value(items, name)]),
                 None => json!([]),
             },
+            Some("object") => self.object(schema),
             _ if schema.get("properties").is_some() => self.object(schema),
             _ => Value::Null,
         }

@@ -138,6 +138,7 @@ pub fn route_table(spec: &Value, omitted: &[Omitted], operations: &[Operation]) 
                 .find(|o| o.path == path && o.method.eq_ignore_ascii_case(method))
                 .and_then(|o| o.pagination.as_ref());
             let paging = pagination.map_or(Value::Null, |p| paging(p, &parameters, body.as_ref()));
+            let request_body = request_body(&doc, op);
             json!({
                 "operationId": op.get("operationId"),
                 "method": method.to_uppercase(),
@@ -147,10 +148,70 @@ pub fn route_table(spec: &Value, omitted: &[Omitted], operations: &[Operation]) 
                 "status": status,
                 "body": body,
                 "paging": paging,
+                "requestBody": request_body,
             })
         })
         .collect();
-    json!({ "routes": routes })
+    let schemas = referenced_schemas(&doc, &routes);
+    json!({ "routes": routes, "schemas": schemas })
+}
+
+/// What the mock checks of a JSON request body: whether one is required,
+/// and its schema (`$ref`s into the table's `schemas`); with a body that
+/// fits it, for tests.
+fn request_body(doc: &Value, op: &Value) -> Value {
+    let Some(body) = op.get("requestBody").map(|b| walk::resolve_ref(doc, b)) else {
+        return Value::Null;
+    };
+    let Some(schema) = body.pointer("/content/application~1json/schema") else {
+        return Value::Null;
+    };
+    json!({
+        "required": body.get("required").and_then(Value::as_bool).unwrap_or(false),
+        "schema": schema,
+        "example": examples::synthesize(doc, schema),
+    })
+}
+
+/// The component schemas the routes' request bodies refer to, directly or
+/// through each other: only those travel in the table.
+fn referenced_schemas(doc: &Value, routes: &[Value]) -> Value {
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(obj) => {
+                if let Some(name) = obj
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    out.push(name.to_owned());
+                }
+                obj.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut pending = Vec::new();
+    for route in routes {
+        refs(&route["requestBody"], &mut pending);
+    }
+    let mut schemas = std::collections::BTreeMap::new();
+    while let Some(name) = pending.pop() {
+        if schemas.contains_key(&name) {
+            continue;
+        }
+        let schema = doc
+            .pointer(&format!(
+                "/components/schemas/{}",
+                walk::escape_pointer(&name)
+            ))
+            .cloned()
+            .unwrap_or(Value::Null);
+        refs(&schema, &mut pending);
+        schemas.insert(name, schema);
+    }
+    json!(schemas)
 }
 
 /// What the mock checks of a parameter.

@@ -7,9 +7,12 @@
 //! response examples (or, where a spec has none, a deterministic body built
 //! from the response schema). It checks what the real APIs check: the auth
 //! headers (`401` without or with a wrong key), parameter types and ranges
-//! (`400` for `limit=0` or an unknown enum value), and it pages through
-//! [`items`](MockServerBuilder::items) list items (several pages by default)
-//! with each API's own pagination, so `stream()` runs for real. Faults —
+//! (`400` for `limit=0` or an unknown enum value), JSON request bodies
+//! against the spec's schema (`400` naming the JSON path:
+//! `` `$.mediaItems[1]` matches none of the 2 shapes it may take ``), and it
+//! pages through [`items`](MockServerBuilder::items) list items (several
+//! pages by default) in each list operation's own paging style (offset,
+//! marker, last id, next-page link), so `stream()` runs for real. Faults —
 //! `429` with `Retry-After`, `5xx`, slow responses — can be injected per
 //! operation.
 //!
@@ -36,6 +39,7 @@
 //! with the generated request and response types.
 
 mod routes;
+mod schema;
 mod server;
 
 /// The httpmock crate the typed helpers are generated for, re-exported so

@@ -16,6 +16,9 @@ use super::{Fault, FaultKind, ReceivedRequest};
 #[derive(Debug, Deserialize)]
 pub(crate) struct RouteTable {
     pub(crate) routes: Vec<Route>,
+    /// The component schemas request bodies refer to.
+    #[serde(default)]
+    schemas: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -29,9 +32,49 @@ pub(crate) struct Route {
     status: u16,
     body: Option<Value>,
     paging: Option<Paging>,
+    request_body: Option<RequestBody>,
     /// The list items a paged route serves, made once from its example.
     #[serde(skip)]
     items: Vec<Value>,
+}
+
+/// A JSON request body as the spec describes it.
+#[derive(Debug, Deserialize)]
+struct RequestBody {
+    required: bool,
+    schema: Value,
+    /// A body that fits the schema (for tests).
+    #[cfg_attr(not(test), allow(dead_code))]
+    example: Value,
+}
+
+impl RequestBody {
+    /// Checks a request's body: present when required, JSON, and fitting the
+    /// schema. Bodies sent as something else (a form, bytes) are not checked.
+    fn check(
+        &self,
+        body: &[u8],
+        content_type: Option<&str>,
+        schemas: &serde_json::Map<String, Value>,
+    ) -> Result<(), String> {
+        if body.is_empty() {
+            return if self.required {
+                Err("a JSON request body is required".into())
+            } else {
+                Ok(())
+            };
+        }
+        let is_json = content_type
+            .and_then(|c| c.split(';').next())
+            .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Ok(());
+        }
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|e| format!("the request body is not JSON: {e}"))?;
+        super::schema::check(&self.schema, &value, schemas)
+            .map_err(|e| format!("request body: {e}"))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +148,8 @@ pub(crate) struct ApiMock {
     pub(crate) base_url: String,
     faults: Mutex<HashMap<String, VecDeque<Fault>>>,
     received: Mutex<Vec<ReceivedRequest>>,
+    /// The component schemas request bodies refer to.
+    schemas: serde_json::Map<String, Value>,
 }
 
 /// A request as the server read it.
@@ -113,6 +158,7 @@ pub(crate) struct Incoming<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: &'a str,
     pub(crate) header: &'a dyn Fn(&str) -> Option<String>,
+    pub(crate) body: &'a [u8],
 }
 
 /// The answer, and how long to wait before giving it.
@@ -155,6 +201,7 @@ impl ApiMock {
         Ok(ApiMock {
             api,
             routes: table.routes,
+            schemas: table.schemas,
             credentials,
             base_url: String::new(),
             faults: Mutex::default(),
@@ -269,6 +316,14 @@ impl ApiMock {
         };
         for parameter in &route.parameters {
             if let Err(message) = parameter.check(lookup(&parameter.name, &parameter.location)) {
+                return Outgoing::error(400, message);
+            }
+        }
+        if let Some(expected) = &route.request_body {
+            let content_type = (request.header)("content-type");
+            if let Err(message) =
+                expected.check(request.body, content_type.as_deref(), &self.schemas)
+            {
                 return Outgoing::error(400, message);
             }
         }
@@ -688,6 +743,7 @@ mod tests {
                     .collect::<Vec<_>>()
                     .join("/");
                 let header = |name: &str| match name {
+                    "content-type" => Some("application/json".to_owned()),
                     "authorization" => Some("Bearer k".to_owned()),
                     "apiKey" => Some("k".to_owned()),
                     "x-connection-id" => Some("c".to_owned()),
@@ -711,13 +767,26 @@ mod tests {
                     })
                     .collect::<Vec<_>>()
                     .join("&");
+                // The body the spec's schema describes, which must pass the check.
+                let body = route
+                    .request_body
+                    .as_ref()
+                    .map(|b| b.example.to_string().into_bytes())
+                    .unwrap_or_default();
                 let out = mock.handle(&Incoming {
                     method: &route.method,
                     path: &path,
                     query: &query,
                     header: &header,
+                    body: &body,
                 });
-                assert_eq!(out.status, route.status, "{}", route.operation_id);
+                assert_eq!(
+                    out.status,
+                    route.status,
+                    "{}: {}",
+                    route.operation_id,
+                    String::from_utf8_lossy(&out.body)
+                );
                 if let Some(paging) = &route.paging {
                     // Every item once, in order: none skipped, none repeated.
                     let served = follow_pages(&mock, route, paging, &path, &query, &header);
@@ -764,6 +833,7 @@ mod tests {
                 path,
                 query: &query,
                 header,
+                body: &[],
             });
             assert_eq!(out.status, route.status, "{} {query}", route.operation_id);
             let body: Value = serde_json::from_slice(&out.body).unwrap();

@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
@@ -42,11 +42,21 @@ pub(crate) async fn serve(mut mock: ApiMock) -> std::io::Result<(Arc<ApiMock>, J
     Ok((mock, task))
 }
 
-async fn respond<B>(
+/// Largest request body the mock reads (uploads in tests stay far below).
+const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
+
+async fn respond(
     mock: Arc<ApiMock>,
-    request: Request<B>,
+    request: Request<hyper::body::Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
-    let headers = request.headers();
+    let (parts, body) = request.into_parts();
+    // A body that breaks off or is too large is checked as an empty one.
+    let body = Limited::new(body, MAX_REQUEST_BODY)
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .unwrap_or_default();
+    let headers = &parts.headers;
     let header = |name: &str| {
         headers
             .get(name)
@@ -54,10 +64,11 @@ async fn respond<B>(
             .map(str::to_owned)
     };
     let outgoing = mock.handle(&Incoming {
-        method: request.method().as_str(),
-        path: request.uri().path(),
-        query: request.uri().query().unwrap_or_default(),
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or_default(),
         header: &header,
+        body: &body,
     });
     if let Some(delay) = outgoing.delay {
         tokio::time::sleep(delay).await;
