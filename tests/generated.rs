@@ -388,3 +388,27 @@ fn readme_lists_the_escape_hatch_only_operations() {
         .collect();
     assert!(absent.is_empty(), "README.md does not list {absent:?}");
 }
+
+/// Every user-reference shape of both specs (`fromUser`, `withUser`,
+/// `author`, ...) is generated as the one handwritten `UserRef`, not as a
+/// struct per shape.
+#[test]
+fn user_references_are_one_handwritten_type() {
+    for api in ALL {
+        let (n, g) = generated(api);
+        let replaced = onlyfans_codegen::replacements::replacements(&n.spec);
+        assert!(!replaced.is_empty(), "{}", api.name);
+        for (schema, rust_type) in &replaced {
+            assert_eq!(rust_type, "crate::UserRef");
+            assert!(
+                !g.code.contains(&format!("pub struct {schema} {{")),
+                "{}: {schema} is still generated",
+                api.name
+            );
+        }
+        assert!(
+            g.code
+                .contains("from_user: ::std::option::Option<crate::UserRef>")
+        );
+    }
+}

@@ -22,6 +22,9 @@ pub struct Settings {
     /// A Rust path to the type the generated `Client` carries as `inner`; when
     /// set, the crate must implement `progenitor_client::ClientHooks` for it.
     pub inner_type: Option<String>,
+    /// Component schemas generated as a handwritten type instead:
+    /// `(schema name, Rust path)` (see [`crate::replacements`]).
+    pub replacements: Vec<(String, String)>,
 }
 
 /// Generated source and what had to be left out.
@@ -96,6 +99,9 @@ pub(crate) fn generator(settings: &Settings) -> Result<Generator, String> {
         gen_settings
             .with_inner_type(tokens)
             .with_hooks(HooksMode::Expected);
+    }
+    for (schema, rust_type) in &settings.replacements {
+        gen_settings.with_replacement(schema, rust_type, std::iter::empty());
     }
     Ok(Generator::new(&gen_settings))
 }

@@ -128,11 +128,7 @@ pub struct MediaFile {
 pub(crate) fn chat(raw: raw::Chat, at: &str) -> Result<Chat, String> {
     let with_user = raw.with_user.ok_or_else(|| format!("{at}.withUser"))?;
     Ok(Chat {
-        with_user: UserRef {
-            id: with_user.id,
-            name: None,
-            view: with_user.view,
-        },
+        with_user,
         last_message: raw.last_message.map(|m| message(*m)),
         can_send_message: raw.can_send_message.unwrap_or(false),
         can_not_send_reason: match raw.can_not_send_reason {
@@ -157,11 +153,7 @@ pub(crate) fn message(raw: raw::Message) -> Message {
     Message {
         id: raw.id,
         text: raw.text.unwrap_or_default(),
-        from_user: raw.from_user.map(|u| UserRef {
-            id: u.id,
-            name: u.name,
-            view: u.view,
-        }),
+        from_user: raw.from_user,
         media: raw
             .media
             .unwrap_or_default()

@@ -88,11 +88,7 @@ pub(crate) fn message(raw: raw::Message) -> Message {
     Message {
         id: raw.id,
         text: raw.text.unwrap_or_default(),
-        from_user: raw.from_user.map(|u| UserRef {
-            id: u.id,
-            name: None,
-            view: u.view,
-        }),
+        from_user: raw.from_user,
         media: raw.media.unwrap_or_default(),
         media_count: raw.media_count.unwrap_or(0),
         is_media_ready: flag(raw.is_media_ready),

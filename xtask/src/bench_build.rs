@@ -43,10 +43,13 @@ pub fn run(repo: &Path, sizes: &[usize]) -> Result<ExitCode, Failure> {
             overlay::apply(&mut with_overlay, &overlay_text, "overlay")
                 .map_err(|e| e.to_string())?;
             let baseline = normalize::normalize_without_hoisting(with_overlay);
-            let code =
-                generate::generate(&baseline.spec, &onlyfans_codegen::library_settings(api), "")
-                    .map_err(|e| e.to_string())?
-                    .code;
+            let code = generate::generate(
+                &baseline.spec,
+                &onlyfans_codegen::library_settings(api, &baseline.spec),
+                "",
+            )
+            .map_err(|e| e.to_string())?
+            .code;
             unhoisted += code.lines().count();
         }
         let started = Instant::now();
