@@ -620,3 +620,47 @@ async fn multipart_uploads_send_each_part_byte_for_byte() {
     }
     assert_eq!(received(&server).await.len(), before);
 }
+
+/// A chat has no id of its own: it is the chat with `withUser`. When a new
+/// message moves a chat to the top between two pages, the next page repeats
+/// the chat that ended the previous one; the generated stream yields it once.
+#[tokio::test]
+async fn the_chats_stream_tells_chats_apart_by_their_user() {
+    use futures::TryStreamExt;
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "/v2/access/chats",
+        Pager {
+            total: 6,
+            per_page: 3,
+            start_param: "offset",
+            page: |items, next, _| {
+                let mut list = items;
+                // Each later page starts with the previous page's last chat.
+                if let (Some(first), Some(_)) = (list.first().cloned(), next.or(Some(0))) {
+                    let user = first["withUser"]["id"].as_u64().unwrap_or(1);
+                    if user > 1 {
+                        list.insert(0, json!({ "withUser": { "id": user - 1, "_view": "s" } }));
+                    }
+                }
+                json!({ "list": list, "hasMore": next.is_some(), "nextOffset": next })
+            },
+            item: |n| json!({ "withUser": { "id": n, "_view": "s" } }),
+        },
+    )
+    .await;
+    let of = ofauth_client(&server).await;
+    let chats: Vec<_> = of
+        .chats_list()
+        .limit(3)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let users: Vec<u64> = chats
+        .iter()
+        .filter_map(|c| c.with_user.as_ref().map(|u| u.id))
+        .collect();
+    assert_every_item_once(users, 6);
+}

@@ -755,6 +755,10 @@ fn stream_method(pagination: &Pagination) -> Result<TokenStream, Error> {
         ItemKey::OptionalId => quote!(|item| item.id),
         ItemKey::NonZeroId => quote!(|item| Some(item.id.get())),
         ItemKey::OptionalNonZeroId => quote!(|item| item.id.map(|id| id.get())),
+        ItemKey::WithUser { optional: false } => quote!(|item| Some(item.with_user.id)),
+        ItemKey::WithUser { optional: true } => {
+            quote!(|item| item.with_user.as_ref().map(|user| user.id))
+        }
     };
     let doc = format!(
         "Every item across pages, from where this request starts: the next \

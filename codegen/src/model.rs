@@ -86,6 +86,18 @@ pub enum ItemKey {
     OptionalId,
     NonZeroId,
     OptionalNonZeroId,
+    /// No `id`, but a `withUser`: a chat is the one with that user (OFAuth's
+    /// chats list), so its user's id tells two chats apart.
+    WithUser {
+        optional: bool,
+    },
+}
+
+impl ItemKey {
+    /// Whether the key is the item's own `id` (what last-id paging sends).
+    pub fn is_own_id(self) -> bool {
+        !matches!(self, ItemKey::None | ItemKey::WithUser { .. })
+    }
 }
 
 /// Where a parameter goes.
@@ -583,7 +595,7 @@ fn detect_pagination(
         None if query.contains(&"marker") && (has("nextMarker") || has("marker")) => {
             PagingStyle::Marker("marker".into())
         }
-        None if query.contains(&"last_id") && has("hasMore") && key != ItemKey::None => {
+        None if query.contains(&"last_id") && has("hasMore") && key.is_own_id() => {
             PagingStyle::LastId("last_id".into())
         }
         None if query.contains(&"offset") && (has("hasMore") || has("nextOffset")) => {
@@ -603,7 +615,7 @@ fn detect_pagination(
         // An items array without any paging: one page, not a stream.
         None => return Ok(None),
     };
-    if matches!(style, PagingStyle::LastId(_)) && key == ItemKey::None {
+    if matches!(style, PagingStyle::LastId(_)) && !key.is_own_id() {
         return Err("last-id paging, but the items have no integer `id`".into());
     }
     Ok(Some(Pagination {
@@ -643,11 +655,16 @@ fn vec_item(ty: &str) -> Option<String> {
 }
 
 fn item_key(item: &str, structs: &BTreeMap<String, &syn::ItemStruct>) -> ItemKey {
-    let Some(id) = struct_of(item, structs)
+    let fields = struct_of(item, structs)
         .map(|s| struct_fields(s, structs))
-        .and_then(|fs| fs.into_iter().find(|f| f.wire == "id"))
-    else {
-        return ItemKey::None;
+        .unwrap_or_default();
+    let with_user = fields
+        .iter()
+        .find(|f| f.wire == "withUser" && f.ty.replace(' ', "") == "crate::UserRef");
+    let Some(id) = fields.iter().find(|f| f.wire == "id") else {
+        return with_user.map_or(ItemKey::None, |f| ItemKey::WithUser {
+            optional: f.optional,
+        });
     };
     let compact: String = id.ty.chars().filter(|c| !c.is_whitespace()).collect();
     match (compact.as_str(), id.optional) {

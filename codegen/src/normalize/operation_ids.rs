@@ -38,7 +38,7 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
                 let base = op
                     .get("summary")
                     .and_then(Value::as_str)
-                    .map(identifier)
+                    .map(|summary| identifier(&without_remarks(summary)))
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| from_method_path(&method, &path));
                 let fresh = unique(&mut taken, base);
@@ -49,6 +49,28 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
             }
         };
         op.insert("operationId".into(), Value::String(id));
+    }
+}
+
+/// A summary without its parenthesized remarks, which explain rather than
+/// name: "Upload single-part media and finalize (No need to call /complete
+/// …)" names `upload_single_part_media_and_finalize`. A summary that is all
+/// remark stays as it is.
+fn without_remarks(summary: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in summary.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    if out.chars().any(|c| c.is_ascii_alphanumeric()) {
+        out
+    } else {
+        summary.to_owned()
     }
 }
 
@@ -95,6 +117,17 @@ fn unique(taken: &mut HashSet<String>, base: String) -> String {
 #[cfg(test)]
 mod tests {
     use crate::normalize::test_support::before_after;
+
+    #[test]
+    fn remarks_in_parentheses_do_not_name_operations() {
+        use super::{identifier, without_remarks};
+        let summary = "Upload single-part media and finalize (No need to call /complete after upload if using this endpoint)";
+        assert_eq!(
+            identifier(&without_remarks(summary)),
+            "upload_single_part_media_and_finalize"
+        );
+        assert_eq!(without_remarks("(beta)"), "(beta)");
+    }
 
     #[test]
     fn synthesizes_and_deduplicates() {
