@@ -422,3 +422,24 @@ async fn request_bodies_are_checked_against_the_schema() {
         "{error}"
     );
 }
+
+/// `whoami` is an operation of both APIs: a fault for it names its API.
+#[tokio::test]
+async fn a_fault_for_an_operation_both_apis_have_names_its_api() {
+    let server = MockServer::start().await.unwrap();
+    let error = server.inject("whoami", Fault::status(503)).unwrap_err();
+    assert!(error.to_string().contains("inject_in"), "{error}");
+    server
+        .inject_in("onlyfansapi", "whoami", Fault::status(418))
+        .unwrap();
+    let of = server.ofauth().build().unwrap();
+    let api = server.onlyfansapi().build().unwrap();
+    of.whoami().send().await.unwrap();
+    let error = api.whoami().send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(418));
+    assert!(
+        server
+            .inject_in("fansly", "whoami", Fault::status(503))
+            .is_err()
+    );
+}

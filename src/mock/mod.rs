@@ -179,24 +179,76 @@ impl MockServer {
 
     /// Serves `fault` to the next request(s) for `operation_id` (the spec's
     /// operation id, as listed by [`operations`](Self::operations)); faults
-    /// queue in the order given. An unknown operation is an
+    /// queue in the order given. An unknown operation, or one both APIs have
+    /// (`whoami`: say which with [`inject_in`](Self::inject_in)), is an
     /// [`Error::InvalidRequest`].
     pub fn inject(&self, operation_id: &str, fault: Fault) -> Result<(), Error> {
-        let api = self
+        let serving: Vec<&std::sync::Arc<routes::ApiMock>> = self
             .apis
             .iter()
-            .find(|a| a.has_operation(operation_id))
-            .ok_or_else(|| {
-                Error::invalid(
-                    "operation_id",
-                    format!(
-                        "`{operation_id}` is not an operation of the mock (it has: {})",
-                        self.operations().join(", ")
-                    ),
-                )
-            })?;
-        api.inject(operation_id, fault);
+            .filter(|a| a.has_operation(operation_id))
+            .collect();
+        match serving.as_slice() {
+            [api] => {
+                api.inject(operation_id, fault);
+                Ok(())
+            }
+            [] => Err(self.unknown_operation(operation_id)),
+            several => Err(Error::invalid(
+                "operation_id",
+                format!(
+                    "`{operation_id}` is an operation of {}: say which with `inject_in(api, ..)`",
+                    several
+                        .iter()
+                        .map(|a| a.api)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+            )),
+        }
+    }
+
+    /// [`inject`](Self::inject) for one API's operation (`"ofauth"` or
+    /// `"onlyfansapi"`), for operation ids both APIs have.
+    ///
+    /// ```
+    /// # use onlyfans_clients::mock::{Fault, MockServer};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = MockServer::start().await?;
+    /// assert!(server.inject("whoami", Fault::status(503)).is_err());
+    /// server.inject_in("onlyfansapi", "whoami", Fault::status(503))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inject_in(&self, api: &str, operation_id: &str, fault: Fault) -> Result<(), Error> {
+        let mock = self.apis.iter().find(|a| a.api == api).ok_or_else(|| {
+            Error::invalid(
+                "api",
+                format!(
+                    "`{api}` is not an API of the mock (it serves: {})",
+                    self.apis
+                        .iter()
+                        .map(|a| a.api)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        if !mock.has_operation(operation_id) {
+            return Err(self.unknown_operation(operation_id));
+        }
+        mock.inject(operation_id, fault);
         Ok(())
+    }
+
+    fn unknown_operation(&self, operation_id: &str) -> Error {
+        Error::invalid(
+            "operation_id",
+            format!(
+                "`{operation_id}` is not an operation of the mock (it has: {})",
+                self.operations().join(", ")
+            ),
+        )
     }
 
     /// The operation ids the mock serves.
