@@ -60,6 +60,20 @@ fn ofauth_limited(base: &str, limit: RateLimit) -> ofauth::Client {
         .unwrap()
 }
 
+fn onlyfansapi_client(base: &str, limit: Option<RateLimit>) -> onlyfansapi::Client {
+    let builder = onlyfansapi::Client::builder()
+        .api_key(ONLYFANSAPI_KEY)
+        .base_url(base)
+        .timeout(HOUR)
+        .http_client(patient_http_client());
+    match limit {
+        Some(limit) => builder.rate_limit(limit),
+        None => builder,
+    }
+    .build()
+    .unwrap()
+}
+
 #[tokio::test(start_paused = true)]
 async fn concurrent_callers_get_no_429_and_finish_in_the_minimum_time() {
     let refused = Arc::new(AtomicUsize::new(0));
@@ -144,14 +158,7 @@ async fn onlyfansapi_meta_feeds_the_limiter() {
     let mut body = onlyfansapi_page(&[1], None);
     body["_meta"]["_rate_limits"]["remaining_minute"] = 0.into();
     let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
-    let client = onlyfansapi::Client::builder()
-        .api_key(ONLYFANSAPI_KEY)
-        .base_url(server.uri())
-        .timeout(HOUR)
-        .rate_limit(RateLimit::per_minute(1000))
-        .http_client(patient_http_client())
-        .build()
-        .unwrap();
+    let client = onlyfansapi_client(&server.uri(), Some(RateLimit::per_minute(1000)));
     let started = Instant::now();
     client.chat_messages("acct_1", 9u64).send().await.unwrap();
     client.chat_messages("acct_1", 9u64).send().await.unwrap();
@@ -168,14 +175,7 @@ async fn onlyfansapi_meta_feeds_the_limiter() {
 async fn onlyfansapi_meta_of_every_operation_feeds_the_limiter() {
     let body = serde_json::json!({"_meta": {"_rate_limits": {"remaining_minute": 0}}});
     let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
-    let client = onlyfansapi::Client::builder()
-        .api_key(ONLYFANSAPI_KEY)
-        .base_url(server.uri())
-        .timeout(HOUR)
-        .rate_limit(RateLimit::per_minute(1000))
-        .http_client(patient_http_client())
-        .build()
-        .unwrap();
+    let client = onlyfansapi_client(&server.uri(), Some(RateLimit::per_minute(1000)));
     let started = Instant::now();
     client.whoami().send().await.unwrap();
     client.whoami().send().await.unwrap();
@@ -201,13 +201,7 @@ async fn onlyfansapi_meta_of_every_operation_feeds_the_limiter() {
 async fn onlyfansapi_meta_is_ignored_without_a_limiter() {
     let body = serde_json::json!({"_meta": {"_rate_limits": {"remaining_minute": 0}}});
     let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
-    let client = onlyfansapi::Client::builder()
-        .api_key(ONLYFANSAPI_KEY)
-        .base_url(server.uri())
-        .timeout(HOUR)
-        .http_client(patient_http_client())
-        .build()
-        .unwrap();
+    let client = onlyfansapi_client(&server.uri(), None);
     let started = Instant::now();
     client.whoami().send().await.unwrap();
     client.whoami().send().await.unwrap();

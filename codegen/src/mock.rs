@@ -4,7 +4,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 
@@ -176,42 +176,19 @@ fn request_body(doc: &Value, op: &Value) -> Value {
 /// The component schemas the routes' request bodies refer to, directly or
 /// through each other: only those travel in the table.
 fn referenced_schemas(doc: &Value, routes: &[Value]) -> Value {
-    fn refs(value: &Value, out: &mut Vec<String>) {
-        match value {
-            Value::Object(obj) => {
-                if let Some(name) = obj
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                {
-                    out.push(name.to_owned());
-                }
-                obj.values().for_each(|v| refs(v, out));
-            }
-            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
-            _ => {}
-        }
-    }
-    let mut pending = Vec::new();
+    let components = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut names = std::collections::BTreeSet::new();
     for route in routes {
-        refs(&route["requestBody"], &mut pending);
+        walk::collect_component_refs(&route["requestBody"], &components, &mut names);
     }
-    let mut schemas = std::collections::BTreeMap::new();
-    while let Some(name) = pending.pop() {
-        if schemas.contains_key(&name) {
-            continue;
-        }
-        let schema = doc
-            .pointer(&format!(
-                "/components/schemas/{}",
-                walk::escape_pointer(&name)
-            ))
-            .cloned()
-            .unwrap_or(Value::Null);
-        refs(&schema, &mut pending);
-        schemas.insert(name, schema);
-    }
-    json!(schemas)
+    let schemas: Map<String, Value> = names
+        .into_iter()
+        .filter_map(|name| Some((name.clone(), components.get(&name)?.clone())))
+        .collect();
+    Value::Object(schemas)
 }
 
 /// What the mock checks of a parameter.

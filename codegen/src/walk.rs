@@ -330,6 +330,34 @@ pub fn resolve_ref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
         .unwrap_or(value)
 }
 
+/// Adds to `seen` every component schema `value` refers to, directly or
+/// through other components (`components` is `components/schemas`).
+pub fn collect_component_refs(
+    value: &Value,
+    components: &Value,
+    seen: &mut std::collections::BTreeSet<String>,
+) {
+    match value {
+        Value::Object(obj) => {
+            if let Some(name) = obj
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                && seen.insert(name.to_owned())
+                && let Some(target) = components.get(name)
+            {
+                collect_component_refs(target, components, seen);
+            }
+            obj.values()
+                .for_each(|v| collect_component_refs(v, components, seen));
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| collect_component_refs(v, components, seen)),
+        _ => {}
+    }
+}
+
 /// Every operation of the document: `(path, method, operation object)`.
 pub fn operations_mut(doc: &mut Value) -> Vec<(String, String, &mut Map<String, Value>)> {
     let mut out = Vec::new();

@@ -132,28 +132,9 @@ fn reachable_components(doc: &mut Value) -> (BTreeSet<String>, BTreeSet<String>)
             RootKind::RequestBody | RootKind::Parameter => &mut from_requests,
             RootKind::Component(_) => return,
         };
-        collect_refs(schema, &components, set);
+        walk::collect_component_refs(schema, &components, set);
     });
     (from_responses, from_requests)
-}
-
-fn collect_refs(value: &Value, components: &Value, seen: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(obj) => {
-            if let Some(name) = obj
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                && seen.insert(name.to_owned())
-                && let Some(target) = components.get(name)
-            {
-                collect_refs(target, components, seen);
-            }
-            obj.values().for_each(|v| collect_refs(v, components, seen));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, components, seen)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]
