@@ -221,6 +221,12 @@ impl Transport {
         }
     }
 
+    /// Whether responses' bodies are read for the rate limiter (a limiter is
+    /// set and the API reports its limits in bodies).
+    pub(crate) fn reads_body_limits(&self) -> bool {
+        self.shared.limiter.is_some() && self.shared.body_remaining.is_some()
+    }
+
     /// Feeds the limiter what a response body says about the calls left, for
     /// APIs that say it there. Read only when a limiter is set: nothing is
     /// parsed twice for callers who do not limit.
