@@ -664,3 +664,21 @@ async fn the_chats_stream_tells_chats_apart_by_their_user() {
         .collect();
     assert_every_item_once(users, 6);
 }
+
+/// A multipart form field with an enum is checked like a query parameter:
+/// a value the spec does not allow is refused and nothing is sent.
+#[tokio::test]
+async fn multipart_text_fields_are_checked_before_sending() {
+    let server = MockServer::start().await;
+    let api = onlyfansapi_client(&server).await;
+    let error = api
+        .upload_media_to_the_only_fans_cdn("acct_1")
+        .file(FilePart::bytes(vec![1, 2, 3]).file_name("a.jpg"))
+        .type_("selfie")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert!(error.to_string().contains("type"), "{error}");
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+}

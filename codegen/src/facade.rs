@@ -297,8 +297,9 @@ pub fn surface(operations: &[Operation], choices: Choices) -> Result<String, Err
                     Kind::of(&field.ty)?.argument()
                 };
                 out.push_str(&format!(
-                    "    .{setter}({argument})   // body `{}`{required}\n",
-                    field.wire
+                    "    .{setter}({argument})   // body `{}`{required}{}\n",
+                    field.wire,
+                    bounds_text(&field.checks),
                 ));
             }
             let whole = match body.encoding {
@@ -526,9 +527,21 @@ fn operation(
                         let kind = Kind::of(&field.ty)?;
                         let storage = kind.storage();
                         fields.push(quote!(#slot: ::std::option::Option<#storage>));
-                        let doc = format!("`{wire}` (form field{required})");
+                        let doc = format!(
+                            "`{wire}` (form field{required}){}",
+                            bounds_text(&field.checks)
+                        );
                         setters.push(kind.setter(&name, &slot, wire, &doc));
-                        quote!(form = form.text(#wire, value.to_string());)
+                        let check = checks(&field.checks, &kind, wire);
+                        let check = if check.is_empty() {
+                            check
+                        } else {
+                            quote!({ let value = &value; #check })
+                        };
+                        quote! {
+                            #check
+                            form = form.text(#wire, value.to_string());
+                        }
                     };
                     inits.push(quote!(#slot: None));
                     let missing = if field.optional {

@@ -199,6 +199,9 @@ pub struct Field {
     /// The type fills the field in when it is absent (`#[serde(default)]`),
     /// so the caller need not set it.
     pub has_default: bool,
+    /// What is checked before sending (multipart form fields; a JSON body's
+    /// values are typed by the generated struct).
+    pub checks: Checks,
 }
 
 /// What a successful response carries.
@@ -326,6 +329,7 @@ fn multipart_operation(
                 ty: scalar_type(property).to_owned(),
                 optional: !required.contains(&wire.as_str()),
                 has_default: false,
+                checks: Checks::of(property),
             }
         })
         .collect();
@@ -867,6 +871,7 @@ fn struct_fields(
             ty: qualify(&ty, structs),
             optional,
             has_default: serde.default,
+            checks: Checks::default(),
         });
     }
     fields
