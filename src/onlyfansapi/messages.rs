@@ -247,16 +247,6 @@ async fn fetch_page(
     let body = transport::call(request, &raw_client.inner, call)
         .await?
         .into_inner();
-    let remaining = body
-        .meta
-        .as_ref()
-        .and_then(|m| m.rate_limits.as_ref())
-        .and_then(|r| r.remaining_minute);
-    if let Some(remaining) = remaining {
-        raw_client
-            .inner
-            .observe_remaining_minute(u64::try_from(remaining).unwrap_or(0));
-    }
     Ok(MessagesPage::from_raw(body))
 }
 

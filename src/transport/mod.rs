@@ -119,7 +119,15 @@ impl Transport {
     /// breaks off (reset, truncation, wrong `Content-Length`) is a transport
     /// error the retry loop sees, and a body that is too large is refused
     /// before it fills memory.
-    async fn buffer(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    ///
+    /// A kept body is also where an API that reports its rate limits in
+    /// bodies says them: the limiter reads them here, for every path to the
+    /// network (`identity` is whose budget they correct).
+    async fn buffer(
+        &self,
+        mut response: reqwest::Response,
+        identity: &str,
+    ) -> reqwest::Result<reqwest::Response> {
         let limit = self.shared.max_response_bytes;
         let declared = response
             .content_length()
@@ -154,9 +162,11 @@ impl Transport {
             }
         }
         let body = match <[_; 1]>::try_from(chunks) {
-            Ok([only]) => reqwest::Body::from(only),
-            Err(chunks) => reqwest::Body::from(chunks.concat()),
+            Ok([only]) => only,
+            Err(chunks) => bytes::Bytes::from(chunks.concat()),
         };
+        self.observe_body(identity, &body);
+        let body = reqwest::Body::from(body);
         // Only a status or header map could make this fail, and both came from
         // a valid response; fall back to an empty 599 all the same.
         let rebuilt = builder
@@ -205,7 +215,7 @@ impl Transport {
 
     /// Whose rate limit a request counts against: its connection id (OFAuth),
     /// or the client's one key.
-    pub(crate) fn identity(&self, request: &reqwest::Request) -> String {
+    fn identity(&self, request: &reqwest::Request) -> String {
         request
             .headers()
             .get("x-connection-id")
@@ -214,23 +224,10 @@ impl Transport {
             .to_owned()
     }
 
-    /// OnlyFansAPI reports calls left this minute in the body: feed the limiter.
-    pub(crate) fn observe_remaining_minute(&self, remaining: u64) {
-        if let Some(limiter) = &self.shared.limiter {
-            limiter.observe("", remaining, None);
-        }
-    }
-
-    /// Whether responses' bodies are read for the rate limiter (a limiter is
-    /// set and the API reports its limits in bodies).
-    pub(crate) fn reads_body_limits(&self) -> bool {
-        self.shared.limiter.is_some() && self.shared.body_remaining.is_some()
-    }
-
     /// Feeds the limiter what a response body says about the calls left, for
     /// APIs that say it there. Read only when a limiter is set: nothing is
-    /// parsed twice for callers who do not limit.
-    pub(crate) fn observe_body(&self, identity: &str, body: &[u8]) {
+    /// parsed for callers who do not limit.
+    fn observe_body(&self, identity: &str, body: &[u8]) {
         if let (Some(limiter), Some(read)) = (&self.shared.limiter, self.shared.body_remaining)
             && let Some(remaining) = read(body)
         {
@@ -297,7 +294,7 @@ impl Transport {
                     limiter.acquire(&identity).await;
                 }
                 let result = match client.execute(current).await {
-                    Ok(response) => self.buffer(response).await,
+                    Ok(response) => self.buffer(response, &identity).await,
                     Err(error) => Err(error),
                 };
                 if let (Some(limiter), Ok(response)) = (&self.shared.limiter, &result) {

@@ -263,10 +263,6 @@ async fn exchange(
     mut built: reqwest::Request,
 ) -> Result<Response<Bytes>, Error> {
     transport.prepare(&mut built);
-    // Whose budget a body's rate-limit report corrects; only read when one is.
-    let identity = transport
-        .reads_body_limits()
-        .then(|| transport.identity(&built));
     let info = OperationInfo {
         operation_id: request.operation,
     };
@@ -282,9 +278,6 @@ async fn exchange(
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(transport_error)?;
-    if let Some(identity) = &identity {
-        transport.observe_body(identity, &body);
-    }
     if !status.is_success() {
         return Err(super::status_error(
             request.clone(),
