@@ -1,7 +1,7 @@
 //! Runtime benchmarks, each against its baseline in the same run:
 //!
-//! 1. decode: 1 MB bodies of both APIs into the facade types vs `serde_json::Value`;
-//! 2. requests: 1,000 sequential GETs through each facade vs bare reqwest +
+//! 1. decode: 1 MB bodies of both APIs into the generated types vs `serde_json::Value`;
+//! 2. requests: 1,000 sequential GETs through each generated request builder vs bare reqwest +
 //!    `serde_json::from_slice` into the generated type, on a loopback server;
 //! 3. paging: 50 pages × 100 items with 2 ms server latency and 1 ms of caller
 //!    work per page, `stream()` vs a hand-written sequential loop;
@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use onlyfans_clients::{ofauth, onlyfansapi};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -190,11 +190,11 @@ fn bench_decode(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'stati
     let onlyfansapi =
         one_megabyte(|n| onlyfansapi_body(&(1..=n as u64).collect::<Vec<_>>(), None, &example));
     let typed = |api: &str, body: &[u8]| match api {
-        "ofauth" => ofauth::ChatsPage::from_slice(body)
-            .map(|p| p.items.len())
+        "ofauth" => onlyfans_clients::decode::<ofauth::raw::types::ChatsListResponse>(body)
+            .map(|p| p.list.as_ref().map_or(0, Vec::len))
             .unwrap(),
-        _ => onlyfansapi::MessagesPage::from_slice(body)
-            .map(|p| p.items.len())
+        _ => onlyfans_clients::decode::<onlyfansapi::raw::types::ListChatMessagesResponse>(body)
+            .map(|p| p.data.as_ref().map_or(0, Vec::len))
             .unwrap(),
     };
     let value = |body: &[u8]| serde_json::from_slice::<Value>(body).unwrap();
@@ -261,9 +261,11 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
         .unwrap()
         .build()
         .unwrap();
+    // The generated request builders (every operation's builder is this same
+    // code path).
     let ofauth_facade = async || {
         for _ in 0..BATCH {
-            of.chats().send().await.unwrap();
+            of.chats_list().send().await.unwrap();
         }
     };
     // What the bare side does per call: send, read the whole body.
@@ -282,7 +284,7 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
     };
     let onlyfansapi_facade = async || {
         for _ in 0..BATCH {
-            api.chat_messages("acct_1", 9u64).send().await.unwrap();
+            api.list_chat_messages("acct_1", "9").send().await.unwrap();
         }
     };
     let onlyfansapi_bare = async || {
@@ -294,18 +296,6 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
             .await;
             serde_json::from_slice::<onlyfansapi::raw::types::ListChatMessagesResponse>(&bytes)
                 .unwrap();
-        }
-    };
-    // The generated request builders of the same two operations (every
-    // operation's builder is this same code path).
-    let ofauth_generated = async || {
-        for _ in 0..BATCH {
-            of.chats_list().send().await.unwrap();
-        }
-    };
-    let onlyfansapi_generated = async || {
-        for _ in 0..BATCH {
-            api.list_chat_messages("acct_1", "9").send().await.unwrap();
         }
     };
     // Criterion's absolute figures, 1,000 requests per iteration.
@@ -327,14 +317,6 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
         (
             "onlyfansapi",
             interleaved_ratio(rt, 60, onlyfansapi_facade, onlyfansapi_bare),
-        ),
-        (
-            "ofauth generated builder (chats_list)",
-            interleaved_ratio(rt, 60, ofauth_generated, ofauth_bare),
-        ),
-        (
-            "onlyfansapi generated builder (list_chat_messages)",
-            interleaved_ratio(rt, 60, onlyfansapi_generated, onlyfansapi_bare),
         ),
         // Control: the same code against itself shows the method's own noise.
         (
@@ -430,7 +412,11 @@ fn bench_paging(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> f64 {
         .build()
         .unwrap();
     let stream = async || {
-        let mut stream = std::pin::pin!(api.chat_messages("acct_1", 9u64).limit(PER_PAGE).stream());
+        let mut stream = std::pin::pin!(
+            api.list_chat_messages("acct_1", "9")
+                .limit(PER_PAGE)
+                .stream()
+        );
         let mut n = 0u64;
         while let Some(_message) = stream.try_next().await.unwrap() {
             n += 1;
@@ -441,18 +427,18 @@ fn bench_paging(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> f64 {
         assert_eq!(n, PAGES * PER_PAGE);
     };
     let sequential = async || {
-        let mut cursor = None;
+        let mut next_page: Option<String> = None;
         let mut n = 0u64;
         loop {
-            let mut request = api.chat_messages("acct_1", 9u64).limit(PER_PAGE);
-            if let Some(c) = cursor {
-                request = request.cursor(c);
+            let mut request = api.list_chat_messages("acct_1", "9").limit(PER_PAGE);
+            if let Some(next) = &next_page {
+                request = request.next_page(next);
             }
-            let page = request.send().await.unwrap();
-            n += page.items.len() as u64;
+            let page = request.send().await.unwrap().into_inner();
+            n += page.data.as_ref().map_or(0, Vec::len) as u64;
             work_on_page().await;
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
+            match page.pagination.and_then(|p| p.next_page) {
+                Some(next) => next_page = Some(next),
                 None => break,
             }
         }
@@ -482,10 +468,10 @@ fn peak_while_streaming(
         let before = LIVE.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
         let mut stream = std::pin::pin!(
-            api.chat_messages("acct_1", 9u64)
-                .cursor(start)
-                .max_items(total)
+            api.list_chat_messages("acct_1", "9")
+                .next_page(format!("?id={start}"))
                 .stream()
+                .take(total)
         );
         let mut n = 0;
         while stream.try_next().await.unwrap().is_some() {

@@ -14,7 +14,7 @@
 
 use std::error::Error;
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use onlyfans_clients::mock::MockServer;
 use onlyfans_clients::{ofauth, onlyfansapi};
 
@@ -34,10 +34,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         None => ofauth::Client::from_env()?,
     };
     let chats: Vec<ofauth::Chat> = of
-        .chats()
+        .chats_list()
         .limit(20)
-        .max_items(12)
         .stream()
+        .take(12)
         .try_collect()
         .await?;
     println!("OFAuth chats ({})", chats.len());
@@ -46,12 +46,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
         chats.iter().map(|c| {
             let last = c.last_message.as_ref();
             vec![
-                c.with_user.id.to_string(),
+                text(c.with_user.as_ref().map(|u| u.id)),
                 last.and_then(|m| m.from_user.as_ref())
                     .and_then(|u| u.name.clone())
                     .unwrap_or_else(|| "-".into()),
-                c.unread_messages_count.to_string(),
-                last.map(|m| plain(&m.text)).unwrap_or_default(),
+                text(c.unread_messages_count),
+                last.and_then(|m| m.text.as_deref())
+                    .map(plain)
+                    .unwrap_or_default(),
             ]
         }),
     );
@@ -68,12 +70,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
             std::env::var("ONLYFANSAPI_CHAT_ID")?,
         ),
     };
-    let first = api.chat_messages(&account, &chat).limit(10).send().await?;
-    let messages: Vec<onlyfansapi::Message> = api
-        .chat_messages(&account, &chat)
+    let first = api
+        .list_chat_messages(&account, &chat)
         .limit(10)
-        .max_items(12)
+        .send()
+        .await?;
+    let messages: Vec<onlyfansapi::Message> = api
+        .list_chat_messages(&account, &chat)
+        .limit(10)
         .stream()
+        .take(12)
         .try_collect()
         .await?;
     println!("\nOnlyFansAPI messages of chat {chat} ({})", messages.len());
@@ -87,19 +93,28 @@ async fn main() -> Result<(), Box<dyn Error>> {
                     .map(|u| u.id.to_string())
                     .unwrap_or_default(),
                 m.created_at.clone().unwrap_or_else(|| "-".into()),
-                m.media.len().to_string(),
-                plain(&m.text),
+                text(m.media.as_ref().map(Vec::len)),
+                m.text.as_deref().map(plain).unwrap_or_default(),
             ]
         }),
     );
-    let meta = &first.meta;
+    let meta = first.meta.as_ref();
+    let credits = meta.and_then(|m| m.credits.as_ref());
     println!(
-        "\ncredits used {:?}, balance {:?}, requests left this minute {:?}",
-        meta.credits_used,
-        meta.credits_balance,
-        meta.rate_limits.and_then(|r| r.remaining_minute)
+        "\ncredits used {}, balance {}, requests left this minute {}",
+        text(credits.and_then(|c| c.used)),
+        text(credits.and_then(|c| c.balance)),
+        text(
+            meta.and_then(|m| m.rate_limits.as_ref())
+                .and_then(|r| r.remaining_minute)
+        )
     );
     Ok(())
+}
+
+/// A value the API may leave out, or `-`.
+fn text<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(|| "-".into(), |v| v.to_string())
 }
 
 /// Message text without HTML tags, on one line, at most 48 characters.

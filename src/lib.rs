@@ -39,17 +39,38 @@ pub mod ofauth;
 #[cfg(all(feature = "onlyfansapi", not(test)))]
 pub mod onlyfansapi;
 // Each API uses most of the shared transport, but not all of it.
+mod shared_types;
 #[cfg_attr(
     any(test, not(all(feature = "ofauth", feature = "onlyfansapi"))),
     allow(dead_code, unused_imports, unused_macros)
 )]
 pub mod transport;
-mod user;
 
 pub use error::{Error, ErrorResponse, RequestInfo};
 /// The HTTP method of a [`CustomRequest`] (reqwest's, re-exported so that the
 /// escape hatch needs no direct dependency on it).
 pub use reqwest::Method;
+pub use shared_types::{CanNotSendReason, MediaKind, UserRef};
 pub use transport::request::{CustomRequest, FilePart, Response};
 pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_client_builder};
-pub use user::UserRef;
+
+/// Decodes a JSON response body stored or relayed elsewhere into a generated
+/// type, as `send()` does. Never panics: a body that does not fit is an
+/// [`Error::Decode`] naming the JSON path that did not.
+///
+/// ```
+/// # #[cfg(feature = "ofauth")] {
+/// use onlyfans_clients::ofauth::raw::types::ChatsListResponse;
+///
+/// let page: ChatsListResponse = onlyfans_clients::decode(br#"{"list": [], "hasMore": false}"#).unwrap();
+/// assert_eq!(page.has_more, Some(false));
+/// let error = onlyfans_clients::decode::<ChatsListResponse>(br#"{"list": [{"withUser": 1}]}"#).unwrap_err();
+/// assert!(error.to_string().contains("list[0].withUser"), "{error}");
+/// # }
+/// ```
+pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    transport::decode(
+        RequestInfo::operation("decode", "-", "(a stored body)"),
+        body,
+    )
+}

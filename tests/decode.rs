@@ -100,7 +100,7 @@ fn ofauth_body_with_real_media_objects_decodes() {
         .unwrap()[0];
     assert_eq!(media.id, 9_876_543_210);
     assert_eq!(media.created_at, None);
-    assert_eq!(media.type_.as_deref(), Some("video"));
+    assert_eq!(media.type_, Some(onlyfans_clients::MediaKind::Video));
     let files = media.files.as_ref().unwrap();
     assert_eq!(files.full.as_ref().unwrap().url, None);
     assert_eq!(files.preview.as_ref().unwrap().options, None);
@@ -119,7 +119,10 @@ fn unknown_fields_and_enum_values_do_not_fail_decoding() {
         .media
         .clone()
         .unwrap()[0];
-    assert_eq!(media.type_.as_deref(), Some("hologram"));
+    assert_eq!(
+        media.type_,
+        Some(onlyfans_clients::MediaKind::Other("hologram".into()))
+    );
 }
 
 #[test]

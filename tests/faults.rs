@@ -39,10 +39,10 @@ async fn call(api: Api, server: &FaultServer, max_body: usize) -> Result<usize, 
             .timeout(TIMEOUT)
             .max_response_bytes(max_body)
             .build()?
-            .chats()
+            .chats_list()
             .send()
             .await
-            .map(|p| p.items.len()),
+            .map(|p| p.list.as_ref().map_or(0, Vec::len)),
         Api::OnlyFansApi => onlyfansapi::Client::builder()
             .api_key(ONLYFANSAPI_KEY)
             .base_url(server.uri())
@@ -50,10 +50,10 @@ async fn call(api: Api, server: &FaultServer, max_body: usize) -> Result<usize, 
             .timeout(TIMEOUT)
             .max_response_bytes(max_body)
             .build()?
-            .chat_messages("acct_1", 9u64)
+            .list_chat_messages("acct_1", "9")
             .send()
             .await
-            .map(|p| p.items.len()),
+            .map(|p| p.data.as_ref().map_or(0, Vec::len)),
     }
 }
 

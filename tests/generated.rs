@@ -294,32 +294,6 @@ fn vendored_specs_are_the_source_page_fragments_with_valid_provenance() {
     }
 }
 
-/// The facade's local `limit` checks are the spec's bounds, not a guess: a spec
-/// update that moves them fails here.
-#[test]
-fn facade_limit_ranges_are_the_specs() {
-    let bounds = |api, path: &str| {
-        let n = normalized(api);
-        let params = n.spec["paths"][path]["get"]["parameters"]
-            .as_array()
-            .unwrap()
-            .clone();
-        let limit = params.iter().find(|p| p["name"] == "limit").unwrap();
-        let schema = &limit["schema"];
-        (
-            schema["minimum"].as_u64().unwrap(),
-            schema["maximum"].as_u64().unwrap(),
-        )
-    };
-    let of = onlyfans_clients::ofauth::CHATS_LIMIT_RANGE;
-    assert_eq!(bounds(OFAUTH, "/v2/access/chats"), (*of.start(), *of.end()));
-    let api = onlyfans_clients::onlyfansapi::CHAT_MESSAGES_LIMIT_RANGE;
-    assert_eq!(
-        bounds(ONLYFANSAPI, "/api/{account}/chats/{chat_id}/messages"),
-        (*api.start(), *api.end())
-    );
-}
-
 /// The README's "API coverage" tables are the ones the specs give (a spec
 /// update that changes them fails here until the README says so).
 #[test]
@@ -389,26 +363,63 @@ fn readme_lists_the_escape_hatch_only_operations() {
     assert!(absent.is_empty(), "README.md does not list {absent:?}");
 }
 
-/// Every user-reference shape of both specs (`fromUser`, `withUser`,
-/// `author`, ...) is generated as the one handwritten `UserRef`, not as a
-/// struct per shape.
+/// The quirk shapes of both specs are one handwritten type each, in every
+/// operation: user references (`fromUser`, `withUser`, `author`, ...) are
+/// `UserRef`; OFAuth's `canNotSendReason` and media kinds are
+/// `CanNotSendReason` and `MediaKind`; OFAuth's message listed without its
+/// reply is the one recursive `Message`.
 #[test]
-fn user_references_are_one_handwritten_type() {
+fn quirk_shapes_are_one_type_each() {
     for api in ALL {
         let (n, g) = generated(api);
         let replaced = onlyfans_codegen::replacements::replacements(&n.spec);
-        assert!(!replaced.is_empty(), "{}", api.name);
+        let expected: &[&str] = if api.name == "ofauth" {
+            &["UserRef", "CanNotSendReason", "MediaKind"]
+        } else {
+            &["UserRef"]
+        };
+        let names: Vec<&str> = replaced.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(names, expected, "{}", api.name);
         for (schema, rust_type) in &replaced {
-            assert_eq!(rust_type, "crate::UserRef");
+            assert_eq!(rust_type, &format!("crate::{schema}"));
             assert!(
-                !g.code.contains(&format!("pub struct {schema} {{")),
+                !g.code.contains(&format!("pub struct {schema} ")),
                 "{}: {schema} is still generated",
+                api.name
+            );
+            assert!(
+                g.code.contains(rust_type.as_str()),
+                "{}: {rust_type}",
                 api.name
             );
         }
         assert!(
             g.code
                 .contains("from_user: ::std::option::Option<crate::UserRef>")
+        );
+    }
+    let (_, of) = generated(OFAUTH);
+    assert!(
+        of.code
+            .contains("can_not_send_reason: ::std::option::Option<crate::CanNotSendReason>")
+    );
+    assert!(
+        of.code
+            .contains("type_: ::std::option::Option<crate::MediaKind>")
+    );
+    assert!(
+        of.code
+            .contains("reply_to_message: ::std::option::Option<::std::boxed::Box<Message>>")
+    );
+    for projection in [
+        "ChatMessagesList",
+        "GetChatMediaList",
+        "ChatCanNotSendReason",
+    ] {
+        assert!(
+            !of.code.contains(&format!("pub struct {projection} "))
+                && !of.code.contains(&format!("pub enum {projection} ")),
+            "{projection} is still a type of its own"
         );
     }
 }

@@ -92,8 +92,11 @@ fn decodes_or_reports(result: Result<usize, Error>) -> Result<(), TestCaseError>
 }
 
 fn decode_both(body: &[u8]) -> Result<(), TestCaseError> {
-    decodes_or_reports(ofauth::ChatsPage::from_slice(body).map(|p| p.items.len()))?;
-    decodes_or_reports(onlyfansapi::MessagesPage::from_slice(body).map(|p| p.items.len()))
+    let chats = onlyfans_clients::decode::<ofauth::raw::types::ChatsListResponse>(body);
+    decodes_or_reports(chats.map(|p| p.list.map_or(0, |l| l.len())))?;
+    let messages =
+        onlyfans_clients::decode::<onlyfansapi::raw::types::ListChatMessagesResponse>(body);
+    decodes_or_reports(messages.map(|p| p.data.map_or(0, |d| d.len())))
 }
 
 proptest! {
@@ -141,7 +144,9 @@ proptest! {
 fn decode_errors_from_bytes_name_the_path() {
     let mut body = onlyfansapi_example();
     body["data"][1]["media"] = Value::from("not a list");
-    match onlyfansapi::MessagesPage::from_slice(&serde_json::to_vec(&body).unwrap()) {
+    match onlyfans_clients::decode::<onlyfansapi::raw::types::ListChatMessagesResponse>(
+        &serde_json::to_vec(&body).unwrap(),
+    ) {
         Err(Error::Decode { path, .. }) => assert_eq!(path, "data[1].media"),
         other => panic!("{other:?}"),
     }
@@ -153,7 +158,7 @@ fn decode_errors_from_bytes_name_the_path() {
 async fn hostile_parameters_are_encoded_exactly() {
     let server = FaultServer::start(vec![Fault::json(200, &ofauth_page(0..1, false, None))]).await;
     ofauth_client(&server.uri())
-        .chats()
+        .chats_list()
         .query("a&b=c#d%e/ü ?")
         .send()
         .await
@@ -165,7 +170,7 @@ async fn hostile_parameters_are_encoded_exactly() {
 
     let server = FaultServer::start(vec![Fault::json(200, &onlyfansapi_page(&[1], None))]).await;
     onlyfansapi_client(&server.uri())
-        .chat_messages("acct/../../admin", "1?x=2#frag")
+        .list_chat_messages("acct/../../admin", "1?x=2#frag")
         .limit(100)
         .send()
         .await
@@ -185,14 +190,18 @@ async fn numbers_out_of_range_and_oversized_text_are_refused_locally() {
     let of = ofauth_client(&server.uri());
     let api = onlyfansapi_client(&server.uri());
     let refused = [
-        of.chats().limit(u64::MAX).send().await.unwrap_err(),
-        of.chats().query("ü".repeat(101)).send().await.unwrap_err(),
-        api.chat_messages("acct_1", 1u64)
+        of.chats_list().limit(u64::MAX).send().await.unwrap_err(),
+        of.chats_list()
+            .query("ü".repeat(101))
+            .send()
+            .await
+            .unwrap_err(),
+        api.list_chat_messages("acct_1", "1")
             .limit(101)
             .send()
             .await
             .unwrap_err(),
-        api.chat_messages("acct\r\n", 1u64)
+        api.list_chat_messages("acct\r\n", "1")
             .send()
             .await
             .unwrap_err(),

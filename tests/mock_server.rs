@@ -16,16 +16,23 @@ async fn both_facades_work_against_the_mock_with_no_setup() {
     let of = server.ofauth().build().unwrap();
     let api = server.onlyfansapi().build().unwrap();
 
-    let page = of.chats().send().await.unwrap();
-    assert_eq!(page.items.len(), 10, "the spec's default limit");
-    assert!(page.has_more);
+    let page = of.chats_list().send().await.unwrap();
+    assert_eq!(
+        page.list.as_ref().map_or(0, Vec::len),
+        10,
+        "the spec's default limit"
+    );
+    assert_eq!(page.has_more, Some(true));
     assert_eq!(page.next_offset, Some(10));
 
-    let page = api.chat_messages(ACCOUNT, 42).send().await.unwrap();
-    assert_eq!(page.items.len(), 10);
+    let page = api.list_chat_messages(ACCOUNT, "42").send().await.unwrap();
+    assert_eq!(page.data.as_ref().map_or(0, Vec::len), 10);
     // The spec's own example message, first in the list.
-    assert_eq!(page.items[0].text, "<p>yes lets do it</p>");
-    assert!(page.next_cursor.is_some());
+    assert_eq!(
+        page.data.as_ref().unwrap()[0].text.as_deref(),
+        Some("<p>yes lets do it</p>")
+    );
+    assert!(page.pagination.as_ref().unwrap().next_page.is_some());
 
     // Every operation of both specs is served but those the generator leaves
     // out (with a reason), each once.
@@ -47,9 +54,18 @@ async fn both_facades_work_against_the_mock_with_no_setup() {
 async fn ofauth_streams_every_item_over_several_pages() {
     let server = MockServer::builder().items(57).start().await.unwrap();
     let of = server.ofauth().build().unwrap();
-    let chats: Vec<_> = of.chats().limit(20).stream().try_collect().await.unwrap();
+    let chats: Vec<_> = of
+        .chats_list()
+        .limit(20)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(chats.len(), 57);
-    let mut ids: Vec<u64> = chats.iter().map(|c| c.with_user.id).collect();
+    let mut ids: Vec<u64> = chats
+        .iter()
+        .map(|c| c.with_user.as_ref().unwrap().id)
+        .collect();
     ids.dedup();
     assert_eq!(ids.len(), 57, "every chat is a different fan");
     let offsets: Vec<String> = server
@@ -57,7 +73,8 @@ async fn ofauth_streams_every_item_over_several_pages() {
         .iter()
         .map(|r| query(&r.query, "offset").unwrap_or("-").to_owned())
         .collect();
-    assert_eq!(offsets, ["0", "20", "40"]);
+    // The first page is the request as built (no offset), then by offset.
+    assert_eq!(offsets, ["-", "20", "40"]);
 }
 
 #[tokio::test]
@@ -65,7 +82,7 @@ async fn onlyfansapi_streams_every_item_by_cursor() {
     let server = MockServer::start().await.unwrap();
     let api = server.onlyfansapi().build().unwrap();
     let messages: Vec<_> = api
-        .chat_messages(ACCOUNT, 42)
+        .list_chat_messages(ACCOUNT, "42")
         .limit(20)
         .stream()
         .try_collect()
@@ -87,7 +104,7 @@ async fn onlyfansapi_streams_every_item_by_cursor() {
 async fn an_empty_list_is_one_page() {
     let server = MockServer::builder().items(0).start().await.unwrap();
     let of = server.ofauth().build().unwrap();
-    let chats: Vec<_> = of.chats().stream().try_collect().await.unwrap();
+    let chats: Vec<_> = of.chats_list().stream().try_collect().await.unwrap();
     assert!(chats.is_empty());
     assert_eq!(server.hits("chats_list"), 1);
 }
@@ -99,8 +116,8 @@ async fn injected_server_errors_are_retried_by_the_client() {
         .inject("chats_list", Fault::status(503).times(2))
         .unwrap();
     let of = server.ofauth().build().unwrap();
-    let page = of.chats().send().await.unwrap();
-    assert_eq!(page.items.len(), 10);
+    let page = of.chats_list().send().await.unwrap();
+    assert_eq!(page.list.as_ref().map_or(0, Vec::len), 10);
     let statuses: Vec<u16> = server.received().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [503, 503, 200]);
 }
@@ -116,11 +133,15 @@ async fn injected_rate_limits_carry_retry_after() {
         .unwrap();
     let api = server.onlyfansapi().build().unwrap();
     // 120 s is past the client's Retry-After cap: it gives up at once.
-    let error = api.chat_messages(ACCOUNT, 42).send().await.unwrap_err();
+    let error = api
+        .list_chat_messages(ACCOUNT, "42")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
     assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
     // The fault was used up: the next call is served.
-    api.chat_messages(ACCOUNT, 42).send().await.unwrap();
+    api.list_chat_messages(ACCOUNT, "42").send().await.unwrap();
 }
 
 #[tokio::test]
@@ -134,7 +155,11 @@ async fn injected_slow_responses_hit_the_callers_timeout() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let error = api.chat_messages(ACCOUNT, 42).send().await.unwrap_err();
+    let error = api
+        .list_chat_messages(ACCOUNT, "42")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }
 
@@ -146,7 +171,7 @@ async fn faults_queue_in_order_and_unknown_operations_are_refused() {
         .inject("chats_list", Fault::rate_limited(Duration::ZERO))
         .unwrap();
     let of = server.ofauth().build().unwrap();
-    of.chats().send().await.unwrap();
+    of.chats_list().send().await.unwrap();
     let statuses: Vec<u16> = server.received().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [500, 429, 200]);
 
@@ -170,7 +195,7 @@ async fn missing_or_wrong_credentials_get_401() {
         .base_url(server.ofauth_url())
         .build()
         .unwrap();
-    let error = wrong.chats().send().await.unwrap_err();
+    let error = wrong.chats_list().send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
 
     let no_connection = ofauth::Client::builder()
@@ -178,7 +203,7 @@ async fn missing_or_wrong_credentials_get_401() {
         .base_url(server.ofauth_url())
         .build()
         .unwrap();
-    let error = no_connection.chats().send().await.unwrap_err();
+    let error = no_connection.chats_list().send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert!(error.to_string().contains("x-connection-id"), "{error}");
 
@@ -187,7 +212,11 @@ async fn missing_or_wrong_credentials_get_401() {
         .base_url(server.onlyfansapi_url())
         .build()
         .unwrap();
-    let error = wrong.chat_messages(ACCOUNT, 1).send().await.unwrap_err();
+    let error = wrong
+        .list_chat_messages(ACCOUNT, "1")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     // The key itself is never echoed back.
     assert!(!format!("{error:?}").contains("nope"));
@@ -253,25 +282,36 @@ async fn an_unknown_cursor_is_refused_and_a_stream_resumes_from_a_known_one() {
     let server = MockServer::start().await.unwrap();
     let api = server.onlyfansapi().build().unwrap();
     let error = api
-        .chat_messages(ACCOUNT, 1)
-        .cursor(7)
+        .list_chat_messages(ACCOUNT, "1")
+        .next_page("?id=7")
         .send()
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
 
-    let first = api.chat_messages(ACCOUNT, 1).send().await.unwrap();
+    let first = api.list_chat_messages(ACCOUNT, "1").send().await.unwrap();
     let rest: Vec<_> = api
-        .chat_messages(ACCOUNT, 1)
-        .cursor(first.next_cursor.unwrap())
+        .list_chat_messages(ACCOUNT, "1")
+        .next_page(
+            first
+                .pagination
+                .as_ref()
+                .unwrap()
+                .next_page
+                .as_ref()
+                .unwrap(),
+        )
         .stream()
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(first.items.len() + rest.len(), DEFAULT_ITEMS);
+    assert_eq!(
+        first.data.as_ref().map_or(0, Vec::len) + rest.len(),
+        DEFAULT_ITEMS
+    );
     assert!(
         rest.iter()
-            .all(|m| first.items.iter().all(|f| f.id != m.id))
+            .all(|m| first.data.as_ref().unwrap().iter().all(|f| f.id != m.id))
     );
 }
 
@@ -279,7 +319,7 @@ async fn an_unknown_cursor_is_refused_and_a_stream_resumes_from_a_known_one() {
 async fn requests_are_recorded_without_credentials() {
     let server = MockServer::start().await.unwrap();
     let api = server.onlyfansapi().build().unwrap();
-    api.chat_messages("acct 1/ü", 9)
+    api.list_chat_messages("acct 1/ü", "9")
         .limit(3)
         .send()
         .await

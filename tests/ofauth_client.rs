@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use onlyfans_clients::{Error, ofauth};
 use support::*;
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
@@ -28,7 +28,7 @@ async fn sends_auth_headers_and_every_parameter_as_the_api_expects() {
         .mount(&server)
         .await;
     let page = ofauth_client(&server.uri())
-        .chats()
+        .chats_list()
         .limit(20)
         .offset(40)
         .order(ofauth::ChatOrder::Recent)
@@ -38,14 +38,17 @@ async fn sends_auth_headers_and_every_parameter_as_the_api_expects() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.items.len(), 2);
-    assert!(page.has_more);
+    assert_eq!(page.list.as_ref().map_or(0, Vec::len), 2);
+    assert_eq!(page.has_more, Some(true));
     assert_eq!(page.next_offset, Some(60));
-    let chat = &page.items[0];
-    assert_eq!(chat.with_user.id, 1);
-    assert_eq!(chat.with_user.view.as_deref(), Some("s"));
-    assert_eq!(chat.unread_messages_count, 2);
-    assert_eq!(chat.can_not_send_reason, None);
+    let chat = &page.list.as_ref().unwrap()[0];
+    assert_eq!(chat.with_user.as_ref().unwrap().id, 1);
+    assert_eq!(chat.with_user.as_ref().unwrap().view.as_deref(), Some("s"));
+    assert_eq!(chat.unread_messages_count, Some(2));
+    assert_eq!(
+        chat.can_not_send_reason,
+        Some(onlyfans_clients::CanNotSendReason::CanSend)
+    );
     let message = chat.last_message.as_ref().unwrap();
     assert_eq!(message.id, 1_000_000_000_001);
     assert_eq!(
@@ -68,12 +71,12 @@ async fn unset_parameters_are_not_sent_and_connection_id_is_overridable_per_call
         .mount(&server)
         .await;
     let page = ofauth_client(&server.uri())
-        .chats()
+        .chats_list()
         .connection_id("conn_other")
         .send()
         .await
         .unwrap();
-    assert!(!page.has_more);
+    assert_ne!(page.has_more, Some(true));
     assert_eq!(page.next_offset, None);
 }
 
@@ -90,10 +93,14 @@ async fn rate_limit_headers_are_exposed_on_every_page() {
         )
         .mount(&server)
         .await;
-    let page = ofauth_client(&server.uri()).chats().send().await.unwrap();
-    assert_eq!(page.rate_limit.limit, Some(60));
-    assert_eq!(page.rate_limit.remaining, Some(57));
-    assert_eq!(page.rate_limit.reset, Some(31));
+    let page = ofauth_client(&server.uri())
+        .chats_list()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.rate_limit().limit, Some(60));
+    assert_eq!(page.rate_limit().remaining, Some(57));
+    assert_eq!(page.rate_limit().reset, Some(31));
 }
 
 /// A server with `total` chats paging by offset/limit.
@@ -118,13 +125,16 @@ async fn paging_server(total: u64) -> MockServer {
 async fn stream_yields_every_chat_across_pages_once_in_order() {
     let server = paging_server(47).await;
     let chats: Vec<ofauth::Chat> = ofauth_client(&server.uri())
-        .chats()
+        .chats_list()
         .limit(20)
         .stream()
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<u64> = chats.iter().map(|c| c.with_user.id).collect();
+    let ids: Vec<u64> = chats
+        .iter()
+        .map(|c| c.with_user.as_ref().unwrap().id)
+        .collect();
     assert_eq!(ids, (0..47).collect::<Vec<_>>());
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
@@ -133,15 +143,18 @@ async fn stream_yields_every_chat_across_pages_once_in_order() {
 async fn stream_starts_at_offset_and_stops_at_max_items() {
     let server = paging_server(100).await;
     let chats: Vec<ofauth::Chat> = ofauth_client(&server.uri())
-        .chats()
+        .chats_list()
         .limit(10)
         .offset(30)
-        .max_items(15)
         .stream()
+        .take(15)
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<u64> = chats.iter().map(|c| c.with_user.id).collect();
+    let ids: Vec<u64> = chats
+        .iter()
+        .map(|c| c.with_user.as_ref().unwrap().id)
+        .collect();
     assert_eq!(ids, (30..45).collect::<Vec<_>>());
 }
 
@@ -152,11 +165,11 @@ async fn a_server_that_repeats_its_offset_ends_the_stream_with_an_error_not_a_lo
         .respond_with(ResponseTemplate::new(200).set_body_json(ofauth_page(0..5, true, Some(0))))
         .mount(&server)
         .await;
-    let mut stream = Box::pin(ofauth_client(&server.uri()).chats().stream());
+    let mut stream = Box::pin(ofauth_client(&server.uri()).chats_list().stream());
     let mut ids = Vec::new();
     let error = loop {
         match stream.try_next().await {
-            Ok(Some(chat)) => ids.push(chat.with_user.id),
+            Ok(Some(chat)) => ids.push(chat.with_user.as_ref().unwrap().id),
             Ok(None) => panic!("stream ended without reporting the repeated cursor"),
             Err(error) => break error,
         }
@@ -167,7 +180,7 @@ async fn a_server_that_repeats_its_offset_ends_the_stream_with_an_error_not_a_lo
         "items before the repeat are delivered once"
     );
     match error {
-        Error::Pagination { resume_from, .. } => assert_eq!(resume_from, "0"),
+        Error::Pagination { resume_from, .. } => assert_eq!(resume_from, "offset 0"),
         other => panic!("expected a pagination error, got {other:?}"),
     }
     assert!(
@@ -186,12 +199,16 @@ async fn out_of_range_or_oversized_parameters_send_nothing() {
         .await;
     let client = ofauth_client(&server.uri());
     for (request, parameter, words) in [
-        (client.chats().limit(21), "limit", "1..=20"),
-        (client.chats().limit(0), "limit", "1..=20"),
-        (client.chats().query("x".repeat(101)), "query", "100"),
-        (client.chats().user_list_id(0), "user_list_id", "at least 1"),
+        (client.chats_list().limit(21), "limit", "1..=20"),
+        (client.chats_list().limit(0), "limit", "1..=20"),
+        (client.chats_list().query("x".repeat(101)), "query", "100"),
         (
-            client.chats().connection_id("conn\r\nX-Evil: 1"),
+            client.chats_list().user_list_id(0),
+            "userListId",
+            "at least 1",
+        ),
+        (
+            client.chats_list().connection_id("conn\r\nX-Evil: 1"),
             "connection_id",
             "CR",
         ),
@@ -214,10 +231,10 @@ async fn out_of_range_or_oversized_parameters_send_nothing() {
 }
 
 #[tokio::test]
-async fn a_chat_without_its_user_is_a_decode_error_naming_the_path() {
+async fn a_chat_whose_user_is_not_a_user_is_a_decode_error_naming_the_path() {
     let server = MockServer::start().await;
     let mut body = ofauth_page(0..3, false, None);
-    body["list"][2].as_object_mut().unwrap().remove("withUser");
+    body["list"][2]["withUser"] = serde_json::json!("fan 2");
     Mock::given(path("/v2/access/chats"))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)
@@ -286,7 +303,7 @@ async fn from_env_reads_key_connection_and_base_url() {
     }
     let client = ofauth::Client::from_env().unwrap();
     client
-        .chats()
+        .chats_list()
         .timeout(Duration::from_secs(5))
         .send()
         .await

@@ -2,7 +2,7 @@
 
 mod support;
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use onlyfans_clients::{Error, onlyfansapi};
 use support::*;
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
@@ -33,28 +33,35 @@ async fn sends_bearer_auth_and_typed_parameters_as_strings() {
         .mount(&server)
         .await;
     let page = onlyfansapi_client(&server.uri())
-        .chat_messages("acct_123", 456u64)
+        .list_chat_messages("acct_123", "456")
         .limit(50)
-        .order(onlyfansapi::MessageOrder::Desc)
-        .skip_users(onlyfansapi::SkipUsers::All)
-        .filter(onlyfansapi::MessageFilter::Pinned)
+        .order("desc")
+        .skip_users("all")
+        .filter(onlyfansapi::raw::types::ListChatMessagesFilter::Pinned)
         .first_id(1_234_567_890_123)
         .send()
         .await
         .unwrap();
+    let messages = page.data.as_deref().unwrap();
     assert_eq!(
-        page.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        messages.iter().map(|m| m.id).collect::<Vec<_>>(),
         vec![3, 2, 1]
     );
-    assert_eq!(page.next_cursor, Some(1));
-    assert_eq!(page.meta.credits_used, Some(1));
-    assert_eq!(page.meta.credits_balance, Some(224_891));
-    assert_eq!(page.meta.cached, Some(false));
-    assert_eq!(page.meta.rate_limits.unwrap().remaining_minute, Some(999));
-    let first = &page.items[0];
+    let next_page = page.pagination.as_ref().unwrap().next_page.as_deref();
+    assert!(next_page.unwrap().ends_with("id=1"), "{next_page:?}");
+    let meta = page.meta.as_ref().unwrap();
+    let credits = meta.credits.as_ref().unwrap();
+    assert_eq!(credits.used, Some(1));
+    assert_eq!(credits.balance, Some(224_891));
+    assert_eq!(meta.cache.as_ref().unwrap().is_cached, Some(false));
+    assert_eq!(
+        meta.rate_limits.as_ref().unwrap().remaining_minute,
+        Some(999)
+    );
+    let first = &page.data.as_ref().unwrap()[0];
     assert_eq!(first.from_user.as_ref().unwrap().id, 987_654_321);
     assert_eq!(first.price, Some(0));
-    assert!(first.is_free);
+    assert_eq!(first.is_free, Some(true));
 }
 
 #[tokio::test]
@@ -72,16 +79,19 @@ async fn the_spec_example_decodes_through_the_facade() {
         .mount(&server)
         .await;
     let page = onlyfansapi_client(&server.uri())
-        .chat_messages("acct_123", 456u64)
+        .list_chat_messages("acct_123", "456")
         .send()
         .await
         .unwrap();
-    assert_eq!(page.items[0].id, 1_234_567_890_123);
-    assert_eq!(page.items[1].media.len(), 1);
+    assert_eq!(page.data.as_ref().unwrap()[0].id, 1_234_567_890_123);
     assert_eq!(
-        page.next_cursor,
-        Some(1_234_567_890_125),
-        "cursor read from _pagination.next_page"
+        page.data.as_ref().unwrap()[1].media.as_ref().map(Vec::len),
+        Some(1)
+    );
+    let next_page = page.pagination.as_ref().unwrap().next_page.as_deref();
+    assert!(
+        next_page.unwrap().contains("id=1234567890125"),
+        "{next_page:?}"
     );
 }
 
@@ -105,7 +115,7 @@ async fn cursor_server(total: u64, page_size: usize) -> MockServer {
 async fn stream_follows_the_cursor_and_yields_each_message_once_in_order() {
     let server = cursor_server(250, 100).await;
     let messages: Vec<onlyfansapi::Message> = onlyfansapi_client(&server.uri())
-        .chat_messages("acct_123", 456u64)
+        .list_chat_messages("acct_123", "456")
         .stream()
         .try_collect()
         .await
@@ -134,7 +144,7 @@ async fn overlapping_pages_do_not_duplicate_messages() {
         .mount(&server)
         .await;
     let ids: Vec<u64> = onlyfansapi_client(&server.uri())
-        .chat_messages("acct_123", 456u64)
+        .list_chat_messages("acct_123", "456")
         .stream()
         .map_ok(|m| m.id)
         .try_collect()
@@ -158,7 +168,7 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error_naming_it() {
         .await;
     let mut stream = Box::pin(
         onlyfansapi_client(&server.uri())
-            .chat_messages("acct_123", 456u64)
+            .list_chat_messages("acct_123", "456")
             .stream(),
     );
     let mut ids = Vec::new();
@@ -171,7 +181,7 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error_naming_it() {
     };
     assert_eq!(ids, vec![9, 8, 7, 6]);
     assert!(
-        matches!(&error, Error::Pagination { resume_from, .. } if resume_from == "7"),
+        matches!(&error, Error::Pagination { resume_from, .. } if resume_from == "?order=desc&id=7"),
         "{error:?}"
     );
     assert_eq!(
@@ -185,10 +195,10 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error_naming_it() {
 async fn resuming_from_a_cursor_and_max_items() {
     let server = cursor_server(250, 100).await;
     let ids: Vec<u64> = onlyfansapi_client(&server.uri())
-        .chat_messages("acct_123", 456u64)
-        .cursor(150)
-        .max_items(120)
+        .list_chat_messages("acct_123", "456")
+        .next_page("?id=150")
         .stream()
+        .take(120)
         .map_ok(|m| m.id)
         .try_collect()
         .await
@@ -206,12 +216,18 @@ async fn invalid_parameters_send_nothing() {
         .await;
     let client = onlyfansapi_client(&server.uri());
     for (request, parameter) in [
-        (client.chat_messages("acct_123", 456u64).limit(101), "limit"),
-        (client.chat_messages("acct_123", 456u64).limit(0), "limit"),
-        (client.chat_messages("..", 456u64), "account"),
-        (client.chat_messages(".", 456u64), "account"),
-        (client.chat_messages("acct_123", ".."), "chat_id"),
-        (client.chat_messages("", 1u64), "account"),
+        (
+            client.list_chat_messages("acct_123", "456").limit(101),
+            "limit",
+        ),
+        (
+            client.list_chat_messages("acct_123", "456").limit(0),
+            "limit",
+        ),
+        (client.list_chat_messages("..", "456"), "account"),
+        (client.list_chat_messages(".", "456"), "account"),
+        (client.list_chat_messages("acct_123", ".."), "chat_id"),
+        (client.list_chat_messages("", "1"), "account"),
     ] {
         match request.send().await.unwrap_err() {
             Error::InvalidRequest { parameter: p, .. } => assert_eq!(p, parameter),
@@ -231,7 +247,7 @@ async fn hostile_path_parameters_are_encoded_into_their_segment() {
         .await;
     let client = onlyfansapi_client(&server.uri());
     client
-        .chat_messages("a/../b?x=1#f", "50%/ü")
+        .list_chat_messages("a/../b?x=1#f", "50%/ü")
         .send()
         .await
         .unwrap();

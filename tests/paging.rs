@@ -104,10 +104,10 @@ async fn transient_failures_lose_and_duplicate_nothing() {
     for seed in [1, 7, 42, 1234] {
         let server = ofauth_server(Flaky::new(seed, 2)).await;
         let ids: Vec<u64> = ofauth_client(&server.uri())
-            .chats()
+            .chats_list()
             .limit(20)
             .stream()
-            .map_ok(|c| c.with_user.id)
+            .map_ok(|c| c.with_user.as_ref().unwrap().id)
             .try_collect()
             .await
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
@@ -115,7 +115,7 @@ async fn transient_failures_lose_and_duplicate_nothing() {
 
         let server = onlyfansapi_server(Flaky::new(seed, 2)).await;
         let ids: Vec<u64> = onlyfansapi_client(&server.uri())
-            .chat_messages("acct_1", 9u64)
+            .list_chat_messages("acct_1", "9")
             .stream()
             .map_ok(|m| m.id)
             .try_collect()
@@ -147,19 +147,22 @@ async fn a_permanent_failure_names_the_page_and_resuming_there_completes_the_set
     flaky.broken.lock().unwrap().push("100".into());
     let server = ofauth_server(flaky.clone()).await;
     let client = ofauth_client(&server.uri());
-    let (first, error) = until_error(client.chats().limit(20).stream()).await;
+    let (first, error) = until_error(client.chats_list().limit(20).stream()).await;
     let error = error.expect("the broken page ends the stream");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(error.request().unwrap().page.as_deref(), Some("offset 100"));
-    let mut ids: Vec<u64> = first.iter().map(|c| c.with_user.id).collect();
+    let mut ids: Vec<u64> = first
+        .iter()
+        .map(|c| c.with_user.as_ref().unwrap().id)
+        .collect();
     assert_eq!(ids, (0..100).collect::<Vec<_>>());
     flaky.broken.lock().unwrap().clear();
     let rest: Vec<u64> = client
-        .chats()
+        .chats_list()
         .limit(20)
         .offset(100)
         .stream()
-        .map_ok(|c| c.with_user.id)
+        .map_ok(|c| c.with_user.as_ref().unwrap().id)
         .try_collect()
         .await
         .unwrap();
@@ -171,15 +174,16 @@ async fn a_permanent_failure_names_the_page_and_resuming_there_completes_the_set
     flaky.broken.lock().unwrap().push("155".into());
     let server = onlyfansapi_server(flaky.clone()).await;
     let client = onlyfansapi_client(&server.uri());
-    let (first, error) = until_error(client.chat_messages("acct_1", 9u64).stream()).await;
+    let (first, error) = until_error(client.list_chat_messages("acct_1", "9").stream()).await;
     let error = error.expect("the broken page ends the stream");
-    assert_eq!(error.request().unwrap().page.as_deref(), Some("cursor 155"));
+    let page = error.request().unwrap().page.clone().unwrap();
+    assert!(page.ends_with("id=155"), "{page}");
     let mut ids: Vec<u64> = first.iter().map(|m| m.id).collect();
     assert_eq!(ids, (156..=TOTAL).rev().collect::<Vec<_>>());
     flaky.broken.lock().unwrap().clear();
     let rest: Vec<u64> = client
-        .chat_messages("acct_1", 9u64)
-        .cursor(155)
+        .list_chat_messages("acct_1", "9")
+        .next_page(&page)
         .stream()
         .map_ok(|m| m.id)
         .try_collect()

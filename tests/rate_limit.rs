@@ -88,7 +88,7 @@ async fn concurrent_callers_get_no_429_and_finish_in_the_minimum_time() {
     let calls: Vec<_> = (0..150)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move { client.chats().send().await })
+            tokio::spawn(async move { client.chats_list().send().await })
         })
         .collect();
     for call in calls {
@@ -118,7 +118,7 @@ async fn connections_have_their_own_buckets() {
     for connection in ["conn_a", "conn_b", "conn_c"] {
         for _ in 0..2 {
             client
-                .chats()
+                .chats_list()
                 .connection_id(connection)
                 .send()
                 .await
@@ -129,7 +129,12 @@ async fn connections_have_their_own_buckets() {
         started.elapsed() < Duration::from_secs(1),
         "each connection had its own burst"
     );
-    client.chats().connection_id("conn_a").send().await.unwrap();
+    client
+        .chats_list()
+        .connection_id("conn_a")
+        .send()
+        .await
+        .unwrap();
     assert!(
         started.elapsed() >= Duration::from_secs(30),
         "conn_a's third call waited for a token"
@@ -144,8 +149,8 @@ async fn the_servers_remaining_count_closes_the_bucket_until_reset() {
     let server = FaultServer::start(vec![ok]).await;
     let client = ofauth_limited(&server.uri(), RateLimit::per_minute(60));
     let started = Instant::now();
-    client.chats().send().await.unwrap();
-    client.chats().send().await.unwrap();
+    client.chats_list().send().await.unwrap();
+    client.chats_list().send().await.unwrap();
     let elapsed = started.elapsed();
     assert!(
         elapsed >= Duration::from_secs(42) && elapsed < Duration::from_secs(43),
@@ -160,8 +165,16 @@ async fn onlyfansapi_meta_feeds_the_limiter() {
     let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
     let client = onlyfansapi_client(&server.uri(), Some(RateLimit::per_minute(1000)));
     let started = Instant::now();
-    client.chat_messages("acct_1", 9u64).send().await.unwrap();
-    client.chat_messages("acct_1", 9u64).send().await.unwrap();
+    client
+        .list_chat_messages("acct_1", "9")
+        .send()
+        .await
+        .unwrap();
+    client
+        .list_chat_messages("acct_1", "9")
+        .send()
+        .await
+        .unwrap();
     assert!(
         started.elapsed() >= Duration::from_secs(60),
         "waited for the minute: {:?}",

@@ -35,8 +35,12 @@ async fn retries_429_honouring_retry_after_then_succeeds() {
     ])
     .await;
     let started = Instant::now();
-    let page = ofauth_client(&server.uri()).chats().send().await.unwrap();
-    assert_eq!(page.items.len(), 2);
+    let page = ofauth_client(&server.uri())
+        .chats_list()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.list.as_ref().map_or(0, Vec::len), 2);
     assert!(
         started.elapsed() >= Duration::from_millis(900),
         "waited {:?}",
@@ -50,7 +54,7 @@ async fn retries_each_retryable_status() {
     for status in [408, 429, 500, 502, 503, 504] {
         let server = server_with(vec![ResponseTemplate::new(status), ok_page()]).await;
         ofauth_client(&server.uri())
-            .chats()
+            .chats_list()
             .send()
             .await
             .unwrap_or_else(|e| panic!("{status}: {e}"));
@@ -124,14 +128,14 @@ async fn attempts_are_configurable_per_client_and_per_call() {
         .max_retries(4)
         .build()
         .unwrap();
-    client.chats().send().await.unwrap_err();
+    client.chats_list().send().await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 5);
     server.reset().await;
     Mock::given(path(CHATS))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    client.chats().max_retries(0).send().await.unwrap_err();
+    client.chats_list().max_retries(0).send().await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
@@ -162,7 +166,7 @@ async fn a_slow_server_is_a_timeout_error_per_client_and_per_call() {
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    match client.chats().send().await.unwrap_err() {
+    match client.chats_list().send().await.unwrap_err() {
         Error::Timeout { after, request } => {
             assert_eq!(after, Duration::from_millis(300));
             assert_eq!(request.operation, "chats_list");
@@ -170,7 +174,7 @@ async fn a_slow_server_is_a_timeout_error_per_client_and_per_call() {
         other => panic!("expected Timeout, got {other:?}"),
     }
     match client
-        .chats()
+        .chats_list()
         .timeout(Duration::from_millis(100))
         .send()
         .await
@@ -190,7 +194,7 @@ async fn connection_errors_are_retried_then_reported_as_transport_errors() {
         .unwrap()
         .port();
     let client = ofauth_client(&format!("http://127.0.0.1:{port}"));
-    let error = client.chats().send().await.unwrap_err();
+    let error = client.chats_list().send().await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     let text = error.to_string();
     assert!(
@@ -319,8 +323,11 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
     let mut texts = vec![
         format!("{of:?}"),
         format!("{api:?}"),
-        format!("{:?}", of.chats().connection_id("conn_SECRET_override")),
-        format!("{:?}", api.chat_messages("acct_1", 1u64)),
+        format!(
+            "{:?}",
+            of.chats_list().connection_id("conn_SECRET_override")
+        ),
+        format!("{:?}", api.list_chat_messages("acct_1", "1")),
         format!("{:?}", of.raw()),
         format!(
             "{:?}",
@@ -332,7 +339,7 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
         format!("{}", onlyfans_clients::Secret::new(OFAUTH_KEY)),
     ];
     let api_error = of
-        .chats()
+        .chats_list()
         .connection_id("conn_SECRET_override")
         .send()
         .await
@@ -345,7 +352,7 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
         .unwrap()
         .port();
     let transport_error = onlyfansapi_client(&format!("http://127.0.0.1:{port}"))
-        .chat_messages("acct_1", 1u64)
+        .list_chat_messages("acct_1", "1")
         .send()
         .await
         .unwrap_err();

@@ -28,10 +28,11 @@ async fn ofauth_chats_list_with_typed_matchers_and_body() {
         .base_url(server.base_url())
         .build()
         .unwrap();
-    let page = of.chats().limit(5).offset(15).send().await.unwrap();
-    assert_eq!(page.items.len(), 1);
-    assert_eq!(page.items[0].with_user.id, 7);
-    assert!(!page.has_more);
+    let page = of.chats_list().limit(5).offset(15).send().await.unwrap();
+    let chats = page.list.as_deref().unwrap();
+    assert_eq!(chats.len(), 1);
+    assert_eq!(chats[0].with_user.as_ref().unwrap().id, 7);
+    assert_eq!(page.has_more, Some(false));
     mock.assert_async().await;
 }
 
@@ -58,13 +59,18 @@ async fn onlyfansapi_messages_with_typed_path_matchers() {
         .base_url(server.base_url())
         .build()
         .unwrap();
-    let page = api.chat_messages(account, 9).limit(3).send().await.unwrap();
-    assert_eq!(page.items[0].id, 5);
+    let page = api
+        .list_chat_messages(account, "9")
+        .limit(3)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.data.as_deref().unwrap()[0].id, 5);
     exact.assert_async().await;
 
     // `.` is not a wildcard: a look-alike account does not match.
     let error = api
-        .chat_messages("acctX1+(x) ü", 9)
+        .list_chat_messages("acctX1+(x) ü", "9")
         .limit(3)
         .send()
         .await

@@ -22,6 +22,7 @@ use crate::model::{
 const RESERVED: &[&str] = &[
     "send",
     "stream",
+    "next_page",
     "body",
     "timeout",
     "max_retries",
@@ -781,7 +782,23 @@ fn stream_method(pagination: &Pagination) -> Result<TokenStream, Error> {
          where to resume. Pages by {}; items in `{}`.",
         pagination.style, pagination.items
     );
+    let start = match &pagination.style {
+        PagingStyle::NextPage => quote! {
+            /// Starts at the page a `_pagination.next_page` link names (the
+            /// URL or its query; host and path stay the client's): resumes a
+            /// list where an earlier page, or a stream's
+            /// [`Error::Pagination`], left it.
+            pub fn next_page(mut self, next_page: impl ::std::convert::AsRef<str>) -> Self {
+                self.options.start_query =
+                    Some(crate::transport::paging::next_page_query(next_page.as_ref()));
+                self
+            }
+        },
+        _ => quote!(),
+    };
     Ok(quote! {
+        #start
+
         #[doc = #doc]
         pub fn stream(
             self,

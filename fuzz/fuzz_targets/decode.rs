@@ -6,11 +6,11 @@ use libfuzzer_sys::fuzz_target;
 use onlyfans_clients::{Error, ofauth, onlyfansapi};
 
 fuzz_target!(|body: &[u8]| {
-    match ofauth::ChatsPage::from_slice(body) {
+    match onlyfans_clients::decode::<ofauth::raw::types::ChatsListResponse>(body) {
         Ok(_) | Err(Error::Decode { .. }) => {}
         Err(other) => panic!("unexpected error kind: {other:?}"),
     }
-    match onlyfansapi::MessagesPage::from_slice(body) {
+    match onlyfans_clients::decode::<onlyfansapi::raw::types::ListChatMessagesResponse>(body) {
         Ok(_) | Err(Error::Decode { .. }) => {}
         Err(other) => panic!("unexpected error kind: {other:?}"),
     }

@@ -77,10 +77,11 @@ impl Client {
 
     facade_client_methods!(raw::Client);
 
-    /// Lists chats: [`send`](super::ChatsRequest::send) for one page, [`stream`](super::ChatsRequest::stream)
-    /// for every chat across pages.
-    pub fn chats(&self) -> super::ChatsRequest {
-        super::ChatsRequest::new(self.clone())
+    /// Lists chats: the generated [`chats_list`](Self::chats_list), by its
+    /// former name.
+    #[deprecated(since = "0.2.0", note = "use `chats_list()`, the same request")]
+    pub fn chats(&self) -> super::requests::ChatsListRequest {
+        self.chats_list()
     }
 }
 

@@ -11,21 +11,33 @@
 //!     .api_key("sk_live_…")
 //!     .connection_id("conn_123")
 //!     .build()?;
-//! let page = of.chats().limit(20).order(ofauth::ChatOrder::Recent).send().await?;
-//! for chat in &page.items {
-//!     println!("{} ({} unread)", chat.with_user.id, chat.unread_messages_count);
+//! let page = of.chats_list().limit(20).order(ofauth::ChatOrder::Recent).send().await?;
+//! for chat in page.list.iter().flatten() {
+//!     let fan = chat.with_user.as_ref().map(|user| user.id);
+//!     println!("{fan:?} ({:?} unread)", chat.unread_messages_count);
 //! }
-//! let unread: Vec<ofauth::Chat> = of.chats().filter(ofauth::ChatFilter::Unread).stream().try_collect().await?;
+//! let unread: Vec<ofauth::Chat> = of.chats_list().filter(ofauth::ChatFilter::Unread).stream().try_collect().await?;
 //! # Ok(()) }
 //! ```
+//!
+//! Every operation of the spec is a method of [`Client`] returning a generated
+//! request builder ([`requests`]); the types are the generated ones
+//! ([`raw::types`]), with every field the spec has.
 
-mod chats;
 mod client;
-mod types;
 
-pub use chats::{CHATS_LIMIT_RANGE, ChatFilter, ChatOrder, ChatsPage, ChatsRequest};
 pub use client::{Client, ClientBuilder};
-pub use types::{CanNotSendReason, Chat, Media, MediaFile, MediaFiles, MediaKind, Message};
+/// The types of the chats list, by their short names.
+pub use raw::types::{
+    Chat, ChatsListFilter as ChatFilter, ChatsListOrder as ChatOrder, Media, Message,
+};
+
+/// The chats-list request builder, by its former name.
+#[deprecated(
+    since = "0.2.0",
+    note = "use `requests::ChatsListRequest` (from `Client::chats_list`)"
+)]
+pub type ChatsRequest = requests::ChatsListRequest;
 
 generated_module! {
     /// The client generated from `specs/ofauth/` by progenitor, reachable through
@@ -92,8 +104,8 @@ generated_module! {
     ///     .api_key("key")
     ///     .base_url(server.base_url())
     ///     .build()?;
-    /// let page = of.chats().limit(5).send().await?;
-    /// assert!(page.items.is_empty());
+    /// let page = of.chats_list().limit(5).send().await?;
+    /// assert!(page.list.as_ref().is_some_and(|list| list.is_empty()));
     /// mock.assert_async().await;
     /// # Ok(()) }
     /// ```

@@ -28,7 +28,7 @@ impl ClientBuilder {
         let bearer = header_value("api_key", &format!("Bearer {}", key.expose()), true)?;
         let headers: Vec<(HeaderName, _)> = vec![(AUTHORIZATION, bearer)];
         let mut config = self.config;
-        config.body_remaining = Some(super::types::remaining_minute);
+        config.body_remaining = Some(super::rate_limits::remaining_minute);
         let core = config.build(raw::SERVER_URL, Credentials::new(headers))?;
         Ok(Client::from_core(core))
     }
@@ -55,14 +55,15 @@ impl Client {
 
     facade_client_methods!(raw::Client);
 
-    /// Messages of one chat (`chat_id` is usually the fan's user id):
-    /// [`send`](super::ChatMessagesRequest::send) for one page,
-    /// [`stream`](super::ChatMessagesRequest::stream) for all of them.
+    /// Messages of one chat: the generated
+    /// [`list_chat_messages`](Self::list_chat_messages), by its former name
+    /// (it takes the chat id as any displayable value).
+    #[deprecated(since = "0.2.0", note = "use `list_chat_messages()`, the same request")]
     pub fn chat_messages(
         &self,
         account: impl Into<String>,
         chat_id: impl ToString,
-    ) -> super::ChatMessagesRequest {
-        super::ChatMessagesRequest::new(self.clone(), account.into(), chat_id.to_string())
+    ) -> super::requests::ListChatMessagesRequest {
+        self.list_chat_messages(account, chat_id.to_string())
     }
 }

@@ -8,26 +8,35 @@
 //!
 //! let api = onlyfansapi::Client::builder().api_key("ofapi_…").build()?;
 //! let page = api
-//!     .chat_messages("acct_123", 456u64)
+//!     .list_chat_messages("acct_123", "456")
 //!     .limit(50)
-//!     .order(onlyfansapi::MessageOrder::Desc)
+//!     .order("desc")
 //!     .send()
 //!     .await?;
-//! println!("{} messages, {:?} credits left", page.items.len(), page.meta.credits_balance);
-//! let all: Vec<onlyfansapi::Message> = api.chat_messages("acct_123", 456u64).stream().try_collect().await?;
+//! let credits = page.meta.as_ref().and_then(|m| m.credits.as_ref()).and_then(|c| c.balance);
+//! println!("{} messages, {credits:?} credits left", page.data.iter().flatten().count());
+//! let all: Vec<onlyfansapi::Message> =
+//!     api.list_chat_messages("acct_123", "456").stream().try_collect().await?;
 //! # Ok(()) }
 //! ```
+//!
+//! Every operation of the spec is a method of [`Client`] returning a generated
+//! request builder ([`requests`]); the types are the generated ones
+//! ([`raw::types`]), with every field the spec has.
 
 mod client;
-mod messages;
-mod types;
+mod rate_limits;
 
 pub use client::{Client, ClientBuilder};
-pub use messages::{
-    CHAT_MESSAGES_LIMIT_RANGE, ChatMessagesRequest, MessageFilter, MessageOrder, MessagesPage,
-    SkipUsers,
-};
-pub use types::{Message, Meta, RateLimits};
+/// A chat message and the `_meta` of every response, by their short names.
+pub use raw::types::{Message, Meta, MetaRateLimits as RateLimits};
+
+/// The list-chat-messages request builder, by its former name.
+#[deprecated(
+    since = "0.2.0",
+    note = "use `requests::ListChatMessagesRequest` (from `Client::list_chat_messages`)"
+)]
+pub type ChatMessagesRequest = requests::ListChatMessagesRequest;
 
 generated_module! {
     /// The client generated from `specs/onlyfansapi/` by progenitor, reachable

@@ -182,15 +182,6 @@ macro_rules! facade_client_methods {
                 <$raw>::new_with_client(&core.base_url, core.http.clone(), core.transport.clone());
             Self { raw, core }
         }
-
-        /// A generated client for one call, carrying that call's overrides.
-        pub(crate) fn raw_for_call(&self, call: $crate::transport::CallOptions) -> $raw {
-            <$raw>::new_with_client(
-                &self.core.base_url,
-                self.core.http.clone(),
-                self.core.for_call(call),
-            )
-        }
     };
 }
 pub(crate) use facade_client_methods;

@@ -20,7 +20,7 @@ pub(crate) mod validate;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use progenitor_client::{OperationInfo, ResponseValue};
+use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -79,7 +79,9 @@ pub(crate) struct CallOptions {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) max_attempts: Option<u32>,
     pub(crate) timeout: Option<Duration>,
-    pub(crate) extra_query: Vec<(&'static str, String)>,
+    /// The query of the page to start at (a `_pagination.next_page`), for
+    /// lists paged by next-page links.
+    pub(crate) start_query: Option<String>,
     pub(crate) path_template: Option<std::borrow::Cow<'static, str>>,
     pub(crate) outcome: CallOutcome,
 }
@@ -235,7 +237,7 @@ impl Transport {
         }
     }
 
-    /// `pre` hook: credentials, per-call headers and query parameters.
+    /// `pre` hook: credentials and per-call headers.
     pub(crate) fn prepare(&self, request: &mut reqwest::Request) {
         let headers = request.headers_mut();
         for (name, value) in self
@@ -246,12 +248,6 @@ impl Transport {
             .chain(&self.call.headers)
         {
             headers.insert(name.clone(), value.clone());
-        }
-        if !self.call.extra_query.is_empty() {
-            let mut pairs = request.url_mut().query_pairs_mut();
-            for (name, value) in &self.call.extra_query {
-                pairs.append_pair(name, value);
-            }
         }
     }
 
@@ -379,66 +375,6 @@ macro_rules! transport_hooks {
     };
 }
 pub(crate) use transport_hooks;
-
-/// Runs one generated call under the call's timeout and turns whatever went
-/// wrong into an [`Error`] that says what was sent and what came back.
-pub(crate) async fn call<T, F>(
-    request: RequestInfo,
-    transport: &Transport,
-    call: F,
-) -> Result<ResponseValue<T>, Error>
-where
-    T: DeserializeOwned,
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
-{
-    let attempt = async {
-        let result = call.await;
-        if let Some(refused) = transport.refused_body(&request) {
-            return Err(refused);
-        }
-        match result {
-            Ok(value) => Ok(value),
-            Err(error) => Err(map_error::<T>(request.clone(), error).await),
-        }
-    };
-    transport.within_deadline(&request, attempt).await
-}
-
-async fn map_error<T: DeserializeOwned>(
-    request: RequestInfo,
-    error: progenitor_client::Error<()>,
-) -> Error {
-    use progenitor_client::Error as Raw;
-    match error {
-        Raw::InvalidRequest(reason) => Error::InvalidRequest {
-            parameter: "request",
-            reason,
-        },
-        Raw::CommunicationError(source)
-        | Raw::ResponseBodyError(source)
-        | Raw::InvalidUpgrade(source) => Error::Transport {
-            request: Box::new(request),
-            source: source.without_url(),
-        },
-        Raw::InvalidResponsePayload(body, _) => decode_error::<T>(request, &body),
-        Raw::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            match response.bytes().await {
-                Ok(body) => status_error(request, status, &headers, &body),
-                Err(source) => Error::Transport {
-                    request: Box::new(request),
-                    source: source.without_url(),
-                },
-            }
-        }
-        Raw::ErrorResponse(value) => status_error(request, value.status(), value.headers(), &[]),
-        Raw::Custom(reason) => Error::InvalidRequest {
-            parameter: "request",
-            reason,
-        },
-    }
-}
 
 fn status_error(
     request: RequestInfo,

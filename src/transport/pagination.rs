@@ -52,15 +52,6 @@ struct State<T, C> {
     pending_error: Option<Error>,
 }
 
-/// A numeric query parameter of a next-page URL (`_pagination.next_page`
-/// carries the cursor as `?id=…`).
-pub(crate) fn query_value_of(next_page: &str, name: &str) -> Option<u64> {
-    let url = reqwest::Url::parse(next_page).ok()?;
-    url.query_pairs()
-        .find(|(n, _)| n == name)
-        .and_then(|(_, value)| value.parse().ok())
-}
-
 /// The stream of a request: one error if its parameters were refused (nothing
 /// is sent), else the items of every page from `start` on, each page fetched by
 /// `fetch(context, cursor)`. `key` names an item for the duplicate check at
@@ -202,16 +193,5 @@ where
                 self.spawn(Some(cursor));
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cursor_from_next_page() {
-        let url = "https://app.onlyfansapi.com/api/acct_X/chats/9/messages?order=desc&skip_users=all&id=1234567890125";
-        assert_eq!(super::query_value_of(url, "id"), Some(1_234_567_890_125));
-        assert_eq!(super::query_value_of("https://x/y?order=desc", "id"), None);
-        assert_eq!(super::query_value_of("not a url", "id"), None);
     }
 }

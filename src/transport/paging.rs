@@ -75,7 +75,8 @@ impl fmt::Display for Cursor {
         match self {
             Cursor::Offset(n) => write!(f, "offset {n}"),
             Cursor::Marker(m) => write!(f, "marker {m}"),
-            Cursor::Query(q) => write!(f, "query {q}"),
+            // As a query string, so that `.next_page(page)` takes it back.
+            Cursor::Query(q) => write!(f, "?{q}"),
         }
     }
 }
@@ -232,6 +233,15 @@ impl<I, L> Envelope<I, L> {
             items: self.items,
             next,
         }
+    }
+}
+
+/// The query of a `_pagination.next_page` link, given as the whole URL or
+/// as its query alone.
+pub(crate) fn next_page_query(next_page: &str) -> String {
+    match reqwest::Url::parse(next_page) {
+        Ok(url) => url.query().unwrap_or_default().to_owned(),
+        Err(_) => next_page.trim_start_matches('?').to_owned(),
     }
 }
 

@@ -219,9 +219,12 @@ impl Call {
             core,
             request,
             builder,
-            options,
+            mut options,
             cursor,
         } = self;
+        // A resumed list starts at the page its caller named.
+        let start = options.start_query.take();
+        let cursor = cursor.or_else(|| start.map(|q| (Paging::NextPage, Cursor::Query(q))));
         let transport = core.for_call(options);
         let mut built = builder
             .build()

@@ -63,7 +63,7 @@ pub fn ofauth_client(base: &str) -> onlyfans_clients::ofauth::Client {
 /// expects one).
 pub async fn ofauth_chats_error(base: &str) -> onlyfans_clients::Error {
     ofauth_client(base)
-        .chats()
+        .chats_list()
         .send()
         .await
         .expect_err("the call fails")

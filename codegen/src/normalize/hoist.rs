@@ -484,7 +484,9 @@ fn shape(schema: &Value) -> String {
     canonical(&top).to_string()
 }
 
-fn canonical(value: &Value) -> Value {
+/// A schema as it accepts values: documentation keys dropped, keys and
+/// `required` names in one order.
+pub(super) fn canonical(value: &Value) -> Value {
     match value {
         Value::Object(obj) => {
             let mut sorted: BTreeMap<&String, Value> = BTreeMap::new();

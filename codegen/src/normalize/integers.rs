@@ -15,15 +15,24 @@
 //! carry cents), so which counts are whole is a fact about one API, stated in
 //! its overlay (OFAuth's lists its counts). An explicit integer `format` or a
 //! negative bound is the spec author's decision and is left alone.
+//!
+//! Paging parameters are numbers whatever their declared type: a parameter
+//! named `limit` or `offset` typed as a bare `string` (Scribe, which writes
+//! OnlyFansAPI's spec, types every query parameter as a string) becomes an
+//! unsigned integer, a `limit` of at least 1. A string with a format, a
+//! pattern or an enum is left alone.
 
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::walk::{self, Edge};
+use crate::walk::{self, Edge, RootKind};
 
 pub fn apply(doc: &mut Value, report: &mut Report) {
     let mut changed = 0usize;
     walk::for_each_schema_mut(doc, &mut |root, schema, path| {
+        if root.kind == RootKind::Parameter && path.is_empty() {
+            changed += usize::from(type_paging_parameter(root.name.as_deref(), schema));
+        }
         let (name, through_items) = match path {
             [] => (root.name.as_deref(), false),
             [.., Edge::Property(name)] => (Some(name.as_str()), false),
@@ -66,6 +75,39 @@ fn is_count(name: &str) -> bool {
         .strip_prefix("count")
         .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()));
     name == "count" || name.ends_with("Count") || name.ends_with("_count") || starts_count
+}
+
+/// A bare-string `limit` or `offset` parameter becomes an integer.
+fn type_paging_parameter(name: Option<&str>, schema: &mut Value) -> bool {
+    let Some(name @ ("limit" | "offset")) = name else {
+        return false;
+    };
+    let Some(obj) = schema.as_object_mut() else {
+        return false;
+    };
+    let bare_string = obj.get("type").and_then(Value::as_str) == Some("string")
+        && ["format", "pattern", "enum"]
+            .iter()
+            .all(|k| !obj.contains_key(*k));
+    if !bare_string {
+        return false;
+    }
+    obj.insert("type".into(), json!("integer"));
+    obj.insert("format".into(), json!("uint64"));
+    if name == "limit" {
+        obj.insert("minimum".into(), json!(1));
+    }
+    // A string example or default ("10") is restated as the number it is.
+    for key in ["example", "default"] {
+        if let Some(number) = obj
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|text| text.parse::<u64>().ok())
+        {
+            obj.insert(key.into(), json!(number));
+        }
+    }
+    true
 }
 
 /// Rewrites a numeric schema to `integer`/`uint64` (a `number` one only when
@@ -113,6 +155,9 @@ paths:
       parameters:
         - {name: userListId, in: query, schema: {type: integer, minimum: 0, exclusiveMinimum: true}}
         - {name: first_id, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: string, example: "10"}}
+        - {name: offset, in: query, schema: {type: string}}
+        - {name: limit, in: header, schema: {type: string, format: date}}
       responses:
         '200':
           description: ok

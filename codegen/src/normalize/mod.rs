@@ -12,7 +12,9 @@
 //! 5. [`integers`]: ids and counts become `uint64`;
 //! 6. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
 //! 7. [`tolerant`]: response schemas accept what the APIs really send;
-//! 8. [`hoist`]: one named component per distinct object shape.
+//! 8. [`hoist`]: one named component per distinct object shape;
+//! 9. [`shared_types`]: one type per thing sent in several shapes (the
+//!    handwritten quirk types, the one recursive `Message`).
 
 pub mod any_of;
 pub mod downgrade;
@@ -20,6 +22,7 @@ pub mod error_bodies;
 pub mod hoist;
 pub mod integers;
 pub mod operation_ids;
+pub mod shared_types;
 pub mod tolerant;
 pub mod unsupported;
 
@@ -82,7 +85,7 @@ pub struct Normalized {
 /// Runs every rule on `spec` (a vendored spec with its overlay already applied).
 pub fn normalize(mut spec: Value) -> Normalized {
     let mut report = Report::default();
-    for rule in RULES {
+    for (_, rule) in RULES {
         rule(&mut spec, &mut report);
     }
     Normalized { spec, report }
@@ -92,7 +95,7 @@ pub fn normalize(mut spec: Value) -> Normalized {
 /// (`cargo xtask bench-build`).
 pub fn normalize_without_hoisting(mut spec: Value) -> Normalized {
     let mut report = Report::default();
-    for rule in &RULES[..RULES.len() - 1] {
+    for (_, rule) in RULES.iter().filter(|(name, _)| *name != "hoist") {
         rule(&mut spec, &mut report);
     }
     Normalized { spec, report }
@@ -117,15 +120,17 @@ pub fn semantic_view(mut spec: Value) -> Value {
 
 type Rule = fn(&mut Value, &mut Report);
 
-const RULES: [Rule; 8] = [
-    downgrade::apply,
-    operation_ids::apply,
-    unsupported::apply,
-    any_of::apply,
-    integers::apply,
-    error_bodies::apply,
-    tolerant::apply,
-    hoist::apply,
+/// The rules in order, by name.
+const RULES: [(&str, Rule); 9] = [
+    ("downgrade", downgrade::apply),
+    ("operation_ids", operation_ids::apply),
+    ("unsupported", unsupported::apply),
+    ("any_of", any_of::apply),
+    ("integers", integers::apply),
+    ("error_bodies", error_bodies::apply),
+    ("tolerant", tolerant::apply),
+    ("hoist", hoist::apply),
+    ("shared_types", shared_types::apply),
 ];
 
 #[cfg(test)]

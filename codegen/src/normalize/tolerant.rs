@@ -10,9 +10,8 @@
 //! - only identity (`id`) stays required: the API always sends it and callers key
 //!   on it; every other property becomes optional and nullable (`Option<T>`,
 //!   accepting both a missing field and `null`);
-//! - string `enum`s become open strings (known values move into the description),
-//!   so a new value is data, not a decode error; the facade maps them to enums
-//!   with an `Other` case;
+//! - string `enum`s become open strings (known values move into the description
+//!   and `x-known-values`), so a new value is data, not a decode error;
 //! - `additionalProperties: false` is dropped (unknown fields are ignored).
 //!
 //! Schemas that requests use too are left strict (a request type must not lose its
@@ -110,6 +109,9 @@ fn loosen(schema: &mut Value) -> bool {
             None => note,
         };
         obj.insert("description".into(), Value::String(description));
+        // Kept machine-readable too, for rules that recognise a set of values
+        // (media kinds become `crate::MediaKind`).
+        obj.insert("x-known-values".into(), Value::Array(values));
     }
 
     if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
