@@ -1,22 +1,23 @@
 //! Spec drift in words: what changed between two versions of a spec for the
 //! callers of this crate, each change classified as breaking or additive.
 //!
-//! Semantic, not textual: both versions go through the same view as generation
-//! ([`crate::normalize::semantic_view`]), `$ref`s are resolved, and only what
-//! shapes the generated code is compared (paths, methods, parameters, field
-//! types, enums, required, nullable). Key order, descriptions and examples are
-//! not drift.
+//! Two models are compared ([`crate::ApiModel`]: each version normalized,
+//! generated and modelled once, as the library is), so the report speaks of
+//! what callers meet: facade methods, their parameters with the checks made
+//! before sending, request bodies, response types, streams, and the generated
+//! types field by field. Key order, descriptions and examples are not drift,
+//! nor is anything the generated code does not show (a response field
+//! turning nullable is already an `Option`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use serde::Serialize;
-use serde_json::Value;
 
+use crate::ApiModel;
 use crate::merge::OperationKey;
-use crate::normalize::{self, Omitted};
-use crate::summary;
-use crate::walk::{METHODS, resolve_ref};
+use crate::model::{self, Checks, Location, NamedType, Operation, ResponseKind};
+use crate::normalize::Omitted;
 
 /// What a change means for code that calls this crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -120,38 +121,32 @@ impl DriftReport {
     }
 }
 
-/// Compares two versions of a spec (vendored text parsed, overlay applied).
-pub fn diff(api: &str, old: &Value, new: &Value) -> DriftReport {
-    let old_ops = operations(&normalize::semantic_view(old.clone()));
-    let new_ops = operations(&normalize::semantic_view(new.clone()));
+/// Compares two models of an API ([`crate::api_model`]).
+pub fn diff(api: &str, old: &ApiModel, new: &ApiModel) -> DriftReport {
+    let key = |op: &Operation| (op.path.clone(), op.method.to_lowercase());
+    let old_ops: BTreeMap<_, &Operation> = old.operations.iter().map(|o| (key(o), o)).collect();
+    let new_ops: BTreeMap<_, &Operation> = new.operations.iter().map(|o| (key(o), o)).collect();
     let mut drift = Vec::new();
     for (key, new_op) in &new_ops {
         let changes = match old_ops.get(key) {
-            None => vec![Change {
-                impact: Impact::Additive,
-                description: "operation added".into(),
-            }],
+            None => vec![additive("operation added".into())],
             Some(old_op) => compare(old_op, new_op),
         };
         if !changes.is_empty() {
-            drift.push(op_drift(key, &new_op.id, changes));
+            drift.push(op_drift(key, &new_op.name, changes));
         }
     }
     for (key, old_op) in &old_ops {
         if !new_ops.contains_key(key) {
-            let change = Change {
-                impact: Impact::Breaking,
-                description: "operation removed".into(),
-            };
-            drift.push(op_drift(key, &old_op.id, vec![change]));
+            drift.push(op_drift(
+                key,
+                &old_op.name,
+                vec![breaking("operation removed".into())],
+            ));
         }
     }
     drift.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
-    let new_normalized = normalize::normalize(new.clone());
-    let types = type_changes(
-        &named_types(&normalize::normalize(old.clone()).spec),
-        &named_types(&new_normalized.spec),
-    );
+    let types = type_changes(&old.types, &new.types);
     let count = |impact| {
         drift
             .iter()
@@ -164,51 +159,53 @@ pub fn diff(api: &str, old: &Value, new: &Value) -> DriftReport {
         api: api.to_owned(),
         breaking: count(Impact::Breaking),
         additive: count(Impact::Additive),
-        omitted: new_normalized.report.omitted,
+        omitted: new.omitted.clone(),
         operations: drift,
         types,
         superseded: Vec::new(),
     }
 }
 
-/// The named types of a normalized spec (its components, which become
-/// `raw::types`), each with the names of its fields.
-fn named_types(normalized: &Value) -> BTreeMap<String, BTreeSet<String>> {
-    let Some(schemas) = normalized
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
-        return BTreeMap::new();
-    };
-    schemas
-        .iter()
-        .map(|(name, schema)| {
-            let fields = schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .map(|p| p.keys().cloned().collect())
-                .unwrap_or_default();
-            (name.clone(), fields)
-        })
-        .collect()
+fn breaking(description: String) -> Change {
+    Change {
+        impact: Impact::Breaking,
+        description,
+    }
 }
 
-/// Types removed (breaking), added (additive) and renamed (breaking): a
-/// removed and an added type with the same, non-empty field names, and no
-/// other removed or added type with those fields, are one type renamed.
+fn additive(description: String) -> Change {
+    Change {
+        impact: Impact::Additive,
+        description,
+    }
+}
+
+/// Types removed (breaking), added (additive) and renamed (breaking: a
+/// removed and an added struct with the same, non-empty field names, and no
+/// other removed or added struct with those fields); the fields of structs
+/// and the variants of enums of the same name.
 fn type_changes(
-    old: &BTreeMap<String, BTreeSet<String>>,
-    new: &BTreeMap<String, BTreeSet<String>>,
+    old: &BTreeMap<String, NamedType>,
+    new: &BTreeMap<String, NamedType>,
 ) -> Vec<Change> {
+    let wire_names = |t: &NamedType| -> BTreeSet<String> {
+        match t {
+            NamedType::Struct(fields) => fields.iter().map(|f| f.wire.clone()).collect(),
+            NamedType::Enum(_) => BTreeSet::new(),
+        }
+    };
     let removed: Vec<&String> = old.keys().filter(|n| !new.contains_key(*n)).collect();
     let added: Vec<&String> = new.keys().filter(|n| !old.contains_key(*n)).collect();
     let mut renamed: BTreeMap<&String, &String> = BTreeMap::new();
     for from in &removed {
-        let fields = &old[*from];
-        let same = |names: &[&String], types: &BTreeMap<String, BTreeSet<String>>| {
-            names.iter().filter(|n| &types[**n] == fields).count()
+        let fields = wire_names(&old[*from]);
+        let same = |names: &[&String], types: &BTreeMap<String, NamedType>| {
+            names
+                .iter()
+                .filter(|n| wire_names(&types[**n]) == fields)
+                .count()
         };
-        let twin = added.iter().find(|n| &new[**n] == fields);
+        let twin = added.iter().find(|n| wire_names(&new[**n]) == fields);
         if let Some(to) = twin
             && same(&added, new) == 1
             && same(&removed, old) == 1
@@ -219,353 +216,340 @@ fn type_changes(
     }
     let mut changes = Vec::new();
     for (from, to) in &renamed {
-        changes.push(Change {
-            impact: Impact::Breaking,
-            description: format!("type `{from}` renamed to `{to}` (same fields)"),
-        });
+        changes.push(breaking(format!(
+            "type `{from}` renamed to `{to}` (same fields)"
+        )));
     }
     for name in removed.iter().filter(|n| !renamed.contains_key(**n)) {
-        changes.push(Change {
-            impact: Impact::Breaking,
-            description: format!("type `{name}` removed"),
-        });
+        changes.push(breaking(format!("type `{name}` removed")));
     }
     let renamed_to: BTreeSet<&String> = renamed.values().copied().collect();
     for name in added.iter().filter(|n| !renamed_to.contains(**n)) {
-        changes.push(Change {
-            impact: Impact::Additive,
-            description: format!("type `{name}` added"),
-        });
+        changes.push(additive(format!("type `{name}` added")));
+    }
+    for (name, before) in old {
+        let Some(after) = new.get(name) else { continue };
+        let label = format!("type `{name}`");
+        match (before, after) {
+            (NamedType::Struct(a), NamedType::Struct(b)) => {
+                compare_fields(&label, a, b, Side::Response, &mut changes);
+            }
+            (NamedType::Enum(a), NamedType::Enum(b)) => {
+                for gone in a.iter().filter(|v| !b.contains(v)) {
+                    changes.push(breaking(format!("{label}: variant `{gone}` removed")));
+                }
+                for new_variant in b.iter().filter(|v| !a.contains(v)) {
+                    changes.push(additive(format!("{label}: variant `{new_variant}` added")));
+                }
+            }
+            _ => changes.push(breaking(format!("{label} changed kind (struct / enum)"))),
+        }
     }
     changes.sort();
     changes
 }
 
-fn op_drift(key: &(String, String), id: &str, mut changes: Vec<Change>) -> OperationDrift {
+fn op_drift(key: &(String, String), name: &str, mut changes: Vec<Change>) -> OperationDrift {
     changes.sort();
     OperationDrift {
         path: key.0.clone(),
         method: key.1.clone(),
-        operation_id: id.to_owned(),
+        operation_id: name.to_owned(),
         changes,
-    }
-}
-
-/// What the generated code depends on, for one field or parameter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Field {
-    ty: String,
-    values: Option<BTreeSet<String>>,
-    required: bool,
-    nullable: bool,
-}
-
-#[derive(Debug, Default)]
-struct Operation {
-    id: String,
-    params: BTreeMap<String, Field>,
-    request: BTreeMap<String, Field>,
-    response: BTreeMap<String, Field>,
-}
-
-fn operations(doc: &Value) -> BTreeMap<(String, String), Operation> {
-    let mut out = BTreeMap::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        let shared = item.get("parameters").and_then(Value::as_array);
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let mut operation = Operation {
-                id: op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-                    .to_owned(),
-                ..Default::default()
-            };
-            let own = op.get("parameters").and_then(Value::as_array);
-            for param in shared.into_iter().chain(own).flatten() {
-                let param = resolve_ref(doc, param);
-                let name = format!(
-                    "`{}` ({})",
-                    param.get("name").and_then(Value::as_str).unwrap_or("?"),
-                    param.get("in").and_then(Value::as_str).unwrap_or("?")
-                );
-                let schema = param
-                    .get("schema")
-                    .map(|s| resolve_ref(doc, s))
-                    .unwrap_or(&Value::Null);
-                let required = param
-                    .get("required")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                operation.params.insert(name, field(schema, required));
-            }
-            if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
-                flatten(
-                    doc,
-                    schema,
-                    "",
-                    true,
-                    &mut operation.request,
-                    &mut Vec::new(),
-                );
-            }
-            if let Some(responses) = op.get("responses").and_then(Value::as_object) {
-                for (status, response) in responses.iter().filter(|(s, _)| s.starts_with('2')) {
-                    let response = resolve_ref(doc, response);
-                    if let Some(schema) = response.pointer("/content/application~1json/schema") {
-                        let prefix = format!("{status} ");
-                        flatten(
-                            doc,
-                            schema,
-                            &prefix,
-                            true,
-                            &mut operation.response,
-                            &mut Vec::new(),
-                        );
-                    }
-                }
-            }
-            out.insert((path.clone(), method.to_owned()), operation);
-        }
-    }
-    out
-}
-
-fn field(schema: &Value, required: bool) -> Field {
-    let ty = match schema.get("type").and_then(Value::as_str) {
-        Some("array") => "array".to_owned(),
-        Some("object") => "object".to_owned(),
-        Some(t) => match schema.get("format").and_then(Value::as_str) {
-            Some(f) => format!("{t}<{f}>"),
-            None => t.to_owned(),
-        },
-        None if schema.get("properties").is_some() => "object".to_owned(),
-        None => {
-            let mut s = schema.clone();
-            if let Some(o) = s.as_object_mut() {
-                o.remove("nullable");
-            }
-            summary::describe(&s)
-        }
-    };
-    Field {
-        ty,
-        values: schema.get("enum").and_then(Value::as_array).map(|v| {
-            v.iter()
-                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
-                .collect()
-        }),
-        required,
-        nullable: schema
-            .get("nullable")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-    }
-}
-
-/// Every field below `schema`, keyed by its path (`list[].lastMessage.id`).
-fn flatten(
-    doc: &Value,
-    schema: &Value,
-    path: &str,
-    required: bool,
-    out: &mut BTreeMap<String, Field>,
-    stack: &mut Vec<String>,
-) {
-    let reference = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    if let Some(r) = &reference {
-        if stack.contains(r) {
-            out.insert(
-                path.to_owned(),
-                Field {
-                    ty: format!("recursive {}", r.rsplit('/').next().unwrap_or(r)),
-                    values: None,
-                    required,
-                    nullable: false,
-                },
-            );
-            return;
-        }
-        stack.push(r.clone());
-    }
-    let schema = resolve_ref(doc, schema);
-    out.insert(path.to_owned(), field(schema, required));
-    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-        let required_names: BTreeSet<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        for (name, sub) in props {
-            let sub_path = if path.is_empty() || path.ends_with(' ') {
-                format!("{path}{name}")
-            } else {
-                format!("{path}.{name}")
-            };
-            flatten(
-                doc,
-                sub,
-                &sub_path,
-                required_names.contains(name.as_str()),
-                out,
-                stack,
-            );
-        }
-    }
-    if let Some(items) = schema.get("items") {
-        flatten(doc, items, &format!("{path}[]"), true, out, stack);
-    }
-    if reference.is_some() {
-        stack.pop();
     }
 }
 
 fn compare(old: &Operation, new: &Operation) -> Vec<Change> {
     let mut changes = Vec::new();
-    compare_fields(
-        "parameter",
-        &old.params,
-        &new.params,
-        Side::Request,
-        &mut changes,
-    );
-    compare_fields(
-        "request field",
-        &old.request,
-        &new.request,
-        Side::Request,
-        &mut changes,
-    );
-    compare_fields(
-        "response field",
-        &old.response,
-        &new.response,
-        Side::Response,
-        &mut changes,
-    );
+    if old.name != new.name {
+        changes.push(breaking(format!(
+            "method renamed: `{}` → `{}`",
+            old.name, new.name
+        )));
+    }
+    compare_params(&old.params, &new.params, &mut changes);
+    match (&old.body, &new.body) {
+        (None, None) => {}
+        (None, Some(body)) => {
+            let needed = body.fields.iter().any(|f| !f.optional && !f.has_default);
+            let change = format!("request body added ({:?})", body.encoding);
+            changes.push(if needed {
+                breaking(change)
+            } else {
+                additive(change)
+            });
+        }
+        (Some(_), None) => changes.push(breaking("request body removed".into())),
+        (Some(a), Some(b)) => {
+            if a.encoding != b.encoding {
+                changes.push(breaking(format!(
+                    "request body encoding changed: {:?} → {:?}",
+                    a.encoding, b.encoding
+                )));
+            }
+            if a.ty != b.ty {
+                changes.push(breaking(format!(
+                    "request body type changed: `{}` → `{}`",
+                    rust(&a.ty),
+                    rust(&b.ty)
+                )));
+            }
+            compare_fields(
+                "request body",
+                &a.fields,
+                &b.fields,
+                Side::Request,
+                &mut changes,
+            );
+        }
+    }
+    if old.response != new.response {
+        changes.push(breaking(format!(
+            "response changed: {} → {}",
+            response(&old.response),
+            response(&new.response)
+        )));
+    }
+    match (&old.pagination, &new.pagination) {
+        (None, Some(p)) => changes.push(additive(format!("stream added: {}", p.style))),
+        (Some(_), None) => {
+            let why = new.no_stream.as_deref().unwrap_or("paging not recognised");
+            changes.push(breaking(format!("stream removed: {why}")));
+        }
+        (Some(a), Some(b)) => {
+            if a.item != b.item {
+                changes.push(breaking(format!(
+                    "stream item type changed: `{}` → `{}`",
+                    rust(&a.item),
+                    rust(&b.item)
+                )));
+            }
+            if a.style != b.style || a.items != b.items {
+                changes.push(additive(format!(
+                    "paging changed: {} in `{}` → {} in `{}`",
+                    a.style, a.items, b.style, b.items
+                )));
+            }
+        }
+        (None, None) => {}
+    }
     changes
+}
+
+/// A generated type as a reader writes it: `NonZeroU64`, `Vec<types::Media>`.
+fn rust(ty: &str) -> String {
+    let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = compact.replace(',', ", ");
+    for prefix in [
+        "::std::num::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::collections::",
+        "::std::option::",
+        "::std::boxed::",
+        "crate::",
+    ] {
+        out = out.replace(prefix, "");
+    }
+    out
+}
+
+fn response(kind: &ResponseKind) -> String {
+    match kind {
+        ResponseKind::Json(ty) => format!("`{}`", rust(ty)),
+        ResponseKind::Empty => "no body".into(),
+        ResponseKind::Bytes => "bytes".into(),
+    }
+}
+
+fn compare_params(old: &[model::Param], new: &[model::Param], out: &mut Vec<Change>) {
+    let label = |p: &model::Param| {
+        let place = match p.location {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+        };
+        format!("parameter `{}` ({place})", p.wire)
+    };
+    let find = |list: &[model::Param], p: &model::Param| {
+        list.iter()
+            .find(|q| q.wire == p.wire && q.location == p.location)
+            .cloned()
+    };
+    for param in new {
+        let name = label(param);
+        let Some(before) = find(old, param) else {
+            let (impact, req) = if param.required {
+                (Impact::Breaking, "required")
+            } else {
+                (Impact::Additive, "optional")
+            };
+            out.push(Change {
+                impact,
+                description: format!("{name} added ({req}, `{}`)", rust(&param.ty)),
+            });
+            continue;
+        };
+        if before.ty != param.ty {
+            out.push(breaking(format!(
+                "{name} type changed: `{}` → `{}`",
+                rust(&before.ty),
+                rust(&param.ty)
+            )));
+        }
+        if before.required != param.required {
+            let (impact, now) = if param.required {
+                (Impact::Breaking, "required")
+            } else {
+                (Impact::Additive, "optional")
+            };
+            out.push(Change {
+                impact,
+                description: format!("{name} is now {now}"),
+            });
+        }
+        compare_checks(&name, &before.checks, &param.checks, out);
+    }
+    for param in old {
+        if find(new, param).is_none() {
+            out.push(breaking(format!("{} removed", label(param))));
+        }
+    }
+}
+
+/// What is checked before sending: a value that passed before and is
+/// refused now breaks callers; the reverse is new capability.
+fn compare_checks(name: &str, old: &Checks, new: &Checks, out: &mut Vec<Change>) {
+    let removed: Vec<&String> = old
+        .one_of
+        .iter()
+        .filter(|v| !new.one_of.contains(v))
+        .collect();
+    let added: Vec<&String> = new
+        .one_of
+        .iter()
+        .filter(|v| !old.one_of.contains(v))
+        .collect();
+    let list = |values: &[&String]| {
+        values
+            .iter()
+            .map(|v| v.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if new.one_of.is_empty() && !old.one_of.is_empty() {
+        out.push(additive(format!(
+            "{name} enum values changed: now any value"
+        )));
+    } else if old.one_of.is_empty() && !new.one_of.is_empty() {
+        out.push(breaking(format!(
+            "{name} now one of: {}",
+            new.one_of.join(", ")
+        )));
+    } else {
+        if !removed.is_empty() {
+            out.push(breaking(format!(
+                "{name} enum values removed: {}",
+                list(&removed)
+            )));
+        }
+        if !added.is_empty() {
+            out.push(additive(format!(
+                "{name} enum values added: {}",
+                list(&added)
+            )));
+        }
+    }
+    let bound = |what: &str, before: Option<f64>, after: Option<f64>, lower: bool| {
+        if before == after {
+            return None;
+        }
+        let show = |v: Option<f64>| v.map_or_else(|| "none".to_owned(), |v| v.to_string());
+        let tighter = match (before, after) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(b), Some(a)) => (lower && a > b) || (!lower && a < b),
+        };
+        let text = format!("{name} {what}: {} → {}", show(before), show(after));
+        Some(if tighter {
+            breaking(text)
+        } else {
+            additive(text)
+        })
+    };
+    let as_f64 = |v: Option<u64>| v.map(|v| v as f64);
+    out.extend(
+        [
+            bound("minimum", old.minimum, new.minimum, true),
+            bound("maximum", old.maximum, new.maximum, false),
+            bound(
+                "minimum length",
+                as_f64(old.min_length),
+                as_f64(new.min_length),
+                true,
+            ),
+            bound(
+                "maximum length",
+                as_f64(old.max_length),
+                as_f64(new.max_length),
+                false,
+            ),
+        ]
+        .into_iter()
+        .flatten(),
+    );
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
+    /// Fields callers set: a new required one breaks them.
     Request,
+    /// Fields callers read: a new one is new capability.
     Response,
 }
 
 fn compare_fields(
-    kind: &str,
-    old: &BTreeMap<String, Field>,
-    new: &BTreeMap<String, Field>,
+    owner: &str,
+    old: &[model::Field],
+    new: &[model::Field],
     side: Side,
     out: &mut Vec<Change>,
 ) {
-    let mut push = |impact, description: String| {
-        out.push(Change {
-            impact,
-            description,
-        })
-    };
-    let label = |name: &str| {
-        if name.starts_with('`') {
-            format!("{kind} {name}")
+    let find = |list: &[model::Field], wire: &str| list.iter().find(|f| f.wire == wire).cloned();
+    let shown = |f: &model::Field| {
+        if f.optional {
+            format!("Option<{}>", rust(&f.ty))
         } else {
-            format!("{kind} `{}`", name.trim())
+            rust(&f.ty)
         }
     };
-    for (name, field) in new {
-        let Some(before) = old.get(name) else {
-            // A new required input breaks every existing call; anything else is new capability.
-            let impact = if side == Side::Request && field.required {
+    for field in new {
+        let name = format!("{owner}: field `{}`", field.wire);
+        let Some(before) = find(old, &field.wire) else {
+            let needed = !field.optional && !field.has_default;
+            let impact = if side == Side::Request && needed {
                 Impact::Breaking
             } else {
                 Impact::Additive
             };
-            let req = if field.required {
-                "required"
-            } else {
-                "optional"
-            };
-            push(
+            out.push(Change {
                 impact,
-                format!("{} added ({req}, {})", label(name), field.ty),
-            );
+                description: format!("{name} added (`{}`)", shown(field)),
+            });
             continue;
         };
-        if before.ty != field.ty {
-            push(
-                Impact::Breaking,
-                format!("{} type changed: {} → {}", label(name), before.ty, field.ty),
-            );
+        if shown(&before) != shown(field) {
+            out.push(breaking(format!(
+                "{name} type changed: `{}` → `{}`",
+                shown(&before),
+                shown(field)
+            )));
         }
-        if before.values != field.values {
-            let old_values = before.values.clone().unwrap_or_default();
-            let new_values = field.values.clone().unwrap_or_default();
-            let added: Vec<_> = new_values.difference(&old_values).cloned().collect();
-            let removed: Vec<_> = old_values.difference(&new_values).cloned().collect();
-            // Response enums decode as open strings, so only a request losing
-            // a value (or gaining a closed list) breaks callers.
-            let impact = match side {
-                Side::Response => Impact::Additive,
-                Side::Request if removed.is_empty() && before.values.is_some() => Impact::Additive,
-                Side::Request => Impact::Breaking,
-            };
-            let mut what = Vec::new();
-            if !added.is_empty() {
-                what.push(format!("added {}", added.join(", ")));
-            }
-            if !removed.is_empty() {
-                what.push(format!("removed {}", removed.join(", ")));
-            }
-            if field.values.is_none() {
-                what = vec!["now any value".into()];
-            }
-            push(
-                impact,
-                format!("{} enum values changed: {}", label(name), what.join("; ")),
-            );
-        }
-        let is_identity = name.rsplit(['.', ' ']).next() == Some("id");
-        if before.required != field.required {
-            let impact = match side {
-                Side::Request => Impact::Breaking,
-                // Responses decode every non-id field as optional anyway.
-                Side::Response if is_identity => Impact::Breaking,
-                Side::Response => Impact::Additive,
-            };
-            let now = if field.required {
-                "required"
-            } else {
-                "optional"
-            };
-            push(impact, format!("{} is now {now}", label(name)));
-        }
-        if before.nullable != field.nullable {
-            let impact = match side {
-                Side::Request if !field.nullable => Impact::Breaking,
-                Side::Response if is_identity && field.nullable => Impact::Breaking,
-                _ => Impact::Additive,
-            };
-            let now = if field.nullable {
-                "nullable"
-            } else {
-                "no longer nullable"
-            };
-            push(impact, format!("{} is now {now}", label(name)));
-        }
+        compare_checks(&name, &before.checks, &field.checks, out);
     }
-    for (name, field) in old {
-        if !new.contains_key(name) {
-            // A removed optional request field only breaks callers that set it,
-            // and the generated signature changes: breaking either way.
-            let _ = field;
-            push(Impact::Breaking, format!("{} removed", label(name)));
+    for field in old {
+        if find(new, &field.wire).is_none() {
+            out.push(breaking(format!("{owner}: field `{}` removed", field.wire)));
         }
     }
 }
@@ -573,6 +557,15 @@ fn compare_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+
+    fn model(doc: &Value) -> ApiModel {
+        crate::api_model(crate::apis::OFAUTH, doc.clone()).expect("the test spec generates")
+    }
+
+    fn diff(api: &str, old: &Value, new: &Value) -> DriftReport {
+        super::diff(api, &model(old), &model(new))
+    }
 
     fn spec(extra_params: &str, response_props: &str) -> Value {
         let yaml = format!(
@@ -660,7 +653,8 @@ paths:
     }
 
     /// A second list whose items take the name `List` renames the first
-    /// operation's item type; the report says so.
+    /// operation's item type; the report says so, and what it changes in the
+    /// types that use it.
     #[test]
     fn renamed_and_added_types() {
         let old = spec(BASE_PARAMS, BASE_PROPS);
@@ -674,9 +668,12 @@ paths:
         test: GET /fans (list_fans)
           [additive] operation added
         test: types
+          [breaking] type `ListChatsResponse`: field `list` type changed: `Option<Vec<types::List>>` → `Option<Vec<types::ListChatsList>>`
           [breaking] type `List` renamed to `ListChatsList` (same fields)
           [additive] type `ListFansList` added
-        test: 1 breaking, 2 additive
+          [additive] type `ListFansOrder` added
+          [additive] type `ListFansResponse` added
+        test: 2 breaking, 4 additive
         ");
     }
 
@@ -689,10 +686,12 @@ paths:
         paths.insert("/v2/chats".into(), chats);
         paths.insert(
             "/upload".into(),
-            serde_json::json!({"post": {"operationId": "upload", "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}}, "responses": {"200": {"description": "ok"}}}}),
+            serde_json::json!({"post": {"operationId": "upload", "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}, "responses": {"200": {"description": "ok"}}}}),
         );
         let report = diff("test", &old, &new);
-        assert_eq!((report.breaking, report.additive), (1, 2));
+        // The CSV upload is left out, so it is listed with its reason, not added.
+        assert_eq!((report.breaking, report.additive), (1, 1));
+        assert_eq!(report.omitted.len(), 1, "{report:?}");
         insta::assert_snapshot!(report.to_text());
         insta::assert_json_snapshot!(report);
     }

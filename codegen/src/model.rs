@@ -980,18 +980,52 @@ fn is_types_item(name: &str) -> bool {
 }
 
 /// Every struct of the generated `types` module, by name.
+/// A named type of the generated code (`raw::types`), as callers see it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NamedType {
+    /// A struct with named fields (empty for a newtype).
+    Struct(Vec<Field>),
+    /// An enum: its variants.
+    Enum(Vec<String>),
+}
+
+/// Every named type of `client_code` (progenitor's output): what the drift
+/// report compares field by field.
+pub fn named_types(client_code: &str) -> Result<BTreeMap<String, NamedType>, Error> {
+    let file: syn::File = syn::parse_str(client_code)
+        .map_err(|e| Error::Generate(format!("generated client does not parse: {e}")))?;
+    let structs = type_structs(&file);
+    let mut out: BTreeMap<String, NamedType> = structs
+        .iter()
+        .map(|(name, s)| (name.clone(), NamedType::Struct(struct_fields(s, &structs))))
+        .collect();
+    for item in types_module(&file) {
+        if let syn::Item::Enum(e) = item {
+            let variants = e.variants.iter().map(|v| v.ident.to_string()).collect();
+            out.insert(e.ident.to_string(), NamedType::Enum(variants));
+        }
+    }
+    Ok(out)
+}
+
+/// The items of the generated `types` module.
+fn types_module(file: &syn::File) -> &[syn::Item] {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => {
+                module.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 fn type_structs(file: &syn::File) -> BTreeMap<String, &syn::ItemStruct> {
     let mut out = BTreeMap::new();
-    for item in &file.items {
-        if let syn::Item::Mod(module) = item
-            && module.ident == "types"
-            && let Some((_, items)) = &module.content
-        {
-            for item in items {
-                if let syn::Item::Struct(s) = item {
-                    out.insert(s.ident.to_string(), s);
-                }
-            }
+    for item in types_module(file) {
+        if let syn::Item::Struct(s) = item {
+            out.insert(s.ident.to_string(), s);
         }
     }
     out

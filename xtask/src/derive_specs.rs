@@ -18,6 +18,7 @@ use std::process::{Command, ExitCode};
 use onlyfans_codegen::apis::{ALL, ApiDef, ONLYFANSAPI};
 use onlyfans_codegen::drift;
 use onlyfans_codegen::spec::{self, DerivedFacts, DerivedProvenance, DerivedSource, Provenance};
+use serde_json::Value;
 
 use crate::{Failure, USAGE, api_named, flag_value, read, write};
 
@@ -160,7 +161,8 @@ pub fn run(args: &[String], default_repo: PathBuf) -> Result<ExitCode, Failure> 
     // What the new derivation changes for callers, in the usual words.
     let (after, merged) = onlyfans_codegen::effective_spec(api, repo).map_err(|e| e.to_string())?;
     let (before, _) = before.unwrap_or_default();
-    let mut report = drift::diff(api.name, &before, &after);
+    let model = |doc: Value| onlyfans_codegen::api_model(api, doc).map_err(|e| e.to_string());
+    let mut report = drift::diff(api.name, &model(before)?, &model(after)?);
     report.superseded = merged.superseded;
     print!("{}", report.to_text());
     eprintln!(

@@ -212,7 +212,14 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
         let (old_effective, _) = effective(&old_doc)?;
         let (new_effective, merged) = effective(&new_doc)?;
         let changed = old_doc != new_doc;
-        let mut report = drift::diff(api.name, &old_effective, &new_effective);
+        let model = |doc: Value| onlyfans_codegen::api_model(*api, doc).map_err(failure);
+        let new_model = model(new_effective)?;
+        let old_model = if changed {
+            model(old_effective)?
+        } else {
+            new_model.clone()
+        };
+        let mut report = drift::diff(api.name, &old_model, &new_model);
         report.superseded = merged.superseded;
         let prune = options.prune_derived && !report.superseded.is_empty();
         let provenance_path = api.provenance_path(&options.repo);

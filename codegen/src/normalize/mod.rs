@@ -101,23 +101,6 @@ pub fn normalize_without_hoisting(mut spec: Value) -> Normalized {
     Normalized { spec, report }
 }
 
-/// The document as callers of the generated code see it, before the rules that
-/// only serve generation (tolerance, hoisting, dropping bodies and operations):
-/// what the drift report compares, so that a field turning nullable upstream
-/// still shows although decoding tolerates it.
-pub fn semantic_view(mut spec: Value) -> Value {
-    let mut report = Report::default();
-    for rule in [
-        downgrade::apply,
-        operation_ids::apply,
-        any_of::apply,
-        integers::apply,
-    ] {
-        rule(&mut spec, &mut report);
-    }
-    spec
-}
-
 type Rule = fn(&mut Value, &mut Report);
 
 /// The rules in order, by name.
