@@ -45,6 +45,7 @@ mod shared_types;
     allow(dead_code, unused_imports, unused_macros)
 )]
 pub mod transport;
+pub mod webhooks;
 
 pub use error::{Error, ErrorResponse, RequestInfo};
 /// The HTTP method of a [`CustomRequest`] (reqwest's, re-exported so that the

@@ -56,9 +56,13 @@ fn facade_public_surface() {
     for api in ALL {
         let (n, g) = generated(api);
         let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
-        let surface =
-            onlyfans_codegen::facade::surface(&operations, onlyfans_codegen::facade_choices(api))
-                .unwrap();
+        let events = onlyfans_codegen::api_events(&n, &g).unwrap();
+        let surface = onlyfans_codegen::facade::surface(
+            &operations,
+            &events,
+            onlyfans_codegen::facade_choices(api),
+        )
+        .unwrap();
         insta::assert_snapshot!(format!("{}_facade_surface", api.name), surface);
     }
 }

@@ -146,7 +146,8 @@ pub fn diff(api: &str, old: &ApiModel, new: &ApiModel) -> DriftReport {
         }
     }
     drift.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
-    let types = type_changes(&old.types, &new.types);
+    let mut types = type_changes(&old.types, &new.types);
+    types.extend(event_changes(&old.events, &new.events));
     let count = |impact| {
         drift
             .iter()
@@ -164,6 +165,36 @@ pub fn diff(api: &str, old: &ApiModel, new: &ApiModel) -> DriftReport {
         types,
         superseded: Vec::new(),
     }
+}
+
+/// Webhook events added (additive), removed or retyped (breaking: callers
+/// match on their `Event` variants).
+fn event_changes(old: &[model::WebhookEvent], new: &[model::WebhookEvent]) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for event in new {
+        match old.iter().find(|e| e.name == event.name) {
+            None => changes.push(additive(format!(
+                "webhook event `{}` added (`Event::{}`)",
+                event.name, event.variant
+            ))),
+            Some(before) if before.ty != event.ty => changes.push(breaking(format!(
+                "webhook event `{}` type changed: `{}` → `{}`",
+                event.name,
+                rust(&before.ty),
+                rust(&event.ty)
+            ))),
+            Some(_) => {}
+        }
+    }
+    for event in old {
+        if !new.iter().any(|e| e.name == event.name) {
+            changes.push(breaking(format!(
+                "webhook event `{}` removed (it is `Event::Unknown` now)",
+                event.name
+            )));
+        }
+    }
+    changes
 }
 
 fn breaking(description: String) -> Change {

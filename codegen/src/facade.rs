@@ -16,6 +16,7 @@ use quote::{format_ident, quote};
 use crate::Error;
 use crate::model::{
     BodyEncoding, Checks, ItemKey, Location, Operation, Pagination, PagingStyle, ResponseKind,
+    WebhookEvent,
 };
 
 /// Setter names the builders keep for themselves.
@@ -50,6 +51,8 @@ const CLIENT_METHODS: &[&str] = &[
 pub struct Choices {
     /// Client methods written by hand for this API (`chats`).
     pub handwritten: &'static [&'static str],
+    /// Where a webhook body names its event (`eventType`, then `type`).
+    pub event_type_fields: &'static [&'static str],
 }
 
 impl Choices {
@@ -68,6 +71,7 @@ impl Choices {
 /// API's own per-call options (`super::api_call_methods`).
 pub fn emit(
     operations: &[Operation],
+    events: &[WebhookEvent],
     choices: Choices,
     types_path: &str,
     client_path: &str,
@@ -88,6 +92,7 @@ pub fn emit(
         methods.push(method);
         builders.push(builder);
     }
+    let events = event_enum(events, &choices)?;
     let tokens = quote! {
         #[allow(unused_imports)]
         use #types_path as types;
@@ -100,6 +105,8 @@ pub fn emit(
         }
 
         #(#builders)*
+
+        #events
     };
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Generate(format!("generated facade does not parse: {e}")))?;
@@ -249,7 +256,11 @@ impl Kind {
 /// The public surface of a facade: per operation, the client method, each
 /// setter with what it takes, and what `send` returns. Kept as a snapshot, so
 /// a spec update shows every change callers see.
-pub fn surface(operations: &[Operation], choices: Choices) -> Result<String, Error> {
+pub fn surface(
+    operations: &[Operation],
+    events: &[WebhookEvent],
+    choices: Choices,
+) -> Result<String, Error> {
     let mut out = String::new();
     for op in operations {
         let name = choices.method_name(&op.name);
@@ -329,7 +340,72 @@ pub fn surface(operations: &[Operation], choices: Choices) -> Result<String, Err
             (None, None) => {}
         }
     }
+    for event in events {
+        out.push_str(&format!(
+            "webhook event `{}` -> Event::{}({})\n",
+            event.name,
+            event.variant,
+            compact(&event.ty)
+        ));
+    }
+    out.push_str("webhook event (any other) -> Event::Unknown { event_type, data }\n");
     Ok(out)
+}
+
+/// The `Event` enum of an API's webhooks: one variant per event of the spec,
+/// decoded by the name its body carries, and `Unknown` for any other.
+fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream, Error> {
+    let mut variants = Vec::new();
+    let mut names = Vec::new();
+    let mut decodes = Vec::new();
+    for event in events {
+        let variant = syn::Ident::new(&event.variant, proc_macro2::Span::call_site());
+        let ty = tokens(&event.ty)?;
+        let name = &event.name;
+        let doc = format!("`{name}`.");
+        variants.push(quote! { #[doc = #doc] #variant(#ty) });
+        names.push(quote! { Event::#variant(_) => #name });
+        decodes.push(quote! { #name => crate::webhooks::decode_event(body).map(Event::#variant) });
+    }
+    let fields = choices.event_type_fields;
+    Ok(quote! {
+        /// A verified webhook event: one variant per event the spec
+        /// describes, its body decoded into the generated type; any other
+        /// event is [`Event::Unknown`], so a new vendor event never fails
+        /// verification.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants,)*
+            /// An event this version of the crate does not know.
+            Unknown {
+                /// The event's name as sent.
+                event_type: ::std::string::String,
+                /// The whole event as sent (envelope included).
+                data: ::serde_json::Value,
+            },
+        }
+
+        impl Event {
+            /// The event's name on the wire (`connection.created`).
+            pub fn event_type(&self) -> &str {
+                match self {
+                    #(#names,)*
+                    Event::Unknown { event_type, .. } => event_type,
+                }
+            }
+
+            /// Decodes a verified body by the event name it carries.
+            pub(crate) fn from_body(body: &[u8]) -> ::std::result::Result<Event, crate::webhooks::WebhookError> {
+                let event_type = crate::webhooks::event_type(body, &[#(#fields),*])?;
+                match event_type.as_str() {
+                    #(#decodes,)*
+                    _ => crate::webhooks::unknown_event(body)
+                        .map(|data| Event::Unknown { event_type, data }),
+                }
+            }
+        }
+    })
 }
 
 /// A type's tokens text without the spaces `quote` puts between tokens.

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use heck::ToUpperCamelCase;
 use quote::ToTokens;
 use serde_json::Value;
 
@@ -980,6 +981,39 @@ fn is_types_item(name: &str) -> bool {
 }
 
 /// Every struct of the generated `types` module, by name.
+/// A webhook event the API sends (see [`crate::normalize::webhooks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookEvent {
+    /// The event's name on the wire (`connection.created`).
+    pub name: String,
+    /// Its `Event` variant (`ConnectionCreated`).
+    pub variant: String,
+    /// The generated type of its body (`types::ConnectionCreatedEvent`).
+    pub ty: String,
+}
+
+/// The webhook events of a normalized spec, each with its generated type
+/// (which must exist in `client_code`), by event name.
+pub fn webhook_events(spec: &Value, client_code: &str) -> Result<Vec<WebhookEvent>, Error> {
+    let types = named_types(client_code)?;
+    crate::normalize::webhooks::events(spec)
+        .into_iter()
+        .map(|(name, component)| {
+            let ty = component.to_upper_camel_case();
+            if !types.contains_key(&ty) {
+                return Err(Error::Generate(format!(
+                    "webhook event `{name}`: no generated type `{ty}`"
+                )));
+            }
+            Ok(WebhookEvent {
+                variant: name.to_upper_camel_case(),
+                ty: format!("types::{ty}"),
+                name,
+            })
+        })
+        .collect()
+}
+
 /// A named type of the generated code (`raw::types`), as callers see it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NamedType {

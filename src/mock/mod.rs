@@ -41,10 +41,12 @@
 mod routes;
 mod schema;
 mod server;
+mod webhooks;
 
 /// The httpmock crate the typed helpers are generated for, re-exported so
 /// that tests need no version-matched dependency of their own.
 pub use httpmock;
+pub use webhooks::{sign_ofauth_event, sign_ofauth_header_event, sign_onlyfansapi_event};
 
 use std::sync::Arc;
 use std::time::Duration;

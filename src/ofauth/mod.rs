@@ -25,6 +25,7 @@
 //! ([`raw::types`]), with every field the spec has.
 
 mod client;
+pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
 /// The types of the chats list, by their short names.

@@ -26,6 +26,7 @@
 
 mod client;
 mod rate_limits;
+pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
 /// A chat message and the `_meta` of every response, by their short names.

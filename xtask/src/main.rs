@@ -511,8 +511,16 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 continue;
             }
         };
+        let events = match onlyfans_codegen::api_events(&normalized, &generated) {
+            Ok(events) => events,
+            Err(e) => {
+                problems.push(format!("{} webhook events: {e}", api.name));
+                continue;
+            }
+        };
         let surface = match onlyfans_codegen::facade::surface(
             &operations,
+            &events,
             onlyfans_codegen::facade_choices(api),
         ) {
             Ok(surface) => surface,

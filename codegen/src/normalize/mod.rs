@@ -5,16 +5,17 @@
 //!
 //! Rules run in this order (later rules rely on earlier ones):
 //!
-//! 1. [`downgrade`]: OpenAPI 3.1 → 3.0.3;
-//! 2. [`operation_ids`]: every operation gets a unique readable `operationId`;
-//! 3. [`unsupported`]: operations progenitor cannot generate are left out, with a reason;
-//! 4. [`any_of`]: unions of object shapes become one object;
-//! 5. [`integers`]: ids and counts become `uint64`;
-//! 6. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
-//! 7. [`tolerant`]: response schemas accept what the APIs really send;
-//! 8. [`hoist`]: one named component per distinct object shape;
-//! 9. [`shared_types`]: one type per thing sent in several shapes (the
-//!    handwritten quirk types, the one recursive `Message`).
+//! 1. [`webhooks`]: the events of a 3.1 `webhooks` section become types;
+//! 2. [`downgrade`]: OpenAPI 3.1 → 3.0.3;
+//! 3. [`operation_ids`]: every operation gets a unique readable `operationId`;
+//! 4. [`unsupported`]: operations progenitor cannot generate are left out, with a reason;
+//! 5. [`any_of`]: unions of object shapes become one object;
+//! 6. [`integers`]: ids and counts become `uint64`;
+//! 7. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
+//! 8. [`tolerant`]: response schemas accept what the APIs really send;
+//! 9. [`hoist`]: one named component per distinct object shape;
+//! 10. [`shared_types`]: one type per thing sent in several shapes (the
+//!     handwritten quirk types, the one recursive `Message`).
 
 pub mod any_of;
 pub mod downgrade;
@@ -25,6 +26,7 @@ pub mod operation_ids;
 pub mod shared_types;
 pub mod tolerant;
 pub mod unsupported;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -104,7 +106,8 @@ pub fn normalize_without_hoisting(mut spec: Value) -> Normalized {
 type Rule = fn(&mut Value, &mut Report);
 
 /// The rules in order, by name.
-const RULES: [(&str, Rule); 9] = [
+const RULES: [(&str, Rule); 10] = [
+    ("webhooks", webhooks::apply),
     ("downgrade", downgrade::apply),
     ("operation_ids", operation_ids::apply),
     ("unsupported", unsupported::apply),

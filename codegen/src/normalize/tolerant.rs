@@ -14,6 +14,7 @@
 //!   and `x-known-values`), so a new value is data, not a decode error;
 //! - `additionalProperties: false` is dropped (unknown fields are ignored).
 //!
+//! Webhook events (see [`super::webhooks`]) are received like responses.
 //! Schemas that requests use too are left strict (a request type must not lose its
 //! required fields) and named in the report.
 
@@ -136,6 +137,11 @@ fn reachable_components(doc: &mut Value) -> (BTreeSet<String>, BTreeSet<String>)
         };
         walk::collect_component_refs(schema, &components, set);
     });
+    // Webhook events are received like responses.
+    for (_, component) in super::webhooks::events(doc) {
+        let reference = json!({ "$ref": format!("#/components/schemas/{component}") });
+        walk::collect_component_refs(&reference, &components, &mut from_responses);
+    }
     (from_responses, from_requests)
 }
 

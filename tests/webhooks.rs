@@ -1,0 +1,278 @@
+//! Receiving webhooks: both APIs' signatures verified (published vectors,
+//! the mock kit's signer, every refusal with its exact error) and events
+//! decoded into the generated types.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::{HeaderMap, HeaderValue};
+use onlyfans_clients::mock::{sign_ofauth_event, sign_ofauth_header_event, sign_onlyfansapi_event};
+use onlyfans_clients::webhooks::WebhookError;
+use onlyfans_clients::{ofauth, onlyfansapi};
+
+/// The Standard Webhooks / Svix reference vector (published in the Standard
+/// Webhooks specification and the svix libraries' tests).
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const VECTOR_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+const VECTOR_TIMESTAMP: u64 = 1_614_265_330;
+const VECTOR_BODY: &[u8] = br#"{"test": 2432232314}"#;
+const VECTOR_SIGNATURE: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+const NOW: u64 = 1_700_000_000;
+
+fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+fn created_body() -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "eventType": "connection.created",
+        "live": true,
+        "data": {
+            "connection": {"id": "conn_1", "platformUserId": "42", "status": "active",
+                           "userData": {"username": "anna"}, "permissions": ["messages"]},
+            "clientReferenceId": "ref-7"
+        }
+    }))
+    .unwrap()
+}
+
+fn verifier() -> ofauth::webhooks::Verifier {
+    ofauth::webhooks::Verifier::new(SECRET).unwrap()
+}
+
+#[test]
+fn the_published_vector_verifies_and_its_body_is_not_an_event() {
+    let mut headers = HeaderMap::new();
+    headers.insert("svix-id", HeaderValue::from_static(VECTOR_ID));
+    headers.insert("svix-timestamp", HeaderValue::from_static("1614265330"));
+    headers.insert("svix-signature", HeaderValue::from_static(VECTOR_SIGNATURE));
+    // The signature passes; the vector's body names no event.
+    match verifier().verify_at(&headers, VECTOR_BODY, at(VECTOR_TIMESTAMP)) {
+        Err(WebhookError::InvalidPayload { reason }) => {
+            assert!(reason.contains("no event name"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut flipped = VECTOR_BODY.to_vec();
+    flipped[2] ^= 0x20;
+    assert_eq!(
+        verifier().verify_at(&headers, &flipped, at(VECTOR_TIMESTAMP)),
+        Err(WebhookError::SignatureMismatch {
+            header: "svix-signature"
+        })
+    );
+}
+
+#[test]
+fn a_signed_ofauth_event_decodes_into_its_generated_type() {
+    let body = created_body();
+    let headers = sign_ofauth_event(SECRET, "msg_1", NOW as i64, &body).unwrap();
+    let event = verifier().verify_at(&headers, &body, at(NOW)).unwrap();
+    assert_eq!(event.event_type(), "connection.created");
+    let ofauth::webhooks::Event::ConnectionCreated(created) = event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(created.live, Some(true));
+    let data = created.data.unwrap();
+    assert_eq!(data.client_reference_id.as_deref(), Some("ref-7"));
+    assert_eq!(data.connection.unwrap().id.as_deref(), Some("conn_1"));
+
+    // The documented header scheme alone, and both schemes together.
+    let by_header = sign_ofauth_header_event(SECRET, NOW as i64, &body).unwrap();
+    assert!(verifier().verify_at(&by_header, &body, at(NOW)).is_ok());
+    let mut both = headers.clone();
+    both.extend(by_header.clone());
+    assert!(verifier().verify_at(&both, &body, at(NOW)).is_ok());
+    // Both present means both must pass.
+    let mut one_wrong = headers.clone();
+    one_wrong.insert(
+        "ofauth-signature",
+        HeaderValue::from_str(&format!("t={NOW},v1={}", "0".repeat(64))).unwrap(),
+    );
+    assert_eq!(
+        verifier().verify_at(&one_wrong, &body, at(NOW)),
+        Err(WebhookError::SignatureMismatch {
+            header: "ofauth-signature"
+        })
+    );
+}
+
+#[test]
+fn unknown_events_verify_as_unknown() {
+    let body = br#"{"type":"realtime.chat_message.received","timestamp":"2026-01-01T00:00:00Z","data":{"x":1}}"#;
+    let headers = sign_ofauth_event(SECRET, "msg_2", NOW as i64, body).unwrap();
+    match verifier().verify_at(&headers, body, at(NOW)).unwrap() {
+        ofauth::webhooks::Event::Unknown { event_type, data } => {
+            assert_eq!(event_type, "realtime.chat_message.received");
+            assert_eq!(data["data"]["x"], 1);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn every_refusal_is_its_own_error() {
+    let body = created_body();
+    let headers = sign_ofauth_event(SECRET, "msg_1", NOW as i64, &body).unwrap();
+    let v = verifier();
+    assert!(v.verify_at(&headers, &body, at(NOW + 300)).is_ok());
+    assert!(matches!(
+        v.verify_at(&headers, &body, at(NOW + 301)),
+        Err(WebhookError::TimestampTooOld { .. })
+    ));
+    assert!(matches!(
+        v.verify_at(&headers, &body, at(NOW - 301)),
+        Err(WebhookError::TimestampTooNew { .. })
+    ));
+    assert!(
+        v.clone()
+            .tolerance(Duration::from_secs(600))
+            .verify_at(&headers, &body, at(NOW + 301))
+            .is_ok()
+    );
+    let other = ofauth::webhooks::Verifier::new("whsec_c2VjcmV0").unwrap();
+    assert!(matches!(
+        other.verify_at(&headers, &body, at(NOW)),
+        Err(WebhookError::SignatureMismatch { .. })
+    ));
+    let mut v2_only = headers.clone();
+    let signature = headers["svix-signature"]
+        .to_str()
+        .unwrap()
+        .replace("v1,", "v2,");
+    v2_only.insert("svix-signature", HeaderValue::from_str(&signature).unwrap());
+    assert_eq!(
+        v.verify_at(&v2_only, &body, at(NOW)),
+        Err(WebhookError::NoSupportedSignature {
+            header: "svix-signature"
+        })
+    );
+    let mut empty = headers.clone();
+    empty.insert("svix-signature", HeaderValue::from_static(""));
+    assert_eq!(
+        v.verify_at(&empty, &body, at(NOW)),
+        Err(WebhookError::MissingHeader {
+            header: "svix-signature"
+        })
+    );
+    assert_eq!(
+        v.verify_at(&HeaderMap::new(), &body, at(NOW)),
+        Err(WebhookError::MissingHeader {
+            header: "svix-signature"
+        })
+    );
+    // Fifty entries, the last one valid (a rotation list).
+    let mut many: Vec<String> = (0..49)
+        .map(|i| format!("v1,{}", "A".repeat(43 + i % 2)))
+        .collect();
+    many.push(headers["svix-signature"].to_str().unwrap().to_owned());
+    let mut rotated = headers.clone();
+    rotated.insert(
+        "svix-signature",
+        HeaderValue::from_str(&many.join(" ")).unwrap(),
+    );
+    assert!(v.verify_at(&rotated, &body, at(NOW)).is_ok());
+    // A megabyte of non-UTF-8 bytes: the signature passes, the body is no event.
+    let big: Vec<u8> = (0..1_000_000u32).map(|i| 0x80 | (i % 97) as u8).collect();
+    let signed = sign_ofauth_event(SECRET, "msg_big", NOW as i64, &big).unwrap();
+    assert!(matches!(
+        v.verify_at(&signed, &big, at(NOW)),
+        Err(WebhookError::InvalidPayload { .. })
+    ));
+    // A secret that says it is a Svix secret but is not one.
+    assert!(matches!(
+        ofauth::webhooks::Verifier::new("whsec_not base64!"),
+        Err(WebhookError::InvalidSecret { .. })
+    ));
+    assert!(matches!(
+        ofauth::webhooks::Verifier::new(""),
+        Err(WebhookError::InvalidSecret { .. })
+    ));
+}
+
+#[test]
+fn the_replay_guard_refuses_a_second_delivery_across_clones() {
+    let body = created_body();
+    let headers = sign_ofauth_event(SECRET, "msg_once", NOW as i64, &body).unwrap();
+    let v = verifier().replay_guard(100);
+    let clone = v.clone();
+    assert!(v.verify_at(&headers, &body, at(NOW)).is_ok());
+    assert_eq!(
+        clone.verify_at(&headers, &body, at(NOW + 1)),
+        Err(WebhookError::Replayed {
+            id: "msg_once".into()
+        })
+    );
+    // Without a guard, the same delivery verifies again (as the SDKs do).
+    assert!(verifier().verify_at(&headers, &body, at(NOW + 1)).is_ok());
+    // The header scheme is guarded by its signature.
+    let by_header = sign_ofauth_header_event(SECRET, NOW as i64, &body).unwrap();
+    assert!(v.verify_at(&by_header, &body, at(NOW)).is_ok());
+    assert!(matches!(
+        v.verify_at(&by_header, &body, at(NOW)),
+        Err(WebhookError::Replayed { .. })
+    ));
+}
+
+#[test]
+fn errors_and_verifiers_never_show_the_secret_or_a_signature() {
+    let body = created_body();
+    let headers = sign_ofauth_event(SECRET, "msg_1", NOW as i64, &body).unwrap();
+    let signature = headers["svix-signature"].to_str().unwrap().to_owned();
+    let secret_part = SECRET.trim_start_matches("whsec_");
+    let shown = format!(
+        "{:?} {:?} {:?}",
+        verifier(),
+        onlyfansapi::webhooks::Verifier::new("hunter2").unwrap(),
+        [
+            verifier().verify_at(&headers, b"{}", at(NOW)),
+            verifier().verify_at(&headers, &body, at(NOW + 999)),
+        ]
+    );
+    for error in [
+        WebhookError::SignatureMismatch {
+            header: "svix-signature",
+        },
+        WebhookError::Replayed { id: "msg_1".into() },
+    ] {
+        assert!(!error.to_string().contains(secret_part));
+        assert!(!error.code().is_empty());
+    }
+    assert!(!shown.contains(secret_part), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(!shown.contains(&signature[3..]), "{shown}");
+}
+
+#[test]
+fn onlyfansapi_events_verify_by_the_hex_signature_of_the_body() {
+    let body = br#"{"event":"messages.received","account_id":"acct_1","payload":{"id":5}}"#;
+    let headers = sign_onlyfansapi_event("s3cret", body).unwrap();
+    let verifier = onlyfansapi::webhooks::Verifier::new("s3cret").unwrap();
+    let event = verifier.verify(&headers, body).unwrap();
+    assert_eq!(event.event_type(), "messages.received");
+    assert!(matches!(
+        verifier.verify(&headers, br#"{"event":"messages.sent"}"#),
+        Err(WebhookError::SignatureMismatch {
+            header: "signature"
+        })
+    ));
+    assert_eq!(
+        verifier.verify(&HeaderMap::new(), body),
+        Err(WebhookError::MissingHeader {
+            header: "signature"
+        })
+    );
+    // Without a secret nothing is verified, only decoded.
+    let unsigned = onlyfansapi::webhooks::Verifier::unsigned();
+    assert_eq!(
+        unsigned
+            .verify(&HeaderMap::new(), body)
+            .unwrap()
+            .event_type(),
+        "messages.received"
+    );
+    assert!(matches!(
+        onlyfansapi::webhooks::Verifier::new(""),
+        Err(WebhookError::InvalidSecret { .. })
+    ));
+}
