@@ -276,3 +276,71 @@ fn onlyfansapi_events_verify_by_the_hex_signature_of_the_body() {
         Err(WebhookError::InvalidSecret { .. })
     ));
 }
+
+/// The example receiver, end to end over loopback HTTP.
+#[path = "../examples/webhook_receiver.rs"]
+mod receiver;
+
+#[tokio::test]
+async fn the_example_receiver_answers_204_or_401_with_the_reason() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = receiver::app(
+        receiver::DEMO_OFAUTH_SECRET,
+        receiver::DEMO_ONLYFANSAPI_SECRET,
+    )
+    .unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    // The crate's own client setup (rustls with ring).
+    let client = onlyfans_clients::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+
+    let body = created_body();
+    let headers = sign_ofauth_event(receiver::DEMO_OFAUTH_SECRET, "msg_e2e", now, &body).unwrap();
+    let post = |path: &str, headers: HeaderMap, body: Vec<u8>| {
+        client
+            .post(format!("{base}{path}"))
+            .headers(headers)
+            .body(body)
+            .send()
+    };
+    let response = post("/webhooks/ofauth", headers.clone(), body.clone())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    // The same delivery again is a replay.
+    let response = post("/webhooks/ofauth", headers, body.clone())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(answer["code"], "REPLAYED");
+    // A body changed on the way.
+    let headers = sign_ofauth_event(receiver::DEMO_OFAUTH_SECRET, "msg_e2e_2", now, &body).unwrap();
+    let response = post("/webhooks/ofauth", headers, b"{}".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(answer["code"], "SIGNATURE_MISMATCH");
+    assert!(!answer.to_string().contains("MfKQ9r8G"), "{answer}");
+
+    let body = br#"{"event":"messages.received","account_id":"acct_1","payload":{}}"#.to_vec();
+    let headers = sign_onlyfansapi_event(receiver::DEMO_ONLYFANSAPI_SECRET, &body).unwrap();
+    let response = post("/webhooks/onlyfansapi", headers, body.clone())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let response = post("/webhooks/onlyfansapi", HeaderMap::new(), body)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(answer["code"], "MISSING_HEADERS");
+}

@@ -1,0 +1,104 @@
+//! A webhook receiver for both APIs: one route each, every request verified
+//! before anything else, `204` at once for a verified event (the vendors
+//! retry what is not answered with 2xx within 10 s, so slow work belongs in a
+//! queue), `401 {"error", "code"}` for a refused one, and the typed event
+//! logged.
+//!
+//! ```sh
+//! OFAUTH_WEBHOOK_SECRET=whsec_… ONLYFANSAPI_WEBHOOK_SECRET=… cargo run --example webhook_receiver
+//! ```
+//!
+//! Without the variables it uses demo secrets, so that requests signed with
+//! `onlyfans_clients::mock::sign_ofauth_event` (and kin) can be tried.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use onlyfans_clients::webhooks::WebhookError;
+use onlyfans_clients::{ofauth, onlyfansapi};
+
+/// The demo secrets used when none is configured.
+pub const DEMO_OFAUTH_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+pub const DEMO_ONLYFANSAPI_SECRET: &str = "demo signing secret";
+
+struct Verifiers {
+    ofauth: ofauth::webhooks::Verifier,
+    onlyfansapi: onlyfansapi::webhooks::Verifier,
+}
+
+/// The receiver: `POST /webhooks/ofauth` and `POST /webhooks/onlyfansapi`.
+pub fn app(ofauth_secret: &str, onlyfansapi_secret: &str) -> Result<Router, WebhookError> {
+    let verifiers = Arc::new(Verifiers {
+        // Remember recent deliveries: OFAuth retries with the same id.
+        ofauth: ofauth::webhooks::Verifier::new(ofauth_secret)?.replay_guard(10_000),
+        onlyfansapi: onlyfansapi::webhooks::Verifier::new(onlyfansapi_secret)?,
+    });
+    Ok(Router::new()
+        .route("/webhooks/ofauth", post(ofauth_event))
+        .route("/webhooks/onlyfansapi", post(onlyfansapi_event))
+        .with_state(verifiers))
+}
+
+async fn ofauth_event(
+    State(verifiers): State<Arc<Verifiers>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match verifiers.ofauth.verify(&headers, &body) {
+        Ok(event) => {
+            match &event {
+                ofauth::webhooks::Event::ConnectionExpired(expired) => {
+                    eprintln!("ofauth: connection expired: {:?}", expired.data)
+                }
+                other => eprintln!("ofauth: {}", other.event_type()),
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(error) => refused("ofauth", &error),
+    }
+}
+
+async fn onlyfansapi_event(
+    State(verifiers): State<Arc<Verifiers>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match verifiers.onlyfansapi.verify(&headers, &body) {
+        Ok(event) => {
+            eprintln!("onlyfansapi: {}", event.event_type());
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(error) => refused("onlyfansapi", &error),
+    }
+}
+
+/// `401` with what was wrong (never a secret: `WebhookError` holds none).
+fn refused(api: &str, error: &WebhookError) -> Response {
+    eprintln!("{api}: refused: {error}");
+    let body = serde_json::json!({ "error": error.to_string(), "code": error.code() });
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[allow(dead_code)] // Not called where a test includes this file for `app`.
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let ofauth =
+        std::env::var("OFAUTH_WEBHOOK_SECRET").unwrap_or_else(|_| DEMO_OFAUTH_SECRET.into());
+    let onlyfansapi = std::env::var("ONLYFANSAPI_WEBHOOK_SECRET")
+        .unwrap_or_else(|_| DEMO_ONLYFANSAPI_SECRET.into());
+    let address = std::env::var("WEBHOOK_ADDRESS").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let listener = tokio::net::TcpListener::bind(&address).await?;
+    eprintln!("listening on http://{address}/webhooks/{{ofauth,onlyfansapi}}");
+    axum::serve(listener, app(&ofauth, &onlyfansapi)?).await?;
+    Ok(())
+}
