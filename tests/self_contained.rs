@@ -58,7 +58,10 @@ fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn start_depth(file: &Path, line: &str) -> usize {
     let relative = file.strip_prefix(repo_root()).unwrap_or(file);
     let file_dir = relative.parent().unwrap_or(Path::new(""));
-    if line.contains("include_str!(") || line.contains("include_bytes!(") {
+    // `include_str!`, `include_bytes!` and a module's `#[path]` resolve
+    // against the file's own directory.
+    if line.contains("include_str!(") || line.contains("include_bytes!(") || line.contains("#[path")
+    {
         return file_dir.components().count();
     }
     let mut dir = Some(file_dir);
