@@ -474,6 +474,42 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any message signed with any key verifies, and any single-bit
+        /// change of its body, id, timestamp or signature is refused (a
+        /// change that makes a header value unsendable is skipped).
+        #[test]
+        fn a_random_message_verifies_and_any_flipped_bit_is_refused(
+            key in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64),
+            id in "[A-Za-z0-9_.-]{1,40}",
+            timestamp in 0i64..4_000_000_000,
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+            field in 0usize..4,
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            bit in 0u8..8,
+        ) {
+            let secret = format!("whsec_{}", base64_encode(&key));
+            let key = SigningKey::svix(&secret).unwrap();
+            let signature = svix::sign(&key, &id, timestamp, &body);
+            let mut parts = [body.clone(), id.into_bytes(), timestamp.to_string().into_bytes(), signature.into_bytes()];
+            let headers_of = |parts: &[Vec<u8>; 4]| -> Option<HeaderMap> {
+                let mut headers = HeaderMap::new();
+                for (name, value) in ["svix-id", "svix-timestamp", "svix-signature"].into_iter().zip(&parts[1..]) {
+                    headers.insert(name, HeaderValue::from_bytes(value).ok()?);
+                }
+                Some(headers)
+            };
+            let headers = headers_of(&parts).unwrap();
+            proptest::prop_assert!(svix::verify(&key, &headers, &parts[0], timestamp, TOLERANCE).is_ok());
+            proptest::prop_assume!(!parts[field].is_empty());
+            let byte = at.index(parts[field].len());
+            parts[field][byte] ^= 1 << bit;
+            if let Some(headers) = headers_of(&parts) {
+                proptest::prop_assert!(svix::verify(&key, &headers, &parts[0], timestamp, TOLERANCE).is_err());
+            }
+        }
+    }
+
     #[test]
     fn any_of_many_entries_may_match_and_aliases_work() {
         let mut entries: Vec<String> = (0..49)
