@@ -27,7 +27,7 @@ fn main() {
         write(&out.join(format!("{}.rs", api.name)), &generated.code);
         let operations = onlyfans_codegen::api_operations(&normalized, &generated)
             .unwrap_or_else(|e| panic!("{} operation model: {e}", api.name));
-        let events = onlyfans_codegen::api_events(&normalized, &generated)
+        let events = onlyfans_codegen::api_events(&normalized)
             .unwrap_or_else(|e| panic!("{} webhook events: {e}", api.name));
         let facade = onlyfans_codegen::generate_api_facade(api, &operations, &events)
             .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));

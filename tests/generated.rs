@@ -56,7 +56,7 @@ fn facade_public_surface() {
     for api in ALL {
         let (n, g) = generated(api);
         let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
-        let events = onlyfans_codegen::api_events(&n, &g).unwrap();
+        let events = onlyfans_codegen::api_events(&n).unwrap();
         let surface = onlyfans_codegen::facade::surface(
             &operations,
             &events,

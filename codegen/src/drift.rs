@@ -369,8 +369,7 @@ fn compare(old: &Operation, new: &Operation) -> Vec<Change> {
 
 /// A generated type as a reader writes it: `NonZeroU64`, `Vec<types::Media>`.
 fn rust(ty: &str) -> String {
-    let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut out = compact.replace(',', ", ");
+    let mut out = crate::facade::compact(ty);
     for prefix in [
         "::std::num::",
         "::std::string::",

@@ -397,11 +397,10 @@ fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream,
 
             /// Decodes a verified body by the event name it carries.
             pub(crate) fn from_body(body: &[u8]) -> ::std::result::Result<Event, crate::webhooks::WebhookError> {
-                let event_type = crate::webhooks::event_type(body, &[#(#fields),*])?;
+                let (event_type, body) = crate::webhooks::parse_event(body, &[#(#fields),*])?;
                 match event_type.as_str() {
                     #(#decodes,)*
-                    _ => crate::webhooks::unknown_event(body)
-                        .map(|data| Event::Unknown { event_type, data }),
+                    _ => Ok(Event::Unknown { event_type, data: body }),
                 }
             }
         }
@@ -409,7 +408,8 @@ fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream,
 }
 
 /// A type's tokens text without the spaces `quote` puts between tokens.
-fn compact(ty: &str) -> String {
+/// A type's tokens as written by hand (`types::Media`, `Vec<u64>`).
+pub(crate) fn compact(ty: &str) -> String {
     ty.replace(" :: ", "::")
         .replace(":: ", "::")
         .replace(" <", "<")

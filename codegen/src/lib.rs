@@ -219,7 +219,7 @@ pub fn api_model(api: ApiDef, effective: Value) -> Result<ApiModel, Error> {
     let (normalized, generated) = generate_normalized(api, normalize::normalize(effective))?;
     Ok(ApiModel {
         operations: api_operations(&normalized, &generated)?,
-        events: api_events(&normalized, &generated)?,
+        events: api_events(&normalized)?,
         types: model::named_types(&generated.code)?,
         omitted: normalized.report.omitted,
     })
@@ -236,11 +236,8 @@ pub fn api_operations(
 
 /// The webhook events of an API with their generated types (see
 /// [`model::webhook_events`]).
-pub fn api_events(
-    normalized: &Normalized,
-    generated: &Generated,
-) -> Result<Vec<model::WebhookEvent>, Error> {
-    model::webhook_events(&normalized.spec, &generated.code)
+pub fn api_events(normalized: &Normalized) -> Result<Vec<model::WebhookEvent>, Error> {
+    model::webhook_events(&normalized.spec)
 }
 
 /// The facade of an API (see [`facade`]): a request builder per operation,

@@ -992,19 +992,20 @@ pub struct WebhookEvent {
     pub ty: String,
 }
 
-/// The webhook events of a normalized spec, each with its generated type
-/// (which must exist in `client_code`), by event name.
-pub fn webhook_events(spec: &Value, client_code: &str) -> Result<Vec<WebhookEvent>, Error> {
-    let types = named_types(client_code)?;
+/// The webhook events of a normalized spec, each with the generated type of
+/// its component (which must exist: every component is generated), by event
+/// name.
+pub fn webhook_events(spec: &Value) -> Result<Vec<WebhookEvent>, Error> {
+    let schemas = spec.pointer("/components/schemas");
     crate::normalize::webhooks::events(spec)
         .into_iter()
         .map(|(name, component)| {
-            let ty = component.to_upper_camel_case();
-            if !types.contains_key(&ty) {
+            if schemas.and_then(|s| s.get(&component)).is_none() {
                 return Err(Error::Generate(format!(
-                    "webhook event `{name}`: no generated type `{ty}`"
+                    "webhook event `{name}`: no component `{component}`"
                 )));
             }
+            let ty = component.to_upper_camel_case();
             Ok(WebhookEvent {
                 variant: name.to_upper_camel_case(),
                 ty: format!("types::{ty}"),

@@ -330,6 +330,22 @@ pub fn resolve_ref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
         .unwrap_or(value)
 }
 
+/// The prefix of a `$ref` to a component schema.
+const COMPONENT_REF: &str = "#/components/schemas/";
+
+/// A `$ref` to the component schema `name`.
+pub fn component_ref(name: &str) -> Value {
+    serde_json::json!({ "$ref": format!("{COMPONENT_REF}{name}") })
+}
+
+/// The component schema a `$ref` schema names, if it is one.
+pub fn referenced_component(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix(COMPONENT_REF))
+}
+
 /// Adds to `seen` every component schema `value` refers to, directly or
 /// through other components (`components` is `components/schemas`).
 pub fn collect_component_refs(
@@ -339,10 +355,7 @@ pub fn collect_component_refs(
 ) {
     match value {
         Value::Object(obj) => {
-            if let Some(name) = obj
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            if let Some(name) = referenced_component(value)
                 && seen.insert(name.to_owned())
                 && let Some(target) = components.get(name)
             {

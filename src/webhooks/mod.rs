@@ -116,34 +116,33 @@ impl WebhookError {
 /// The vendors' default window for a signed timestamp, in both directions.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
-/// The event name of a webhook body: the first of `fields` it has as a
-/// string (OFAuth: `eventType`, then `type`; OnlyFansAPI: `event`).
-pub(crate) fn event_type(body: &[u8], fields: &[&str]) -> Result<String, WebhookError> {
-    let envelope: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body)
-        .map_err(|e| WebhookError::InvalidPayload {
+/// A webhook body, parsed once, with its event name: the first of `fields`
+/// it has as a string (OFAuth: `eventType`, then `type`; OnlyFansAPI:
+/// `event`).
+pub(crate) fn parse_event(
+    body: &[u8],
+    fields: &[&str],
+) -> Result<(String, serde_json::Value), WebhookError> {
+    let envelope: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload {
             reason: format!("not a JSON object: {e}"),
         })?;
-    fields
+    let event_type = fields
         .iter()
         .find_map(|field| envelope.get(*field)?.as_str().map(str::to_owned))
         .ok_or_else(|| WebhookError::InvalidPayload {
             reason: format!("no event name (`{}`)", fields.join("` or `")),
-        })
+        })?;
+    Ok((event_type, envelope))
 }
 
 /// A known event's body in its generated type; a body that does not fit
 /// names the JSON path.
-pub(crate) fn decode_event<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| WebhookError::InvalidPayload {
+pub(crate) fn decode_event<T: serde::de::DeserializeOwned>(
+    body: serde_json::Value,
+) -> Result<T, WebhookError> {
+    serde_path_to_error::deserialize(body).map_err(|e| WebhookError::InvalidPayload {
         reason: format!("`{}`: {}", e.path(), e.inner()),
-    })
-}
-
-/// An unknown event's body as JSON.
-pub(crate) fn unknown_event(body: &[u8]) -> Result<serde_json::Value, WebhookError> {
-    serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload {
-        reason: e.to_string(),
     })
 }
 

@@ -511,7 +511,7 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 continue;
             }
         };
-        let events = match onlyfans_codegen::api_events(&normalized, &generated) {
+        let events = match onlyfans_codegen::api_events(&normalized) {
             Ok(events) => events,
             Err(e) => {
                 problems.push(format!("{} webhook events: {e}", api.name));

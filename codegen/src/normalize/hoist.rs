@@ -202,7 +202,7 @@ enum Target {
 impl Target {
     fn reference(&self) -> Value {
         match self {
-            Target::Name(name) => json!({ "$ref": format!("#/components/schemas/{name}") }),
+            Target::Name(name) => walk::component_ref(name),
             Target::Found(index) => json!({ "$ref": format!("{PLACEHOLDER}{index}") }),
         }
     }

@@ -29,7 +29,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::Report;
 use super::hoist::canonical;
@@ -71,13 +71,13 @@ fn handwritten(doc: &mut Value, report: &mut Report) {
         {
             return;
         }
-        let target = match reference(schema).and_then(|r| renamed.get(r)) {
+        let target = match walk::referenced_component(schema).and_then(|r| renamed.get(r)) {
             Some(component) => Some(*component),
             None => replacements::rule_for(schema).map(|rule| rule.component),
         };
         if let Some(component) = target {
             *uses.entry(component).or_default() += 1;
-            *schema = json!({ "$ref": format!("#/components/schemas/{component}") });
+            *schema = walk::component_ref(component);
         }
     });
     let Some(schemas) = doc
@@ -161,10 +161,21 @@ fn rename_components(doc: &mut Value, renamed: &BTreeMap<String, String>, report
         }
     }
     walk::for_each_schema_mut(doc, &mut |_, schema, _| {
-        if let Some(target) = reference(schema).and_then(|r| renamed.get(r)) {
-            *schema = json!({ "$ref": format!("#/components/schemas/{target}") });
+        if let Some(target) = walk::referenced_component(schema).and_then(|r| renamed.get(r)) {
+            *schema = walk::component_ref(target);
         }
     });
+    // Webhook events name their component outside any schema.
+    if let Some(events) = doc
+        .get_mut(super::webhooks::EVENTS)
+        .and_then(Value::as_object_mut)
+    {
+        for component in events.values_mut() {
+            if let Some(target) = component.as_str().and_then(|c| renamed.get(c)) {
+                *component = Value::String(target.clone());
+            }
+        }
+    }
     for (name, target) in renamed {
         if let Some(places) = report.hoisted.remove(name)
             && let Some(count) = report.hoisted.get_mut(target)
@@ -179,7 +190,7 @@ fn reference_counts(doc: &Value) -> BTreeMap<String, usize> {
     fn count(value: &Value, out: &mut BTreeMap<String, usize>) {
         match value {
             Value::Object(obj) => {
-                if let Some(name) = reference(value) {
+                if let Some(name) = walk::referenced_component(value) {
                     *out.entry(name.to_owned()).or_default() += 1;
                 }
                 obj.values().for_each(|v| count(v, out));
@@ -248,19 +259,12 @@ fn properties(schema: &Value) -> Option<&Map<String, Value>> {
         .flatten()
 }
 
-/// The component a `$ref` schema names.
-fn reference(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-}
-
 /// Whether `schema` (the component `name`) refers to itself anywhere inside.
 fn refers_to(schema: &Value, name: &str) -> bool {
     match schema {
         Value::Object(obj) => {
-            reference(schema) == Some(name) || obj.values().any(|v| refers_to(v, name))
+            walk::referenced_component(schema) == Some(name)
+                || obj.values().any(|v| refers_to(v, name))
         }
         Value::Array(items) => items.iter().any(|v| refers_to(v, name)),
         _ => false,

@@ -139,8 +139,11 @@ fn reachable_components(doc: &mut Value) -> (BTreeSet<String>, BTreeSet<String>)
     });
     // Webhook events are received like responses.
     for (_, component) in super::webhooks::events(doc) {
-        let reference = json!({ "$ref": format!("#/components/schemas/{component}") });
-        walk::collect_component_refs(&reference, &components, &mut from_responses);
+        walk::collect_component_refs(
+            &walk::component_ref(&component),
+            &components,
+            &mut from_responses,
+        );
     }
     (from_responses, from_requests)
 }
