@@ -6,8 +6,14 @@
 //! separate copy for every place the same shape appears: OFAuth repeats its whole
 //! message/media tree under `lastMessage` and `replyToMessage`.
 //!
-//! Two passes:
+//! The passes:
 //!
+//! 0. **References to a place.** An inline schema has no name before this rule
+//!    gives it one, so the overlay can only say "this webhook payload is that
+//!    operation's message" with a `$ref` to the schema's place
+//!    (`#/paths/~1api~1…/items`). Such a reference is replaced by a copy of what
+//!    it points at; hoisting then gives both places the one component, as it
+//!    does for any repeated shape.
 //! 1. **Truncated recursion.** Generators of the upstream specs cannot express a
 //!    recursive type, so they inline one level and cut it: OFAuth's
 //!    `replyToMessage` is exactly `lastMessage` minus its own `replyToMessage`. A
@@ -77,6 +83,12 @@ const RESERVED: [&str; 14] = [
 ];
 
 pub fn apply(doc: &mut Value, report: &mut Report) {
+    let copied = inline_place_refs(doc);
+    if copied > 0 {
+        report.note(format!(
+            "{copied} references to a schema's place replaced by its shape"
+        ));
+    }
     let mut cut = 0usize;
     walk::for_each_schema_mut(doc, &mut |_, schema, _| {
         cut += mark_truncated_recursion(schema)
@@ -230,6 +242,49 @@ struct Place {
     context: Option<String>,
     /// JSON pointer of the place: breaks ties without looking at document order.
     pointer: String,
+}
+
+/// How deep references to places may chain (a place whose schema refers to
+/// another place); a deeper or circular one is left for progenitor to refuse.
+const PLACE_REF_DEPTH: usize = 8;
+
+/// Replaces every `$ref` to a schema's place outside `components` by a copy
+/// of that schema; returns how many were replaced.
+fn inline_place_refs(doc: &mut Value) -> usize {
+    let mut replaced = 0;
+    for _ in 0..PLACE_REF_DEPTH {
+        let source = doc.clone();
+        let mut this_round = 0;
+        replace_place_refs(doc, &source, &mut this_round);
+        if this_round == 0 {
+            break;
+        }
+        replaced += this_round;
+    }
+    replaced
+}
+
+fn replace_place_refs(value: &mut Value, source: &Value, replaced: &mut usize) {
+    let target = value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .filter(|p| !p.starts_with("/components/"))
+        .and_then(|p| source.pointer(p));
+    if let Some(target) = target {
+        *value = target.clone();
+        *replaced += 1;
+        return;
+    }
+    match value {
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|v| replace_place_refs(v, source, replaced)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| replace_place_refs(v, source, replaced)),
+        _ => {}
+    }
 }
 
 #[derive(Default)]
@@ -613,6 +668,45 @@ components:
 
     /// Two operations whose `data.list` items differ, and one shape both use:
     /// reversing the document (paths, properties) must not rename anything.
+    #[test]
+    fn a_reference_to_a_place_shares_that_place_s_component() {
+        insta::assert_snapshot!(before_after(
+            super::apply,
+            r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /chats/{id}/messages:
+    get:
+      operationId: list_messages
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: array
+                    items:
+                      title: Message
+                      type: object
+                      properties:
+                        id: {type: integer}
+                        text: {type: string}
+components:
+  schemas:
+    MessageSentEvent:
+      type: object
+      properties:
+        event: {type: string}
+        payload:
+          $ref: '#/paths/~1chats~1{id}~1messages/get/responses/200/content/application~1json/schema/properties/data/items'
+"#
+        ));
+    }
+
     #[test]
     fn names_do_not_depend_on_document_order() {
         let spec: serde_json::Value = serde_norway::from_str(

@@ -112,8 +112,14 @@ fn identical_components(doc: &mut Value, report: &mut Report) {
             return;
         };
         let uses = reference_counts(doc);
+        // An event's type is named after its event, even when another event
+        // sends the same shape: `Event::A(AEvent)`, never `Event::A(BEvent)`.
+        let events: BTreeSet<String> = super::webhooks::events(doc)
+            .into_iter()
+            .map(|(_, component)| component)
+            .collect();
         let mut groups: BTreeMap<String, Vec<&String>> = BTreeMap::new();
-        for (name, schema) in schemas {
+        for (name, schema) in schemas.iter().filter(|(name, _)| !events.contains(*name)) {
             let form = canonical(schema).to_string();
             groups.entry(form).or_default().push(name);
         }
