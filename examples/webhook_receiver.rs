@@ -70,7 +70,14 @@ async fn onlyfansapi_event(
 ) -> Response {
     match verifiers.onlyfansapi.verify(&headers, &body) {
         Ok(event) => {
-            eprintln!("onlyfansapi: {}", event.event_type());
+            match &event {
+                onlyfansapi::webhooks::Event::MessagesReceived(received) => eprintln!(
+                    "onlyfansapi: message {:?} for {:?}",
+                    received.payload.as_ref().map(|message| message.id),
+                    received.account_id
+                ),
+                other => eprintln!("onlyfansapi: {}", other.event_type()),
+            }
             StatusCode::NO_CONTENT.into_response()
         }
         Err(error) => refused("onlyfansapi", &error),

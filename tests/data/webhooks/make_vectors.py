@@ -18,7 +18,7 @@ PLAIN_SECRET = "a plain signing secret"
 BODIES = [
     '{"eventType":"connection.created","live":true,"data":{"connection":{"id":"conn_1"},"clientReferenceId":null}}',
     '{"eventType":"rules.updated","live":false,"data":{"rules":{"revision":"r2","checksum_indexes":[1,2]},"revision":"r2"}}',
-    '{"type":"realtime.chat_message.received","timestamp":"2026-11-24T00:00:00Z","data":{"eventBody":{"text":"h\\u00e9"}}}',
+    '{"type":"realtime.chat_message.received","timestamp":"2026-11-24T00:00:00Z","data":{"connection":{"id":"conn_1","clientReferenceId":null},"environment":"live","eventBody":{"id":1002003004005,"text":"h\\u00e9","fromUser":{"id":7}}}}',
     '{"event":"messages.received","account_id":"acct_1","payload":{"id":1234567890123,"text":"caf\u00e9 \u2603"}}',
 ]
 
