@@ -5,7 +5,10 @@
 //!    `serde_json::from_slice` into the generated type, on a loopback server;
 //! 3. paging: 50 pages × 100 items with 2 ms server latency and 1 ms of caller
 //!    work per page, `stream()` vs a hand-written sequential loop;
-//! 4. memory: peak heap while streaming 10k vs 100k messages (counting allocator).
+//! 4. memory: peak heap while streaming 10k vs 100k messages (counting allocator);
+//! 5. rate limiter: per-call time with a Redis-backed limiter vs the in-process
+//!    one vs none, on loopback (a `redis-server` of its own), and Redis round
+//!    trips per call.
 //!
 //! `cargo bench --bench runtime` prints criterion's figures, then the ratios.
 //! The ratios come from alternating rounds of the two sides (not from
@@ -19,7 +22,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use futures::{StreamExt, TryStreamExt};
-use onlyfans_clients::{ofauth, onlyfansapi};
+use onlyfans_clients::{RateLimit, ofauth, onlyfansapi};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -482,6 +485,61 @@ fn peak_while_streaming(
     })
 }
 
+#[path = "../tests/support/redis.rs"]
+#[allow(dead_code)] // The tests' helper: the benchmark needs start and stats only.
+mod redis_server;
+
+/// Per-call time of a limited client (a limit it never reaches, so only the
+/// limiter's own cost shows) on a Redis store and in process, against no
+/// limiter; and Redis round trips per call. `None` without `redis-server`.
+fn bench_rate_limiter(rt: &tokio::runtime::Runtime) -> Option<(f64, f64, f64, f64)> {
+    if std::process::Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return None;
+    }
+    let redis = redis_server::RedisServer::start();
+    let template = ofauth_chat_template();
+    let page = serde_json::to_vec(&ofauth_body(10, &template)).unwrap();
+    let base = rt.block_on(serve(Arc::new(move |_: &str| {
+        (page.clone(), Duration::ZERO)
+    })));
+    let never_reached = RateLimit::new(u32::MAX, Duration::from_secs(1));
+    let builder = || {
+        ofauth::Client::builder()
+            .api_key(KEY)
+            .connection_id("conn_bench")
+            .base_url(&base)
+    };
+    let none = builder().build().unwrap();
+    let memory = builder().rate_limit(never_reached).build().unwrap();
+    let store = rt
+        .block_on(onlyfans_clients::RedisStore::connect(&redis.url()))
+        .unwrap();
+    let shared = builder()
+        .rate_limit(never_reached)
+        .rate_limit_store(store)
+        .build()
+        .unwrap();
+    let batch = |client: &ofauth::Client| {
+        let client = client.clone();
+        async move || {
+            for _ in 0..BATCH {
+                client.chats_list().send().await.unwrap();
+            }
+        }
+    };
+    let before = redis.calls_of("evalsha");
+    let redis_vs_none = interleaved_ratio(rt, 40, batch(&shared), batch(&none));
+    let redis_calls = 40 * BATCH as u64;
+    let round_trips = (redis.calls_of("evalsha") - before) as f64 / redis_calls as f64;
+    let memory_vs_none = interleaved_ratio(rt, 40, batch(&memory), batch(&none));
+    let redis_vs_memory = interleaved_ratio(rt, 40, batch(&shared), batch(&memory));
+    Some((redis_vs_none, memory_vs_none, redis_vs_memory, round_trips))
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -512,6 +570,7 @@ fn main() {
     })));
     let small = peak_while_streaming(&rt, &base, total, 10_000);
     let large = peak_while_streaming(&rt, &base, total, 100_000);
+    let limiter = bench_rate_limiter(&rt);
 
     println!("\n== ratios (interleaved rounds, same run) ==");
     for (api, speedup) in &decode_speedups {
@@ -533,4 +592,10 @@ fn main() {
         large / 1024,
         large as f64 / small.max(1) as f64
     );
+    match limiter {
+        Some((redis_vs_none, memory_vs_none, redis_vs_memory, round_trips)) => println!(
+            "rate limiter per call (interleaved rounds of {BATCH} calls): Redis / none {redis_vs_none:.3}, in-process / none {memory_vs_none:.3}, Redis / in-process {redis_vs_memory:.3}; Redis round trips per call {round_trips:.2} (target 1)"
+        ),
+        None => println!("rate limiter: skipped (no redis-server on this machine)"),
+    }
 }

@@ -110,6 +110,21 @@ pub enum Error {
         request: Box<RequestInfo>,
         after: Duration,
     },
+    /// The client-side rate limiter's next slot for this call comes only
+    /// after its timeout: refused at once, nothing was sent (and no slot was
+    /// taken). Wait `wait`, or give the call a longer timeout.
+    RateLimitWait {
+        request: Box<RequestInfo>,
+        wait: Duration,
+        timeout: Duration,
+    },
+    /// The shared rate-limit store failed and the client was built with
+    /// [`StoreFailure::FailCall`](crate::StoreFailure::FailCall): nothing was
+    /// sent.
+    RateLimitStore {
+        request: Box<RequestInfo>,
+        source: crate::StoreError,
+    },
     /// Connecting, sending or receiving failed.
     Transport {
         request: Box<RequestInfo>,
@@ -153,6 +168,8 @@ impl Error {
             Error::Api { request, .. }
             | Error::RateLimited { request, .. }
             | Error::Timeout { request, .. }
+            | Error::RateLimitWait { request, .. }
+            | Error::RateLimitStore { request, .. }
             | Error::Transport { request, .. }
             | Error::Decode { request, .. }
             | Error::ResponseTooLarge { request, .. }
@@ -197,6 +214,19 @@ impl fmt::Display for Error {
             Error::Timeout { request, after } => {
                 write!(f, "{request} timed out after {}s", after.as_secs_f32())
             }
+            Error::RateLimitWait {
+                request,
+                wait,
+                timeout,
+            } => write!(
+                f,
+                "{request} not sent: the rate limit's next slot is {:.1}s away, beyond the {}s timeout",
+                wait.as_secs_f32(),
+                timeout.as_secs_f32()
+            ),
+            Error::RateLimitStore { request, source } => {
+                write!(f, "{request} not sent: {source}")
+            }
             Error::Transport { request, source } => {
                 write!(
                     f,
@@ -235,6 +265,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::RateLimitStore { source, .. } => Some(source),
             _ => None,
         }
     }

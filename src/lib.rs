@@ -52,6 +52,11 @@ pub use error::{Error, ErrorResponse, RequestInfo};
 /// escape hatch needs no direct dependency on it).
 pub use reqwest::Method;
 pub use shared_types::{CanNotSendReason, MediaKind, UserRef};
+pub use transport::rate_limit::{
+    Correction, MemoryStore, RateLimitStore, Reservation, StoreError, StoreFailure, StoreFuture,
+};
+#[cfg(feature = "redis")]
+pub use transport::rate_limit::{RedisStore, RedisStoreBuilder};
 pub use transport::request::{CustomRequest, FilePart, Response};
 pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_client_builder};
 

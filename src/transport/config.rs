@@ -1,11 +1,13 @@
 //! Settings shared by both client builders, and the per-call overrides shared
 //! by every request builder.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{
     CallOptions, Credentials, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RateLimit, RetryPolicy,
     Secret, Transport,
+    rate_limit::{Limiter, RateLimitStore, StoreFailure},
 };
 use crate::Error;
 
@@ -19,6 +21,9 @@ pub(crate) struct ClientConfig {
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) max_response_bytes: Option<usize>,
     pub(crate) rate_limit: Option<RateLimit>,
+    /// Where the rate-limit buckets live (default: in this process).
+    pub(crate) rate_limit_store: Option<Arc<dyn RateLimitStore>>,
+    pub(crate) rate_limit_store_failure: StoreFailure,
     /// How the API reports calls left in a response body, if it does.
     pub(crate) body_remaining: Option<super::BodyRemaining>,
 }
@@ -63,13 +68,29 @@ impl ClientConfig {
             Some(http) => http,
             None => super::tls::default_http_client()?,
         };
+        let limiter = self
+            .rate_limit
+            .map(|limit| Limiter::new(limit, self.rate_limit_store, self.rate_limit_store_failure));
+        // Buckets are per API: named after its host (and port), never after
+        // anything else of the URL (a user name or password).
+        let bucket_scope = url::Url::parse(&base_url)
+            .ok()
+            .map(|url| {
+                let host = url.host_str().unwrap_or_default().to_owned();
+                match url.port_or_known_default() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                }
+            })
+            .unwrap_or_default();
         let transport = Transport::new(
             credentials,
             self.retry,
             self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             self.max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-            self.rate_limit,
+            limiter,
+            bucket_scope,
             self.body_remaining,
         );
         Ok(Core {
@@ -124,12 +145,31 @@ macro_rules! client_builder_methods {
         }
 
         /// Keep calls under `limit` by waiting before sending (off by default).
-        /// One token bucket per connection id (OFAuth) or per client key
+        /// One bucket per connection id (OFAuth) or per client key
         /// (OnlyFansAPI), shared by every clone of the client and every task,
-        /// corrected by what the server reports (`X-RateLimit-*`,
-        /// `_meta._rate_limits`, `Retry-After`).
+        /// served in arrival order, corrected by what the server reports
+        /// (`X-RateLimit-*`, `_meta._rate_limits`, `Retry-After`). A call
+        /// whose turn would come after its timeout fails at once with
+        /// [`Error::RateLimitWait`]($crate::Error::RateLimitWait).
         pub fn rate_limit(mut self, limit: $crate::transport::RateLimit) -> Self {
             self.config.rate_limit = Some(limit);
+            self
+        }
+
+        /// Where the [`rate_limit`](Self::rate_limit) buckets live: by default
+        /// in this process; a [`RedisStore`]($crate::RedisStore) (feature
+        /// `redis`), or any [`RateLimitStore`]($crate::RateLimitStore), shares
+        /// one budget between every process and machine using it. Without
+        /// `rate_limit(..)` it does nothing.
+        pub fn rate_limit_store(mut self, store: impl $crate::RateLimitStore) -> Self {
+            self.config.rate_limit_store = Some(::std::sync::Arc::new(store));
+            self
+        }
+
+        /// What calls do while the [`rate_limit_store`](Self::rate_limit_store)
+        /// fails: limit with a local bucket (the default) or fail.
+        pub fn rate_limit_store_failure(mut self, policy: $crate::StoreFailure) -> Self {
+            self.config.rate_limit_store_failure = policy;
             self
         }
 

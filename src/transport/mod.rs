@@ -50,6 +50,9 @@ struct Shared {
     timeout: Duration,
     max_response_bytes: usize,
     limiter: Option<rate_limit::Limiter>,
+    /// What rate-limit buckets are named after besides the credential: the
+    /// API's host.
+    bucket_scope: String,
     body_remaining: Option<BodyRemaining>,
 }
 
@@ -60,17 +63,23 @@ pub(crate) type BodyRemaining = fn(&[u8]) -> Option<u64>;
 /// Default largest response body read into memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
-/// Status of the stand-in response `exec` returns when it refused a body; the
-/// real error waits in the call's [`CallOutcome`].
-const REFUSED_BODY_STATUS: u16 = 599;
+/// Status of the stand-in response `exec` returns when it refused a call or a
+/// body; the real error waits in the call's [`CallOutcome`].
+const REFUSED_STATUS: u16 = 599;
 
 /// Where `exec` leaves an error the generated code cannot carry.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct CallOutcome(Arc<std::sync::Mutex<Option<RefusedBody>>>);
+pub(crate) struct CallOutcome(Arc<std::sync::Mutex<Option<Refused>>>);
 
-#[derive(Clone, Copy, Debug)]
-struct RefusedBody {
-    limit: usize,
+/// What `exec` refused.
+#[derive(Debug)]
+enum Refused {
+    /// A response body larger than the limit.
+    Body { limit: usize },
+    /// The rate limiter's slot lies beyond the call's deadline.
+    RateLimitWait { wait: Duration },
+    /// The rate-limit store failed and the policy is to fail the call.
+    Store(rate_limit::StoreError),
 }
 
 /// Settings one call may override.
@@ -92,7 +101,8 @@ impl Transport {
         retry: RetryPolicy,
         timeout: Duration,
         max_response_bytes: usize,
-        rate_limit: Option<RateLimit>,
+        limiter: Option<rate_limit::Limiter>,
+        bucket_scope: String,
         body_remaining: Option<BodyRemaining>,
     ) -> Self {
         Self {
@@ -101,7 +111,8 @@ impl Transport {
                 retry,
                 timeout,
                 max_response_bytes,
-                limiter: rate_limit.map(rate_limit::Limiter::new),
+                limiter,
+                bucket_scope,
                 body_remaining,
             }),
             call: CallOptions::default(),
@@ -123,13 +134,12 @@ impl Transport {
     /// before it fills memory.
     ///
     /// A kept body is also where an API that reports its rate limits in
-    /// bodies says them: the limiter reads them here, for every path to the
-    /// network (`identity` is whose budget they correct).
+    /// bodies says them: returned with the response for the limiter, for every
+    /// path to the network (read only when a limiter is set).
     async fn buffer(
         &self,
         mut response: reqwest::Response,
-        identity: &str,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> reqwest::Result<(reqwest::Response, Option<u64>)> {
         let limit = self.shared.max_response_bytes;
         let declared = response
             .content_length()
@@ -151,11 +161,9 @@ impl Transport {
             };
         let mut builder = http::Response::builder().version(response.version());
         if refused {
-            if let Ok(mut slot) = self.call.outcome.0.lock() {
-                *slot = Some(RefusedBody { limit });
-            }
+            self.refuse(Refused::Body { limit });
             tracing::warn!(limit, "response body larger than the limit; refused");
-            builder = builder.status(REFUSED_BODY_STATUS);
+            builder = builder.status(REFUSED_STATUS);
             chunks.clear();
         } else {
             builder = builder.status(response.status());
@@ -167,22 +175,47 @@ impl Transport {
             Ok([only]) => only,
             Err(chunks) => bytes::Bytes::from(chunks.concat()),
         };
-        self.observe_body(identity, &body);
+        let body_remaining = match (&self.shared.limiter, self.shared.body_remaining) {
+            (Some(_), Some(read)) => read(&body),
+            _ => None,
+        };
         let body = reqwest::Body::from(body);
         // Only a status or header map could make this fail, and both came from
         // a valid response; fall back to an empty 599 all the same.
         let rebuilt = builder
             .body(body)
             .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(Vec::new())));
-        Ok(reqwest::Response::from(rebuilt))
+        Ok((reqwest::Response::from(rebuilt), body_remaining))
     }
 
-    /// The error of a response body `execute` refused for its size, if it did.
-    pub(crate) fn refused_body(&self, request: &RequestInfo) -> Option<Error> {
+    fn refuse(&self, refused: Refused) {
+        if let Ok(mut slot) = self.call.outcome.0.lock() {
+            *slot = Some(refused);
+        }
+    }
+
+    /// A stand-in for a call `execute` refused before sending it.
+    fn refused_call(&self, refused: Refused) -> reqwest::Response {
+        self.refuse(refused);
+        let mut response = http::Response::new(reqwest::Body::from(Vec::new()));
+        if let Ok(status) = http::StatusCode::from_u16(REFUSED_STATUS) {
+            *response.status_mut() = status;
+        }
+        reqwest::Response::from(response)
+    }
+
+    /// The error of a call or body `execute` refused, if it did.
+    pub(crate) fn refusal(&self, request: &RequestInfo) -> Option<Error> {
         let refused = self.call.outcome.0.lock().ok()?.take()?;
-        Some(Error::ResponseTooLarge {
-            request: Box::new(request.clone()),
-            limit: refused.limit,
+        let request = Box::new(request.clone());
+        Some(match refused {
+            Refused::Body { limit } => Error::ResponseTooLarge { request, limit },
+            Refused::RateLimitWait { wait } => Error::RateLimitWait {
+                request,
+                wait,
+                timeout: self.timeout(),
+            },
+            Refused::Store(source) => Error::RateLimitStore { request, source },
         })
     }
 
@@ -217,24 +250,37 @@ impl Transport {
 
     /// Whose rate limit a request counts against: its connection id (OFAuth),
     /// or the client's one key.
-    fn identity(&self, request: &reqwest::Request) -> String {
-        request
+    /// The rate-limit bucket of a request: the API's host and a keyed hash
+    /// (HMAC-SHA256, keyed with the credentials) of its connection id. One per
+    /// credential and connection, the same in every process, and neither the
+    /// key nor the connection can be read from it.
+    fn bucket(&self, request: &reqwest::Request) -> String {
+        let connection = request
             .headers()
             .get("x-connection-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    /// Feeds the limiter what a response body says about the calls left, for
-    /// APIs that say it there. Read only when a limiter is set: nothing is
-    /// parsed for callers who do not limit.
-    fn observe_body(&self, identity: &str, body: &[u8]) {
-        if let (Some(limiter), Some(read)) = (&self.shared.limiter, self.shared.body_remaining)
-            && let Some(remaining) = read(body)
-        {
-            limiter.observe(identity, remaining, None);
-        }
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
+        let key =
+            self.shared
+                .credentials
+                .headers()
+                .iter()
+                .fold(Vec::new(), |mut key, (name, value)| {
+                    key.extend_from_slice(name.as_str().as_bytes());
+                    key.push(b':');
+                    key.extend_from_slice(value.as_bytes());
+                    key.push(b'\n');
+                    key
+                });
+        let tag = ring::hmac::sign(
+            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key),
+            connection,
+        );
+        let hash: String = tag.as_ref()[..16]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        format!("{}:{hash}", self.shared.bucket_scope)
     }
 
     /// `pre` hook: credentials and per-call headers.
@@ -273,7 +319,7 @@ impl Transport {
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let identity = self.identity(&request);
+        let bucket = self.shared.limiter.as_ref().map(|_| self.bucket(&request));
         let mut current = request;
         let mut attempt = 0u32;
         async move {
@@ -286,16 +332,40 @@ impl Transport {
                 } else {
                     None
                 };
-                if let Some(limiter) = &self.shared.limiter {
-                    limiter.acquire(&identity).await;
+                let mut expected_remaining = None;
+                if let (Some(limiter), Some(bucket)) = (&self.shared.limiter, &bucket) {
+                    let max_wait = self.timeout().saturating_sub(started.elapsed());
+                    match limiter.acquire(bucket, max_wait).await {
+                        Ok(remaining) => expected_remaining = Some(remaining),
+                        Err(rate_limit::Refusal::TooFar { wait }) => {
+                            tracing::warn!(
+                                wait_ms = wait.as_millis() as u64,
+                                "rate limit: the next slot is beyond the call's deadline"
+                            );
+                            return Ok(self.refused_call(Refused::RateLimitWait { wait }));
+                        }
+                        Err(rate_limit::Refusal::Store(error)) => {
+                            return Ok(self.refused_call(Refused::Store(error)));
+                        }
+                    }
                 }
                 let result = match client.execute(current).await {
-                    Ok(response) => self.buffer(response, &identity).await,
+                    Ok(response) => self.buffer(response).await,
                     Err(error) => Err(error),
                 };
-                if let (Some(limiter), Ok(response)) = (&self.shared.limiter, &result) {
-                    observe_headers(limiter, &identity, response);
-                }
+                let result = match result {
+                    Ok((response, body_remaining)) => {
+                        if let (Some(limiter), Some(bucket), Some(expected)) =
+                            (&self.shared.limiter, &bucket, expected_remaining)
+                            && let Some(correction) =
+                                server_correction(limiter, expected, &response, body_remaining)
+                        {
+                            limiter.correct(bucket, correction).await;
+                        }
+                        Ok(response)
+                    }
+                    Err(error) => Err(error),
+                };
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
@@ -437,29 +507,42 @@ pub(crate) fn decode_error<T: DeserializeOwned>(request: RequestInfo, body: &[u8
     }
 }
 
-/// Feeds the limiter what a response says about the server's limit.
-fn observe_headers(limiter: &rate_limit::Limiter, identity: &str, response: &reqwest::Response) {
+/// What a response says about the server's budget that the limiter should
+/// share: its headers (`X-RateLimit-*`, `Retry-After` on a 429) and what the
+/// body said (`body_remaining`).
+fn server_correction(
+    limiter: &rate_limit::Limiter,
+    expected_remaining: u64,
+    response: &reqwest::Response,
+    body_remaining: Option<u64>,
+) -> Option<rate_limit::Correction> {
     let headers = RateLimitHeaders::from_headers(response.headers());
-    if let Some(remaining) = headers.remaining {
-        let reset_in = headers.reset.map(|reset| {
-            // Small values are seconds to wait; large ones a Unix time.
-            if reset > 1_000_000_000 {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0);
-                Duration::from_secs(reset.saturating_sub(now))
-            } else {
-                Duration::from_secs(reset)
-            }
-        });
-        limiter.observe(identity, remaining, reset_in);
-    }
-    if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
-        && let Some(wait) = retry::retry_after(response.headers())
-    {
-        limiter.close_for(identity, wait);
-    }
+    let reset_in = headers.reset.map(|reset| {
+        // Small values are seconds to wait; large ones a Unix time.
+        if reset > 1_000_000_000 {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            Duration::from_secs(reset.saturating_sub(now))
+        } else {
+            Duration::from_secs(reset)
+        }
+    });
+    let retry_after = (response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS)
+        .then(|| retry::retry_after(response.headers()))
+        .flatten();
+    let reported = match (headers.remaining, body_remaining) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    rate_limit::correction(
+        limiter.limit(),
+        expected_remaining,
+        reported,
+        reset_in,
+        retry_after,
+    )
 }
 
 /// The `X-RateLimit-*` headers of a response (OFAuth sends them on every call).
@@ -502,6 +585,7 @@ mod tests {
             DEFAULT_TIMEOUT,
             DEFAULT_MAX_RESPONSE_BYTES,
             None,
+            String::new(),
             None,
         )
     }

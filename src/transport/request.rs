@@ -270,7 +270,7 @@ async fn exchange(
         operation_id: request.operation,
     };
     let result = transport.execute(&core.http, built, &info).await;
-    if let Some(refused) = transport.refused_body(request) {
+    if let Some(refused) = transport.refusal(request) {
         return Err(refused);
     }
     let transport_error = |source: reqwest::Error| Error::Transport {

@@ -65,7 +65,8 @@ impl Fault {
     }
 }
 
-/// Decides the fault of the `n`th request (from 0) given its request line.
+/// Decides the fault of the `n`th request (from 0) given its head (request
+/// line and headers, as received).
 pub type Handler = Arc<dyn Fn(usize, &str) -> Fault + Send + Sync>;
 
 pub struct FaultServer {
@@ -146,13 +147,10 @@ async fn serve(
         }
         head.extend_from_slice(&buf[..n]);
     }
-    let line = String::from_utf8_lossy(&head)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    lines.lock().unwrap().push(line.clone());
-    let mut fault = handler(hits.fetch_add(1, Ordering::SeqCst), &line);
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let line = head.lines().next().unwrap_or_default().to_owned();
+    lines.lock().unwrap().push(line);
+    let mut fault = handler(hits.fetch_add(1, Ordering::SeqCst), &head);
     loop {
         match fault {
             Fault::Slow { delay, then } => {

@@ -1,0 +1,227 @@
+//! The rate-limit algorithm every store runs: GCRA (the generic cell rate
+//! algorithm) with reservations.
+//!
+//! A bucket is two numbers: `tat`, the theoretical arrival time of the next
+//! call (when the bucket would be full again), and `closed`, before which no
+//! call may start (the server said so). A caller *reserves* its slot in one
+//! step and then sleeps until it, so callers are served in the order they
+//! reserved, across tasks, processes and machines, and nobody polls. The same
+//! steps are written in Lua for Redis (`redis.lua`); `tests` run both on the
+//! same inputs.
+//!
+//! Times are whole microseconds on the store's clock; only differences leave
+//! the store, so workers' clocks never matter.
+
+use std::time::Duration;
+
+use super::{Correction, Reservation};
+
+/// A duration in whole microseconds (saturating far beyond any real wait).
+pub(crate) fn micros(duration: Duration) -> i64 {
+    i64::try_from(duration.as_micros()).unwrap_or(i64::MAX / 4)
+}
+
+/// The numbers of a limit the store needs: the interval between calls and the
+/// burst tolerance (`interval × calls`: a full bucket), in microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rates {
+    pub(crate) interval_us: i64,
+    pub(crate) tolerance_us: i64,
+}
+
+/// A bucket's state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct State {
+    pub(crate) tat: i64,
+    pub(crate) closed: i64,
+}
+
+/// What a reservation decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    /// Microseconds from now until the slot.
+    pub(crate) wait_us: i64,
+    /// Whether it was taken (`false`: farther away than the caller can wait).
+    pub(crate) taken: bool,
+    /// Calls left in the bucket at the slot, after this one.
+    pub(crate) remaining: i64,
+}
+
+impl State {
+    /// A bucket with no calls left now (refilling from now on).
+    pub(crate) fn empty(now: i64, rates: Rates) -> Self {
+        Self {
+            tat: now + rates.tolerance_us,
+            closed: 0,
+        }
+    }
+
+    /// Applies a server's correction.
+    pub(crate) fn apply(&mut self, now: i64, rates: Rates, correction: Correction) {
+        match correction {
+            Correction::Remaining {
+                remaining,
+                reset_in,
+            } => self.remaining(
+                now,
+                rates,
+                i64::try_from(remaining).unwrap_or(i64::MAX / 4),
+                micros(reset_in),
+            ),
+            Correction::RetryAfter(wait) => self.close(now, micros(wait)),
+        }
+    }
+
+    /// Reserves the next slot, unless it is more than `max_wait_us` away.
+    pub(crate) fn reserve(&mut self, now: i64, rates: Rates, max_wait_us: i64) -> Slot {
+        let start = now.max(self.closed);
+        let tat = self.tat.max(start) + rates.interval_us;
+        let slot = (tat - rates.tolerance_us).max(start);
+        let wait_us = slot - now;
+        let remaining = (rates.tolerance_us - (tat - slot)) / rates.interval_us;
+        let taken = wait_us <= max_wait_us;
+        if taken {
+            self.tat = tat;
+        }
+        Slot {
+            wait_us,
+            taken,
+            remaining,
+        }
+    }
+
+    /// The server counts `remaining` calls left: never believe in more. With
+    /// none left, nothing starts before the server's window reopens
+    /// (`reset_us` from now), full.
+    pub(crate) fn remaining(&mut self, now: i64, rates: Rates, remaining: i64, reset_us: i64) {
+        if remaining <= 0 {
+            self.close(now, reset_us);
+        } else {
+            self.tat = self
+                .tat
+                .max(now + rates.tolerance_us - remaining * rates.interval_us);
+        }
+    }
+
+    /// Nothing starts in the next `wait_us` (a `Retry-After`).
+    pub(crate) fn close(&mut self, now: i64, wait_us: i64) {
+        self.closed = self.closed.max(now + wait_us);
+    }
+}
+
+impl From<Slot> for Reservation {
+    fn from(slot: Slot) -> Self {
+        Reservation {
+            wait: Duration::from_micros(u64::try_from(slot.wait_us).unwrap_or(0)),
+            taken: slot.taken,
+            remaining: u64::try_from(slot.remaining).unwrap_or(0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATES: Rates = Rates {
+        interval_us: 1_000,
+        tolerance_us: 10_000,
+    };
+
+    #[test]
+    fn a_full_bucket_bursts_then_slots_follow_at_the_interval() {
+        let mut state = State::default();
+        let slots: Vec<Slot> = (0..13).map(|_| state.reserve(0, RATES, i64::MAX)).collect();
+        let waits: Vec<i64> = slots.iter().map(|s| s.wait_us).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1_000, 2_000, 3_000]);
+        let remaining: Vec<i64> = slots.iter().map(|s| s.remaining).collect();
+        assert_eq!(remaining, [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn starts_never_outrun_a_full_bucket_refilled_at_the_rate() {
+        // Callers arriving at arbitrary times, each starting at its slot: from
+        // any start to any later one, at most a full bucket (`calls`) plus
+        // what refills in between, as for the token bucket the servers use.
+        let mut state = State::default();
+        let mut starts = Vec::new();
+        let mut now = 0;
+        for step in 0..500i64 {
+            now += (step * 7919) % 1_700;
+            let slot = state.reserve(now, RATES, i64::MAX);
+            assert!(slot.taken && slot.wait_us >= 0);
+            starts.push(now + slot.wait_us);
+        }
+        let calls = RATES.tolerance_us / RATES.interval_us;
+        for (i, first) in starts.iter().enumerate() {
+            for (j, last) in starts.iter().enumerate().skip(i) {
+                let started = (j - i + 1) as i64;
+                assert!(
+                    started <= calls + (last - first) / RATES.interval_us,
+                    "{started} starts between {first} and {last}"
+                );
+            }
+        }
+        assert!(
+            starts.windows(2).all(|w| w[0] <= w[1]),
+            "served in arrival order"
+        );
+    }
+
+    #[test]
+    fn a_slot_beyond_the_longest_wait_is_not_taken() {
+        let mut state = State::empty(0, RATES);
+        let refused = state.reserve(0, RATES, 500);
+        assert_eq!((refused.taken, refused.wait_us), (false, 1_000));
+        assert_eq!(state, State::empty(0, RATES), "nothing reserved");
+        assert!(state.reserve(0, RATES, 1_000).taken);
+    }
+
+    #[test]
+    fn corrections_only_tighten() {
+        let mut state = State::default();
+        state.apply(
+            0,
+            RATES,
+            Correction::Remaining {
+                remaining: 3,
+                reset_in: Duration::ZERO,
+            },
+        );
+        let waits: Vec<i64> = (0..5)
+            .map(|_| state.reserve(0, RATES, i64::MAX).wait_us)
+            .collect();
+        assert_eq!(waits, [0, 0, 0, 1_000, 2_000]);
+        // More left than the bucket has changes nothing.
+        let before = state;
+        state.apply(
+            0,
+            RATES,
+            Correction::Remaining {
+                remaining: 9,
+                reset_in: Duration::ZERO,
+            },
+        );
+        assert_eq!(state, before);
+        // None left: closed until the reset, then full again.
+        let mut state = State::default();
+        state.apply(
+            0,
+            RATES,
+            Correction::Remaining {
+                remaining: 0,
+                reset_in: Duration::from_millis(50),
+            },
+        );
+        let waits: Vec<i64> = (0..11)
+            .map(|_| state.reserve(0, RATES, i64::MAX).wait_us)
+            .collect();
+        assert_eq!(&waits[..10], &[50_000; 10]);
+        assert_eq!(waits[10], 51_000);
+        // A Retry-After closes it too; a shorter one later does not reopen it.
+        let mut state = State::default();
+        state.apply(0, RATES, Correction::RetryAfter(Duration::from_millis(20)));
+        state.apply(1, RATES, Correction::RetryAfter(Duration::from_millis(1)));
+        assert_eq!(state.reserve(2, RATES, i64::MAX).wait_us, 19_998);
+    }
+}

@@ -1,0 +1,398 @@
+//! Client-side rate limiting: wait instead of being refused.
+//!
+//! One bucket per credential identity (the OFAuth connection id; the key of an
+//! OnlyFansAPI client), kept in a [`RateLimitStore`]: by default in this
+//! process ([`MemoryStore`], shared by every clone of a client), or in Redis
+//! (`RedisStore`, feature `redis`) so that every process
+//! and machine acting for the same account shares one budget.
+//!
+//! Every store runs the same algorithm (GCRA with reservations, see `gcra`):
+//! a caller reserves its slot in one step and sleeps until it, so callers are
+//! served in the order they asked, across tasks, processes and machines, with
+//! one store round trip per call. The server's own view corrects the bucket for
+//! everyone sharing it: `X-RateLimit-Remaining`/`-Reset` headers, OnlyFansAPI's
+//! `_meta._rate_limits`, and `Retry-After` on a 429.
+
+mod gcra;
+mod memory;
+#[cfg(feature = "redis")]
+mod redis;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis::{RedisStore, RedisStoreBuilder};
+
+/// A published rate limit: `calls` per `period`, bursts up to `calls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    calls: u32,
+    period: Duration,
+}
+
+impl RateLimit {
+    /// `calls` calls per `period` (at least one call, a period of at least a
+    /// millisecond).
+    pub fn new(calls: u32, period: Duration) -> Self {
+        Self {
+            calls: calls.max(1),
+            period: period.max(Duration::from_millis(1)),
+        }
+    }
+
+    /// `calls` calls per minute (OFAuth's lower plans: 60).
+    pub fn per_minute(calls: u32) -> Self {
+        Self::new(calls, Duration::from_secs(60))
+    }
+
+    /// Calls allowed per period (the largest burst).
+    pub fn calls(&self) -> u32 {
+        self.calls
+    }
+
+    /// The period the calls are counted over.
+    pub fn period(&self) -> Duration {
+        self.period
+    }
+
+    /// The limit in the whole microseconds every store computes with.
+    fn rates(&self) -> gcra::Rates {
+        let period_us = i64::try_from(self.period.as_micros()).unwrap_or(i64::MAX / 4);
+        let interval_us = (period_us / i64::from(self.calls)).max(1);
+        gcra::Rates {
+            interval_us,
+            tolerance_us: interval_us * i64::from(self.calls),
+        }
+    }
+}
+
+/// What a store answers to a reservation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    /// How long from now until the call may start.
+    pub wait: Duration,
+    /// Whether the slot was taken: `false` when it lies beyond the caller's
+    /// longest wait (nothing was reserved then).
+    pub taken: bool,
+    /// Calls left in the bucket at the slot, after this one.
+    pub remaining: u64,
+}
+
+/// What a server said about a bucket, for the store to apply for everyone
+/// sharing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Correction {
+    /// The server counts `remaining` calls left; with none left, its window
+    /// reopens (full) after `reset_in`.
+    Remaining { remaining: u64, reset_in: Duration },
+    /// The server refused a call (`429`) and asked for this wait.
+    RetryAfter(Duration),
+}
+
+/// A store could not be reached or answered nonsense. Its message names what
+/// failed, never a password or key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError {
+    message: String,
+}
+
+impl StoreError {
+    /// An error with this description.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rate limit store: {}", self.message)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The future a [`RateLimitStore`] method returns.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Where rate-limit buckets live. [`MemoryStore`] (the default) keeps them in
+/// this process; `RedisStore` (feature `redis`) shares them between every
+/// process that uses the same Redis. Implement it to keep them elsewhere: each
+/// method must act atomically on its bucket, as one step.
+///
+/// `bucket` names the bucket: the API's host and a keyed hash of the
+/// credential and connection (never a secret). `limit` is the client's limit;
+/// clients sharing a bucket should use the same one.
+pub trait RateLimitStore: fmt::Debug + Send + Sync + 'static {
+    /// Reserves the next call slot of `bucket`, unless it is more than
+    /// `max_wait` away (then nothing is reserved and `taken` is `false`).
+    fn reserve<'a>(
+        &'a self,
+        bucket: &'a str,
+        limit: RateLimit,
+        max_wait: Duration,
+    ) -> StoreFuture<'a, Reservation>;
+
+    /// Applies what a server said about `bucket`: it only ever tightens.
+    fn correct<'a>(
+        &'a self,
+        bucket: &'a str,
+        limit: RateLimit,
+        correction: Correction,
+    ) -> StoreFuture<'a, ()>;
+}
+
+/// What a client does when its [`RateLimitStore`] fails (unreachable, too
+/// slow, restarted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreFailure {
+    /// Limit with a bucket in this process until the store answers again
+    /// (probed at most once a second); logged once per outage. Processes
+    /// sharing the budget then each keep the whole limit, so the server may
+    /// refuse some calls until the store is back.
+    #[default]
+    UseLocalBucket,
+    /// Fail the call with [`Error::RateLimitStore`](crate::Error::RateLimitStore):
+    /// nothing is sent.
+    FailCall,
+}
+
+/// Longest a store may take to answer before the call goes on without it.
+const STORE_DEADLINE: Duration = Duration::from_secs(1);
+/// How long after a store failure the next call tries the store again.
+const PROBE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Why the limiter did not let a call go.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// The slot is farther away than the call's deadline.
+    TooFar { wait: Duration },
+    /// The store failed and the policy is to fail calls.
+    Store(StoreError),
+}
+
+/// A client's limit, its store and the fallback (shared by its clones).
+#[derive(Debug)]
+pub(crate) struct Limiter {
+    limit: RateLimit,
+    /// The shared store; `None`: the local bucket is the store.
+    store: Option<Arc<dyn RateLimitStore>>,
+    on_failure: StoreFailure,
+    local: MemoryStore,
+    outage: Outage,
+}
+
+/// A store outage: whether one is going on, and when to try the store again.
+#[derive(Debug, Default)]
+struct Outage {
+    ongoing: AtomicBool,
+    retry_at: Mutex<Option<Instant>>,
+}
+
+impl Limiter {
+    pub(crate) fn new(
+        limit: RateLimit,
+        store: Option<Arc<dyn RateLimitStore>>,
+        on_failure: StoreFailure,
+    ) -> Self {
+        Self {
+            limit,
+            store,
+            on_failure,
+            local: MemoryStore::new(),
+            outage: Outage::default(),
+        }
+    }
+
+    pub(crate) fn limit(&self) -> RateLimit {
+        self.limit
+    }
+
+    /// Waits for a slot of `bucket` and takes it; returns the calls left after
+    /// it (what the server should report, if it agrees).
+    pub(crate) async fn acquire(&self, bucket: &str, max_wait: Duration) -> Result<u64, Refusal> {
+        let reservation = match self.shared_store() {
+            Some(store) => {
+                let answer = tokio::time::timeout(
+                    STORE_DEADLINE,
+                    store.reserve(bucket, self.limit, max_wait),
+                )
+                .await;
+                match self.outcome(answer)? {
+                    Some(reservation) => reservation,
+                    None => self.local.reserve_now(bucket, self.limit, max_wait),
+                }
+            }
+            None => self.local.reserve_now(bucket, self.limit, max_wait),
+        };
+        if !reservation.taken {
+            return Err(Refusal::TooFar {
+                wait: reservation.wait,
+            });
+        }
+        if !reservation.wait.is_zero() {
+            tracing::debug!(
+                wait_ms = reservation.wait.as_millis() as u64,
+                "rate limit: waiting for a slot"
+            );
+            tokio::time::sleep(reservation.wait).await;
+        }
+        Ok(reservation.remaining)
+    }
+
+    /// Applies what the server said, for everyone sharing the bucket. A store
+    /// failure here is only logged: the call itself already went through.
+    pub(crate) async fn correct(&self, bucket: &str, correction: Correction) {
+        tracing::debug!(?correction, "rate limit: the server corrects the bucket");
+        match self.shared_store() {
+            Some(store) => {
+                let answer = tokio::time::timeout(
+                    STORE_DEADLINE,
+                    store.correct(bucket, self.limit, correction),
+                )
+                .await;
+                if let Ok(None) = self.outcome(answer) {
+                    self.local.correct_now(bucket, self.limit, correction);
+                }
+            }
+            None => self.local.correct_now(bucket, self.limit, correction),
+        }
+    }
+
+    /// The shared store, unless it failed less than a probe interval ago.
+    fn shared_store(&self) -> Option<&Arc<dyn RateLimitStore>> {
+        let store = self.store.as_ref()?;
+        if self.outage.ongoing.load(Ordering::Acquire) {
+            let retry_at = *lock(&self.outage.retry_at);
+            if retry_at.is_some_and(|at| Instant::now() < at) {
+                return match self.on_failure {
+                    StoreFailure::UseLocalBucket => None,
+                    // Failing calls must still ask the store each time.
+                    StoreFailure::FailCall => Some(store),
+                };
+            }
+        }
+        Some(store)
+    }
+
+    /// A store's answer: `Some` value, `None` to use the local bucket, or the
+    /// refusal the policy asks for. Logs an outage once, at its start and end.
+    fn outcome<T>(
+        &self,
+        answer: Result<Result<T, StoreError>, tokio::time::error::Elapsed>,
+    ) -> Result<Option<T>, Refusal> {
+        let error = match answer {
+            Ok(Ok(value)) => {
+                if self.outage.ongoing.swap(false, Ordering::AcqRel) {
+                    tracing::info!("rate limit store answers again; sharing the budget resumes");
+                }
+                return Ok(Some(value));
+            }
+            Ok(Err(error)) => error,
+            Err(_) => StoreError::new(format!(
+                "no answer within {} ms",
+                STORE_DEADLINE.as_millis()
+            )),
+        };
+        *lock(&self.outage.retry_at) = Some(Instant::now() + PROBE_INTERVAL);
+        if !self.outage.ongoing.swap(true, Ordering::AcqRel) {
+            match self.on_failure {
+                StoreFailure::UseLocalBucket => {
+                    // The local buckets start empty: a full one would let every
+                    // process burst the whole limit at once.
+                    self.local.start_empty();
+                    tracing::warn!(%error, "rate limit store failed; limiting with a local bucket until it answers");
+                }
+                StoreFailure::FailCall => {
+                    tracing::warn!(%error, "rate limit store failed; calls fail until it answers");
+                }
+            }
+        }
+        match self.on_failure {
+            StoreFailure::UseLocalBucket => Ok(None),
+            StoreFailure::FailCall => Err(Refusal::Store(error)),
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// What a response says about the server's budget, as a correction worth
+/// sharing: none when the server agrees with the limiter (within the calls
+/// other workers may have made meanwhile), so that a call costs one store
+/// round trip, not two.
+pub(crate) fn correction(
+    limit: RateLimit,
+    expected_remaining: u64,
+    reported_remaining: Option<u64>,
+    reset_in: Option<Duration>,
+    retry_after: Option<Duration>,
+) -> Option<Correction> {
+    if let Some(wait) = retry_after {
+        return Some(Correction::RetryAfter(wait));
+    }
+    let remaining = reported_remaining?;
+    let slack = u64::from(limit.calls / 20).max(1);
+    (remaining == 0 || remaining.saturating_add(slack) < expected_remaining).then(|| {
+        Correction::Remaining {
+            remaining,
+            reset_in: reset_in.unwrap_or(limit.period),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_correction_is_sent_only_when_the_server_knows_fewer_calls_left() {
+        let limit = RateLimit::per_minute(60);
+        assert_eq!(correction(limit, 10, Some(10), None, None), None);
+        assert_eq!(correction(limit, 10, Some(7), None, None), None);
+        assert_eq!(correction(limit, 10, None, None, None), None);
+        assert_eq!(
+            correction(limit, 10, Some(5), None, None),
+            Some(Correction::Remaining {
+                remaining: 5,
+                reset_in: Duration::from_secs(60)
+            })
+        );
+        assert_eq!(
+            correction(limit, 0, Some(0), Some(Duration::from_secs(3)), None),
+            Some(Correction::Remaining {
+                remaining: 0,
+                reset_in: Duration::from_secs(3)
+            })
+        );
+        assert_eq!(
+            correction(limit, 30, Some(30), None, Some(Duration::from_secs(2))),
+            Some(Correction::RetryAfter(Duration::from_secs(2)))
+        );
+    }
+
+    #[test]
+    fn rates_are_whole_microseconds() {
+        let rates = RateLimit::per_minute(60).rates();
+        assert_eq!(rates.interval_us, 1_000_000);
+        assert_eq!(rates.tolerance_us, 60_000_000);
+        let rates = RateLimit::new(3, Duration::from_millis(1)).rates();
+        assert_eq!((rates.interval_us, rates.tolerance_us), (333, 999));
+    }
+}
