@@ -24,6 +24,18 @@ async fn mock_server() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+#[cfg(all(feature = "redis", feature = "ofauth"))]
+async fn shared_budget() -> Result<(), Box<dyn std::error::Error>> {
+    let store = onlyfans_clients::RedisStore::connect("redis://127.0.0.1:6379").await?;
+    let of = onlyfans_clients::ofauth::Client::builder()
+        .api_key("key")
+        .rate_limit(onlyfans_clients::RateLimit::per_minute(60))
+        .rate_limit_store(store)
+        .build()?;
+    drop(of);
+    Ok(())
+}
+
 fn main() {
     // Referenced so that every enabled function is type-checked and linked.
     #[cfg(feature = "ofauth")]
@@ -32,5 +44,7 @@ fn main() {
     drop(onlyfansapi_messages());
     #[cfg(feature = "mock")]
     drop(mock_server());
+    #[cfg(all(feature = "redis", feature = "ofauth"))]
+    drop(shared_budget());
     println!("onlyfans-clients {}", env!("CARGO_PKG_VERSION"));
 }
