@@ -88,6 +88,20 @@ fn client(api: &LimitedApi, store: RedisStore, policy: StoreFailure) -> ofauth::
         .unwrap()
 }
 
+/// Four separate clients on one Redis (each its own connection and store).
+async fn four_clients(
+    api: &LimitedApi,
+    redis: &RedisServer,
+    prefix: &str,
+    policy: StoreFailure,
+) -> Vec<ofauth::Client> {
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        clients.push(client(api, store(redis, prefix).await, policy));
+    }
+    clients
+}
+
 /// `clients` separate clients, each running `loops` sequential loops of
 /// `calls` calls on `connections` (taken in turn); returns each client's
 /// results and the time its last call finished.
@@ -145,18 +159,19 @@ fn minimum(calls: u32) -> Duration {
     INTERVAL * calls.saturating_sub(CALLS)
 }
 
+fn assert_within_5_percent_of_the_least(elapsed: Duration, calls_per_bucket: u32) {
+    let least = minimum(calls_per_bucket);
+    assert!(
+        elapsed >= least - Duration::from_millis(5) && elapsed <= least.mul_f64(1.05),
+        "{calls_per_bucket} calls per bucket took {elapsed:?}; the least possible is {least:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_clients_share_one_budget_fairly_with_no_429() {
     let redis = RedisServer::start();
     let api = limited_api().await;
-    let mut clients = Vec::new();
-    for _ in 0..4 {
-        clients.push(client(
-            &api,
-            store(&redis, "t1:").await,
-            StoreFailure::FailCall,
-        ));
-    }
+    let clients = four_clients(&api, &redis, "t1:", StoreFailure::FailCall).await;
     let started = Instant::now();
     let results = run(&clients, 5, 10, &[CONNECTION], started).await;
     let elapsed = started.elapsed();
@@ -167,11 +182,7 @@ async fn four_clients_share_one_budget_fairly_with_no_429() {
     }
     assert_eq!(api.refused.load(Ordering::SeqCst), 0, "no call was refused");
     assert_eq!(api.server.hits(), 200);
-    let least = minimum(200);
-    assert!(
-        elapsed >= least - Duration::from_millis(5) && elapsed <= least.mul_f64(1.05),
-        "200 calls took {elapsed:?}; the least possible is {least:?}"
-    );
+    assert_within_5_percent_of_the_least(elapsed, 200);
     // Served in arrival order: the 20 loops take turns, so no client finishes
     // more than about one turn of them (20 intervals) before the last one;
     // a starved client would finish last by far, a favoured one early.
@@ -189,25 +200,14 @@ async fn four_clients_share_one_budget_fairly_with_no_429() {
 async fn two_connections_interleaved_each_have_their_own_budget() {
     let redis = RedisServer::start();
     let api = limited_api().await;
-    let mut clients = Vec::new();
-    for _ in 0..4 {
-        clients.push(client(
-            &api,
-            store(&redis, "t2:").await,
-            StoreFailure::FailCall,
-        ));
-    }
+    let clients = four_clients(&api, &redis, "t2:", StoreFailure::FailCall).await;
     let started = Instant::now();
     let results = run(&clients, 5, 10, &["conn_a", "conn_b"], started).await;
     let elapsed = started.elapsed();
     assert!(results.iter().flat_map(|(r, _)| r).all(Result::is_ok));
     assert_eq!(api.refused.load(Ordering::SeqCst), 0, "no call was refused");
     // 100 calls on each bucket, side by side.
-    let least = minimum(100);
-    assert!(
-        elapsed >= least - Duration::from_millis(5) && elapsed <= least.mul_f64(1.05),
-        "took {elapsed:?}; the least possible is {least:?}"
-    );
+    assert_within_5_percent_of_the_least(elapsed, 100);
     // Two buckets, named without the key or the connection, expiring.
     let keys = redis.command("KEYS t2:*").unwrap();
     assert_eq!(keys.matches("t2:127.0.0.1:").count(), 2, "{keys}");
@@ -225,14 +225,7 @@ async fn redis_killed_mid_run_calls_go_on_with_local_buckets_then_share_again() 
     let logs = global_logs();
     let mut redis = RedisServer::start();
     let api = limited_api().await;
-    let mut clients = Vec::new();
-    for _ in 0..4 {
-        clients.push(client(
-            &api,
-            store(&redis, "t3:").await,
-            StoreFailure::UseLocalBucket,
-        ));
-    }
+    let clients = four_clients(&api, &redis, "t3:", StoreFailure::UseLocalBucket).await;
     let started = Instant::now();
     let run_all = run(&clients, 5, 10, &[CONNECTION], started);
     let outage = async {
