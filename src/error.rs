@@ -111,8 +111,9 @@ pub enum Error {
         after: Duration,
     },
     /// The client-side rate limiter's next slot for this call comes only
-    /// after its timeout: refused at once, nothing was sent (and no slot was
-    /// taken). Wait `wait`, or give the call a longer timeout.
+    /// after its timeout: refused at once, without sending (or, on a retry,
+    /// without sending that attempt) and without taking the slot. Wait
+    /// `wait`, or give the call a longer timeout.
     RateLimitWait {
         request: Box<RequestInfo>,
         wait: Duration,
