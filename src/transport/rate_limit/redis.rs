@@ -24,7 +24,9 @@ const SCRIPT: &str = include_str!("redis.lua");
 /// `<prefix><api host>:<keyed hash>`, never a secret, and expire once their
 /// bucket is full again. The connection reconnects on its own; while Redis is
 /// unreachable, calls follow the client's
-/// [`StoreFailure`](crate::StoreFailure) policy.
+/// [`StoreFailure`](crate::StoreFailure) policy. Needs Redis 5 or later (or
+/// Valkey): the script reads `TIME` before it writes, which older versions
+/// refuse to replicate.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
