@@ -14,7 +14,9 @@ use super::{Correction, RateLimit, RateLimitStore, Reservation, StoreFuture, gcr
 /// `rate_limit_store(..)` uses one of its own.
 ///
 /// Time is tokio's clock, so a test with a paused clock runs the limiter in
-/// no real time.
+/// no real time. Buckets that are full again are forgotten once there are
+/// more than a thousand, so memory follows the connections in use, not every
+/// connection ever used.
 #[derive(Debug)]
 pub struct MemoryStore {
     buckets: Mutex<Buckets>,
@@ -26,6 +28,26 @@ struct Buckets {
     states: HashMap<String, gcra::State>,
     /// New buckets start empty instead of full (a fallback during an outage).
     start_empty: bool,
+    /// Forget idle buckets when there are this many (doubling with what is
+    /// left, so that the work stays proportional to the buckets created).
+    prune_at: usize,
+}
+
+/// Buckets kept before idle ones are first forgotten.
+const PRUNE_FROM: usize = 1024;
+
+impl Buckets {
+    /// Forgets every bucket that is full and open again: one created anew is
+    /// the same, so an agency cycling through many connection ids does not
+    /// grow the map for ever.
+    fn prune(&mut self, now: i64) {
+        if self.states.len() < self.prune_at.max(PRUNE_FROM) || self.start_empty {
+            return;
+        }
+        self.states
+            .retain(|_, state| state.tat > now || state.closed > now);
+        self.prune_at = (self.states.len() * 2).max(PRUNE_FROM);
+    }
 }
 
 impl Default for MemoryStore {
@@ -63,6 +85,7 @@ impl MemoryStore {
     ) -> T {
         let now = self.now_us();
         let mut buckets = lock(&self.buckets);
+        buckets.prune(now);
         let start_empty = buckets.start_empty;
         let state = buckets.states.entry(bucket.to_owned()).or_insert_with(|| {
             if start_empty {
@@ -113,5 +136,36 @@ impl RateLimitStore for MemoryStore {
     ) -> StoreFuture<'a, ()> {
         self.correct_now(bucket, limit, correction);
         Box::pin(async { Ok(()) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn idle_buckets_are_forgotten_and_busy_ones_kept() {
+        let store = MemoryStore::new();
+        let limit = RateLimit::new(2, Duration::from_secs(1));
+        let forever = Duration::from_secs(3600);
+        // Busy: two calls take the whole bucket, the third waits.
+        for _ in 0..3 {
+            store.reserve_now("busy", limit, forever);
+        }
+        // Up to the threshold (reached with the next bucket).
+        for n in 0..PRUNE_FROM - 1 {
+            store.reserve_now(&format!("idle {n}"), limit, forever);
+        }
+        tokio::time::advance(Duration::from_millis(1_100)).await;
+        let next = store.reserve_now("new", limit, forever);
+        assert_eq!(next.wait, Duration::ZERO);
+        let buckets = lock(&store.buckets);
+        assert_eq!(buckets.states.len(), 2, "only `busy` and `new` are left");
+        assert!(buckets.states.contains_key("busy"));
+        drop(buckets);
+        // The kept bucket still remembers its reservations: a new one would
+        // have a call left after this one.
+        let busy = store.reserve_now("busy", limit, forever);
+        assert_eq!((busy.wait, busy.remaining), (Duration::ZERO, 0));
     }
 }
