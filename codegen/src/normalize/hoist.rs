@@ -249,40 +249,68 @@ struct Place {
 const PLACE_REF_DEPTH: usize = 8;
 
 /// Replaces every `$ref` to a schema's place outside `components` by a copy
-/// of that schema; returns how many were replaced.
+/// of that schema; returns how many were replaced. Only the referenced
+/// schemas are copied, never the document.
 fn inline_place_refs(doc: &mut Value) -> usize {
     let mut replaced = 0;
     for _ in 0..PLACE_REF_DEPTH {
-        let source = doc.clone();
-        let mut this_round = 0;
-        replace_place_refs(doc, &source, &mut this_round);
-        if this_round == 0 {
+        let mut sites = Vec::new();
+        find_place_refs(doc, &mut Vec::new(), &mut sites);
+        let copies: Vec<(String, Value)> = sites
+            .into_iter()
+            .filter_map(|site| {
+                let reference = doc.pointer(&site)?;
+                let target = walk::resolve_ref(doc, reference);
+                (!std::ptr::eq(target, reference)).then(|| (site, target.clone()))
+            })
+            .collect();
+        if copies.is_empty() {
             break;
         }
-        replaced += this_round;
+        for (site, copy) in copies {
+            if let Some(slot) = doc.pointer_mut(&site) {
+                *slot = copy;
+                replaced += 1;
+            }
+        }
     }
     replaced
 }
 
-fn replace_place_refs(value: &mut Value, source: &Value, replaced: &mut usize) {
-    let target = value
+/// Adds to `sites` the JSON pointer of every `$ref` below `value` that points
+/// into the document outside `components` (`path`: the segments to `value`).
+fn find_place_refs<'a>(
+    value: &'a Value,
+    path: &mut Vec<std::borrow::Cow<'a, str>>,
+    sites: &mut Vec<String>,
+) {
+    let is_place_ref = value
         .get("$ref")
         .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .filter(|p| !p.starts_with("/components/"))
-        .and_then(|p| source.pointer(p));
-    if let Some(target) = target {
-        *value = target.clone();
-        *replaced += 1;
+        .is_some_and(|r| r.starts_with("#/") && !r.starts_with("#/components/"));
+    if is_place_ref {
+        sites.push(
+            path.iter()
+                .map(|segment| format!("/{}", walk::escape_pointer(segment)))
+                .collect(),
+        );
         return;
     }
     match value {
-        Value::Object(map) => map
-            .values_mut()
-            .for_each(|v| replace_place_refs(v, source, replaced)),
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|v| replace_place_refs(v, source, replaced)),
+        Value::Object(map) => {
+            for (key, child) in map {
+                path.push(key.as_str().into());
+                find_place_refs(child, path, sites);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                path.push(index.to_string().into());
+                find_place_refs(child, path, sites);
+                path.pop();
+            }
+        }
         _ => {}
     }
 }
@@ -666,8 +694,6 @@ components:
         ));
     }
 
-    /// Two operations whose `data.list` items differ, and one shape both use:
-    /// reversing the document (paths, properties) must not rename anything.
     #[test]
     fn a_reference_to_a_place_shares_that_place_s_component() {
         insta::assert_snapshot!(before_after(
@@ -707,6 +733,8 @@ components:
         ));
     }
 
+    /// Two operations whose `data.list` items differ, and one shape both use:
+    /// reversing the document (paths, properties) must not rename anything.
     #[test]
     fn names_do_not_depend_on_document_order() {
         let spec: serde_json::Value = serde_norway::from_str(

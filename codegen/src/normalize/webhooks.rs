@@ -1,10 +1,10 @@
 //! Webhooks become types: each event of the spec's top-level `webhooks`
 //! (OpenAPI 3.1: OFAuth's SDK-derived spec has them; the overlays add the
-//! events only the vendors' docs describe, to a 3.0 document too) is the request body its
-//! sender posts, so that body's schema becomes a component named after the
-//! event (`connection.created` → `ConnectionCreatedEvent`), generated like
-//! every other type, and `x-webhook-events` maps each event name to it for
-//! the facade's `Event` enum. OpenAPI 3.0, which progenitor reads, has no
+//! events only the vendors' docs describe, to a 3.0 document too) is the
+//! request body its sender posts, so that body's schema becomes a component
+//! named after the event (`connection.created` → `ConnectionCreatedEvent`),
+//! generated like every other type, and `x-webhook-events` maps each event
+//! name to it for the facade's `Event` enum. OpenAPI 3.0, which progenitor reads, has no
 //! `webhooks`; without this rule the events would be dropped with it.
 
 use heck::ToUpperCamelCase;
