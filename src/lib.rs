@@ -47,6 +47,14 @@ mod shared_types;
 pub mod transport;
 pub mod webhooks;
 
+/// Locks `mutex`, poisoned or not: a panic elsewhere while it was held leaves
+/// data that is still whole here (counters, sets, maps of plain values).
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub use error::{Error, ErrorResponse, RequestInfo};
 /// The HTTP method of a [`CustomRequest`] (reqwest's, re-exported so that the
 /// escape hatch needs no direct dependency on it).

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Fault, FaultKind, ReceivedRequest};
+use crate::lock;
 
 /// The routes of one API, as build.rs wrote them.
 #[derive(Debug, Deserialize)]
@@ -704,13 +705,6 @@ fn path_params<'a>(template: &'a str, path: &'a str) -> Option<PathParams<'a>> {
             _ => return None,
         }
     }
-}
-
-/// A poisoned lock only means another test thread panicked; the data is fine.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

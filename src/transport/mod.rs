@@ -53,6 +53,8 @@ struct Shared {
     /// What rate-limit buckets are named after besides the credential: the
     /// API's host.
     bucket_scope: String,
+    /// The key of the buckets' keyed hash: the credentials (derived once).
+    bucket_key: ring::hmac::Key,
     body_remaining: Option<BodyRemaining>,
 }
 
@@ -105,6 +107,19 @@ impl Transport {
         bucket_scope: String,
         body_remaining: Option<BodyRemaining>,
     ) -> Self {
+        let bucket_key = ring::hmac::Key::new(
+            ring::hmac::HMAC_SHA256,
+            &credentials
+                .headers()
+                .iter()
+                .fold(Vec::new(), |mut key, (name, value)| {
+                    key.extend_from_slice(name.as_str().as_bytes());
+                    key.push(b':');
+                    key.extend_from_slice(value.as_bytes());
+                    key.push(b'\n');
+                    key
+                }),
+        );
         Self {
             shared: Arc::new(Shared {
                 credentials,
@@ -113,6 +128,7 @@ impl Transport {
                 max_response_bytes,
                 limiter,
                 bucket_scope,
+                bucket_key,
                 body_remaining,
             }),
             call: CallOptions::default(),
@@ -248,8 +264,6 @@ impl Transport {
             .max(1)
     }
 
-    /// Whose rate limit a request counts against: its connection id (OFAuth),
-    /// or the client's one key.
     /// The rate-limit bucket of a request: the API's host and a keyed hash
     /// (HMAC-SHA256, keyed with the credentials) of its connection id. One per
     /// credential and connection, the same in every process, and neither the
@@ -260,26 +274,8 @@ impl Transport {
             .get("x-connection-id")
             .map(|v| v.as_bytes())
             .unwrap_or_default();
-        let key =
-            self.shared
-                .credentials
-                .headers()
-                .iter()
-                .fold(Vec::new(), |mut key, (name, value)| {
-                    key.extend_from_slice(name.as_str().as_bytes());
-                    key.push(b':');
-                    key.extend_from_slice(value.as_bytes());
-                    key.push(b'\n');
-                    key
-                });
-        let tag = ring::hmac::sign(
-            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key),
-            connection,
-        );
-        let hash: String = tag.as_ref()[..16]
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
+        let tag = ring::hmac::sign(&self.shared.bucket_key, connection);
+        let hash = crate::webhooks::encoding::hex_encode(&tag.as_ref()[..16]);
         format!("{}:{hash}", self.shared.bucket_scope)
     }
 

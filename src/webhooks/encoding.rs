@@ -29,7 +29,6 @@ pub(crate) fn hex_decode(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-#[cfg(any(test, feature = "mock"))]
 pub(crate) fn hex_encode(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

@@ -14,7 +14,7 @@
     allow(dead_code, unused_imports)
 )]
 
-mod encoding;
+pub(crate) mod encoding;
 mod replay;
 mod schemes;
 

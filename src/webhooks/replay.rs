@@ -37,9 +37,7 @@ impl ReplayGuard {
     /// or returns false when it was recorded before. Keys signed before
     /// `expired_before` are dropped first.
     pub(crate) fn admit(&self, key: &str, timestamp: i64, expired_before: i64) -> bool {
-        // A poisoned lock only means another thread panicked mid-update; the
-        // set is still a set of keys.
-        let mut seen = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut seen = crate::lock(&self.inner);
         while let Some((old, at)) = seen.order.front().cloned() {
             if at >= expired_before && seen.order.len() < seen.capacity {
                 break;

@@ -18,8 +18,17 @@ use super::{Correction, Reservation};
 
 /// A duration in whole microseconds (saturating far beyond any real wait).
 pub(crate) fn micros(duration: Duration) -> i64 {
-    i64::try_from(duration.as_micros()).unwrap_or(i64::MAX / 4)
+    i64::try_from(duration.as_micros()).unwrap_or(SATURATED)
 }
+
+/// A count of calls as the algorithm's integers (saturating likewise).
+pub(crate) fn count(calls: u64) -> i64 {
+    i64::try_from(calls).unwrap_or(SATURATED)
+}
+
+/// Where conversions saturate: far beyond any real value, and far enough
+/// below `i64::MAX` that adding a period cannot overflow.
+const SATURATED: i64 = i64::MAX / 4;
 
 /// The numbers of a limit the store needs: the interval between calls and the
 /// burst tolerance (`interval × calls`: a full bucket), in microseconds.
@@ -62,12 +71,7 @@ impl State {
             Correction::Remaining {
                 remaining,
                 reset_in,
-            } => self.remaining(
-                now,
-                rates,
-                i64::try_from(remaining).unwrap_or(i64::MAX / 4),
-                micros(reset_in),
-            ),
+            } => self.remaining(now, rates, count(remaining), micros(reset_in)),
             Correction::RetryAfter(wait) => self.close(now, micros(wait)),
         }
     }

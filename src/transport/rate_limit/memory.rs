@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Correction, RateLimit, RateLimitStore, Reservation, StoreFuture, gcra, lock};
+use super::{Correction, RateLimit, RateLimitStore, Reservation, StoreFuture, gcra};
+use crate::lock;
 
 /// Rate-limit buckets in this process's memory, shared by every clone of the
 /// client that owns them. The default: a client without
@@ -66,8 +67,7 @@ impl MemoryStore {
     }
 
     fn now_us(&self) -> i64 {
-        let elapsed = Instant::now().saturating_duration_since(self.origin);
-        i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX / 4)
+        gcra::micros(Instant::now().saturating_duration_since(self.origin))
     }
 
     /// Forgets every bucket; new ones start empty (no burst).
@@ -103,7 +103,7 @@ impl MemoryStore {
         limit: RateLimit,
         max_wait: Duration,
     ) -> Reservation {
-        let max_wait_us = i64::try_from(max_wait.as_micros()).unwrap_or(i64::MAX / 4);
+        let max_wait_us = gcra::micros(max_wait);
         let slot = self.with_state(bucket, limit, |state, now| {
             state.reserve(now, limit.rates(), max_wait_us)
         });

@@ -23,6 +23,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+use crate::lock;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -65,7 +67,7 @@ impl RateLimit {
 
     /// The limit in the whole microseconds every store computes with.
     fn rates(&self) -> gcra::Rates {
-        let period_us = i64::try_from(self.period.as_micros()).unwrap_or(i64::MAX / 4);
+        let period_us = gcra::micros(self.period);
         let interval_us = (period_us / i64::from(self.calls)).max(1);
         gcra::Rates {
             interval_us,
@@ -323,13 +325,6 @@ impl Limiter {
             StoreFailure::UseLocalBucket => Ok(None),
             StoreFailure::FailCall => Err(Refusal::Store(error)),
         }
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    match mutex.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::gcra::micros;
+use super::gcra::{count, micros};
 use super::{Correction, RateLimit, RateLimitStore, Reservation, StoreError, StoreFuture};
 
 /// The limiter's algorithm in Lua: the same steps as `gcra.rs`, run by Redis
@@ -96,7 +96,7 @@ impl RedisStoreBuilder {
     /// at the first call.
     pub async fn connect(self) -> Result<RedisStore, StoreError> {
         let client = redis::Client::open(self.url.as_str())
-            .map_err(|e| StoreError::new(format!("invalid Redis URL: {}", e.kind_description())))?;
+            .map_err(|e| StoreError::new(format!("invalid Redis URL: {}", kind_description(&e))))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout))
@@ -126,32 +126,26 @@ impl RedisStoreBuilder {
 /// A Redis error without what it might echo of the URL: its kind and code.
 fn redis_error(what: &str, error: &redis::RedisError) -> StoreError {
     let detail = match error.code() {
-        Some(code) => format!("{} ({code})", error.kind_description()),
-        None => error.kind_description().to_owned(),
+        Some(code) => format!("{} ({code})", kind_description(error)),
+        None => kind_description(error).to_owned(),
     };
     StoreError::new(format!("{what}: {detail}"))
 }
 
-trait KindDescription {
-    fn kind_description(&self) -> &'static str;
-}
-
-impl KindDescription for redis::RedisError {
-    fn kind_description(&self) -> &'static str {
-        if self.is_timeout() {
-            "timed out"
-        } else if self.is_connection_refusal() {
-            "connection refused"
-        } else if self.is_connection_dropped() || self.is_io_error() {
-            "connection lost"
-        } else {
-            match self.kind() {
-                redis::ErrorKind::Server(_) => "server error",
-                redis::ErrorKind::InvalidClientConfig => "invalid client configuration",
-                redis::ErrorKind::AuthenticationFailed => "authentication failed",
-                redis::ErrorKind::UnexpectedReturnType => "unexpected reply",
-                _ => "client error",
-            }
+fn kind_description(error: &redis::RedisError) -> &'static str {
+    if error.is_timeout() {
+        "timed out"
+    } else if error.is_connection_refusal() {
+        "connection refused"
+    } else if error.is_connection_dropped() || error.is_io_error() {
+        "connection lost"
+    } else {
+        match error.kind() {
+            redis::ErrorKind::Server(_) => "server error",
+            redis::ErrorKind::InvalidClientConfig => "invalid client configuration",
+            redis::ErrorKind::AuthenticationFailed => "authentication failed",
+            redis::ErrorKind::UnexpectedReturnType => "unexpected reply",
+            _ => "client error",
         }
     }
 }
@@ -247,13 +241,7 @@ impl RateLimitStore for RedisStore {
             Correction::Remaining {
                 remaining,
                 reset_in,
-            } => (
-                "remaining",
-                [
-                    i64::try_from(remaining).unwrap_or(i64::MAX / 4),
-                    micros(reset_in),
-                ],
-            ),
+            } => ("remaining", [count(remaining), micros(reset_in)]),
             Correction::RetryAfter(wait) => ("close", [micros(wait), 0]),
         };
         Box::pin(async move {
