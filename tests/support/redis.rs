@@ -1,5 +1,6 @@
 //! A real `redis-server` of the test's own, on a free loopback port, stopped
-//! when dropped. `.ci/run` installs Debian's `redis-server` when it is missing.
+//! when dropped. `cargo xtask test` (the README's test command) installs
+//! Debian's `redis-server` when it is missing.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -47,8 +48,8 @@ impl RedisServer {
             .spawn()
             .unwrap_or_else(|e| {
                 panic!(
-                    "cannot start redis-server ({e}): install Debian's `redis-server` \
-                     package (.ci/run does when it is missing)"
+                    "cannot start redis-server ({e}): run the tests with `cargo xtask test`, \
+                     which installs it, or install Redis 5 or later yourself"
                 )
             });
         self.child = Some(child);

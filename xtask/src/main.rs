@@ -14,9 +14,13 @@
 //!   vendored text lacks from the vendor's official SDK (see `derive_specs.rs`).
 //! - `bench-build [--sizes 2,50,150,300]`: build-time scaling with the number
 //!   of operations (see `bench_build.rs`).
+//! - `test [-- <cargo test arguments>]`: the README's test command: installs
+//!   what the tests need (see `test.rs`), then runs every test of the
+//!   workspace.
 
 mod bench_build;
 mod derive_specs;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,7 +37,8 @@ const USAGE: &str = "usage:
   cargo xtask check [--repo DIR]
   cargo xtask derive-specs --api ofauth|onlyfansapi --from <SDK wheel | dir with it | unpacked source>
                            [--out PATH] [--vendored PATH] [--facts PATH] [--python PATH] [--repo DIR]
-  cargo xtask bench-build [--sizes 2,50,150,300]";
+  cargo xtask bench-build [--sizes 2,50,150,300]
+  cargo xtask test [-- <cargo test arguments>]";
 
 /// A failure that ends the command with exit code 2.
 type Failure = String;
@@ -53,6 +58,10 @@ fn main() -> ExitCode {
         Some("bench-build") => bench_sizes(&args[1..]).and_then(|sizes| {
             bench_build::run(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."), &sizes)
         }),
+        Some("test") => test::run(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+            &args[1..],
+        ),
         _ => Err(USAGE.to_owned()),
     };
     match result {
