@@ -13,7 +13,7 @@
 //! - [`normalize`]: generic rules that make any spec of theirs generate good code;
 //! - [`generate`]: progenitor + prettyplease, leaving out what cannot be generated;
 //! - [`summary`]: the compact operation list kept as a snapshot;
-//! - [`coverage`]: the README's per-tag coverage table;
+//! - [`coverage`]: the per-tag coverage tables of docs/COVERAGE.md;
 //! - [`drift`]: what changed between two spec versions, breaking or additive;
 //! - [`doc_page`]: the OpenAPI fragment inside an API documentation page;
 //! - [`examples`]: response bodies for mocks and tests (declared or synthesized);

@@ -76,13 +76,6 @@ impl Client {
     }
 
     facade_client_methods!(raw::Client);
-
-    /// Lists chats: the generated [`chats_list`](Self::chats_list), by its
-    /// former name.
-    #[deprecated(since = "0.2.0", note = "use `chats_list()`, the same request")]
-    pub fn chats(&self) -> super::requests::ChatsListRequest {
-        self.chats_list()
-    }
 }
 
 /// The `x-connection-id` header for a per-call override.

@@ -33,13 +33,6 @@ pub use raw::types::{
     Chat, ChatsListFilter as ChatFilter, ChatsListOrder as ChatOrder, Media, Message,
 };
 
-/// The chats-list request builder, by its former name.
-#[deprecated(
-    since = "0.2.0",
-    note = "use `requests::ChatsListRequest` (from `Client::chats_list`)"
-)]
-pub type ChatsRequest = requests::ChatsListRequest;
-
 generated_module! {
     /// The client generated from `specs/ofauth/` by progenitor, reachable through
     /// [`Client::raw`] for anything the facade does not cover. It authenticates and

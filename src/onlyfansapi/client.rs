@@ -54,16 +54,4 @@ impl Client {
     }
 
     facade_client_methods!(raw::Client);
-
-    /// Messages of one chat: the generated
-    /// [`list_chat_messages`](Self::list_chat_messages), by its former name
-    /// (it takes the chat id as any displayable value).
-    #[deprecated(since = "0.2.0", note = "use `list_chat_messages()`, the same request")]
-    pub fn chat_messages(
-        &self,
-        account: impl Into<String>,
-        chat_id: impl ToString,
-    ) -> super::requests::ListChatMessagesRequest {
-        self.list_chat_messages(account, chat_id.to_string())
-    }
 }

@@ -32,13 +32,6 @@ pub use client::{Client, ClientBuilder};
 /// A chat message and the `_meta` of every response, by their short names.
 pub use raw::types::{Message, Meta, MetaRateLimits as RateLimits};
 
-/// The list-chat-messages request builder, by its former name.
-#[deprecated(
-    since = "0.2.0",
-    note = "use `requests::ListChatMessagesRequest` (from `Client::list_chat_messages`)"
-)]
-pub type ChatMessagesRequest = requests::ListChatMessagesRequest;
-
 generated_module! {
     /// The client generated from `specs/onlyfansapi/` by progenitor, reachable
     /// through [`Client::raw`] for anything the facade does not cover. It

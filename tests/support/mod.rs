@@ -60,7 +60,7 @@ pub fn ofauth_client(base: &str) -> onlyfans_clients::ofauth::Client {
         .expect("client builds")
 }
 
-/// The error a first-page `chats()` call against `base` ends in (the test
+/// The error a first-page `chats_list()` call against `base` ends in (the test
 /// expects one).
 pub async fn ofauth_chats_error(base: &str) -> onlyfans_clients::Error {
     ofauth_client(base)
