@@ -1,7 +1,7 @@
 //! Fault injection: both facades against a loopback server that misbehaves in
-//! every way listed in the README's fault table. Each case checks the outcome
-//! (success after retries or the right `Error` variant), the number of attempts
-//! and that the call returns within its deadline.
+//! every way listed in the fault table of `docs/ARCHITECTURE.md`. Each case
+//! checks the outcome (success after retries or the right `Error` variant),
+//! the number of attempts and that the call returns within its deadline.
 
 mod support;
 

@@ -1,8 +1,8 @@
-//! The README's "API coverage" table: per API and tag, how many operations
-//! there are, where their descriptions come from (upstream text or derived from
-//! the official SDK), which have a facade method and a stream, and which the
-//! generator leaves out and why. Generated from the effective spec, so a test
-//! can hold the README to it.
+//! The "API coverage" tables of `docs/COVERAGE.md`: per API and tag, how many
+//! operations there are, where their descriptions come from (upstream text or
+//! derived from the official SDK), which have a facade method and a stream, and
+//! which the generator leaves out and why. Generated from the effective spec,
+//! so a test can hold `docs/COVERAGE.md` to it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -3,8 +3,8 @@
 //!
 //! Why ring: reqwest's default rustls provider is aws-lc-rs, whose C build is
 //! the largest single item of a clean build (measured: a clean build of this
-//! library takes 132.4 s with aws-lc-rs and 103.6 s with ring, README
-//! "Performance"). The provider is handed to reqwest inside a finished
+//! library takes 132.4 s with aws-lc-rs and 103.6 s with ring, BENCHMARKS.md
+//! "TLS provider"). The provider is handed to reqwest inside a finished
 //! `rustls::ClientConfig`, never installed process-wide, so an application
 //! that picked another provider for itself is left alone.
 
