@@ -80,6 +80,57 @@ impl fmt::Display for ErrorResponse {
     }
 }
 
+/// A response body kept whole in an error. Its `Debug` shows its length and
+/// start only, so that logging an error never dumps megabytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseBody(bytes::Bytes);
+
+impl ResponseBody {
+    pub(crate) fn new(bytes: bytes::Bytes) -> Self {
+        ResponseBody(bytes)
+    }
+
+    /// The body's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+
+    /// The start of the body (at most [`ErrorResponse::EXCERPT_LIMIT`] bytes,
+    /// cut on a character boundary).
+    pub fn excerpt(&self) -> String {
+        excerpt(&self.0, ErrorResponse::EXCERPT_LIMIT)
+    }
+
+    /// The body's length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The body, for keeping.
+    pub fn into_bytes(self) -> bytes::Bytes {
+        self.0
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseBody")
+            .field("len", &self.0.len())
+            .field("start", &excerpt(&self.0, 64))
+            .finish()
+    }
+}
+
 /// Every way a call can fail.
 ///
 /// Match on the variant to decide what to do: [`Error::InvalidRequest`] is a bug
@@ -136,14 +187,19 @@ pub enum Error {
         request: Box<RequestInfo>,
         limit: usize,
     },
-    /// The response body did not decode into the expected type.
+    /// A success body could not be used: it is not JSON, or a part that
+    /// does not fit its type could not be taken out (the root, or a field
+    /// every enclosing level requires), or the call decodes strictly (see
+    /// [`Response::misfits`](crate::Response::misfits)).
     Decode {
         request: Box<RequestInfo>,
         /// JSON path of the value that failed (`list[3].lastMessage.media[0].createdAt`).
         path: String,
         message: String,
-        /// The start of the body.
-        body_excerpt: String,
+        /// The whole body as received (within the client's
+        /// `max_response_bytes`): the answer of a call that moved money is
+        /// never lost.
+        body: ResponseBody,
     },
     /// A paginated stream cannot continue safely.
     Pagination {

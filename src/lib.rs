@@ -55,11 +55,12 @@ pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, 
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-pub use error::{Error, ErrorResponse, RequestInfo};
+pub use error::{Error, ErrorResponse, RequestInfo, ResponseBody};
 /// The HTTP method of a [`CustomRequest`] (reqwest's, re-exported so that the
 /// escape hatch needs no direct dependency on it).
 pub use reqwest::Method;
 pub use shared_types::{CanNotSendReason, MediaKind, UserRef};
+pub use transport::decode::Misfit;
 pub use transport::rate_limit::{
     Correction, MemoryStore, RateLimitStore, Reservation, StoreError, StoreFailure, StoreFuture,
 };
@@ -69,8 +70,9 @@ pub use transport::request::{CustomRequest, FilePart, Response};
 pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_client_builder};
 
 /// Decodes a JSON response body stored or relayed elsewhere into a generated
-/// type, as `send()` does. Never panics: a body that does not fit is an
-/// [`Error::Decode`] naming the JSON path that did not.
+/// type, strictly: a body that does not fit is an [`Error::Decode`] naming
+/// the JSON path that did not. Never panics. [`decode_lenient`] decodes as
+/// `send()` does by default.
 ///
 /// ```
 /// # #[cfg(feature = "ofauth")] {
@@ -83,8 +85,42 @@ pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_clien
 /// # }
 /// ```
 pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    transport::decode(
-        RequestInfo::operation("decode", "-", "(a stored body)"),
+    stored_body(body, true).map(|(value, _)| value)
+}
+
+/// Decodes a JSON response body as `send()` does by default: a part that
+/// does not fit its type is taken out and returned as a [`Misfit`] (its path,
+/// what was expected, the value received), so that one misdocumented field
+/// never costs the rest. Only a body that cannot be used at all is an
+/// [`Error::Decode`].
+///
+/// ```
+/// # #[cfg(feature = "ofauth")] {
+/// use onlyfans_clients::ofauth::raw::types::ChatsListResponse;
+///
+/// let body = br#"{"list": [{"withUser": 1}, {"withUser": {"id": 2}}], "hasMore": false}"#;
+/// let (page, misfits) = onlyfans_clients::decode_lenient::<ChatsListResponse>(body).unwrap();
+/// assert_eq!(page.list.map_or(0, |l| l.len()), 2);
+/// assert_eq!(misfits[0].path, "list[0].withUser");
+/// assert_eq!(misfits[0].received, serde_json::json!(1));
+/// # }
+/// ```
+pub fn decode_lenient<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> Result<(T, Vec<Misfit>), Error> {
+    stored_body(body, false)
+}
+
+fn stored_body<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    strict: bool,
+) -> Result<(T, Vec<Misfit>), Error> {
+    let request = RequestInfo::operation("decode", "-", "(a stored body)");
+    let decoded = transport::decode::decode(
+        &request,
         body,
-    )
+        || bytes::Bytes::copy_from_slice(body),
+        strict,
+    )?;
+    Ok((decoded.value, decoded.misfits))
 }

@@ -254,7 +254,7 @@ async fn a_wrongly_typed_value_is_a_decode_error_naming_the_json_path() {
     let mut body = ofauth_page(0..5, false, None);
     body["list"][3]["lastMessage"]["media"] = serde_json::json!([{"id": 5, "createdAt": 12}]);
     Mock::given(path("/v2/access/chats"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
         .mount(&server)
         .await;
     let error = ofauth_chats_error(&server.uri()).await;
@@ -262,12 +262,12 @@ async fn a_wrongly_typed_value_is_a_decode_error_naming_the_json_path() {
         Error::Decode {
             path,
             message,
-            body_excerpt,
+            body: whole,
             ..
         } => {
             assert_eq!(path, "list[3].lastMessage.media[0].createdAt");
             assert!(message.contains("expected a string"), "{message}");
-            assert!(body_excerpt.starts_with("{\"list\""), "{body_excerpt}");
+            assert_eq!(whole.as_bytes(), serde_json::to_vec(&body).unwrap());
         }
         other => panic!("expected Decode, got {other:?}"),
     }
@@ -277,6 +277,112 @@ async fn a_wrongly_typed_value_is_a_decode_error_naming_the_json_path() {
             .contains("GET /v2/access/chats (chats_list)"),
         "{error}"
     );
+}
+
+#[tokio::test]
+async fn by_default_misfits_are_taken_out_listed_and_the_page_kept() {
+    let server = MockServer::start().await;
+    let mut body = ofauth_page(0..5, false, None);
+    body["list"][3]["lastMessage"]["media"] = serde_json::json!([{"id": 5, "createdAt": 12}]);
+    body["list"][2]["withUser"] = serde_json::json!("fan 2");
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let page = ofauth_client(&server.uri())
+        .chats_list()
+        .send()
+        .await
+        .unwrap();
+    let list = page.list.as_ref().unwrap();
+    assert_eq!(list.len(), 5);
+    assert!(list[2].with_user.is_none());
+    let media = list[3]
+        .last_message
+        .as_ref()
+        .unwrap()
+        .media
+        .as_ref()
+        .unwrap();
+    assert_eq!(media[0].id, 5);
+    assert!(media[0].created_at.is_none());
+    let misfits: Vec<(&str, &serde_json::Value)> = page
+        .misfits()
+        .iter()
+        .map(|m| (m.path.as_str(), &m.received))
+        .collect();
+    assert_eq!(
+        misfits,
+        [
+            ("list[2].withUser", &serde_json::json!("fan 2")),
+            (
+                "list[3].lastMessage.media[0].createdAt",
+                &serde_json::json!(12)
+            ),
+        ]
+    );
+    assert!(page.misfits()[1].expected.contains("a string"));
+}
+
+#[tokio::test]
+async fn a_stream_keeps_every_item_and_hands_each_page_s_misfits_to_the_hook() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/access/chats"))
+        .respond_with(ByRequest(move |request: &wiremock::Request| {
+            let offset: u64 = query(request, "offset")
+                .and_then(|o| o.parse().ok())
+                .unwrap_or(0);
+            let mut page = ofauth_offset_page(offset, 10, 25);
+            // Every chat's unread count has cents: a misfit on every item.
+            for chat in page["list"].as_array_mut().unwrap() {
+                chat["unreadMessagesCount"] = serde_json::json!(1.5);
+            }
+            ResponseTemplate::new(200).set_body_json(page)
+        }))
+        .mount(&server)
+        .await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let client = ofauth::Client::builder()
+        .api_key(OFAUTH_KEY)
+        .connection_id(CONNECTION)
+        .base_url(server.uri())
+        .on_misfits(move |request, misfits| {
+            let mut seen = sink.lock().unwrap();
+            for misfit in misfits {
+                seen.push((
+                    request.page.clone(),
+                    misfit.path.clone(),
+                    misfit.received.clone(),
+                ));
+            }
+        })
+        .build()
+        .unwrap();
+    let chats: Vec<ofauth::Chat> = client
+        .chats_list()
+        .limit(10)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(chats.len(), 25);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 25, "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|(_, path, value)| path.ends_with(".unreadMessagesCount")
+                && *value == serde_json::json!(1.5))
+    );
+    // Strict decoding ends the stream at the first page instead.
+    let strict: Result<Vec<ofauth::Chat>, _> = client
+        .chats_list()
+        .limit(10)
+        .strict_decoding(true)
+        .stream()
+        .try_collect()
+        .await;
+    assert!(matches!(strict, Err(Error::Decode { .. })), "{strict:?}");
 }
 
 #[tokio::test]

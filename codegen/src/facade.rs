@@ -27,6 +27,7 @@ const RESERVED: &[&str] = &[
     "body",
     "timeout",
     "max_retries",
+    "strict_decoding",
     "connection_id",
     "prepare",
 ];

@@ -26,6 +26,21 @@ pub(crate) struct ClientConfig {
     pub(crate) rate_limit_store_failure: StoreFailure,
     /// How the API reports calls left in a response body, if it does.
     pub(crate) body_remaining: Option<super::BodyRemaining>,
+    pub(crate) strict_decoding: bool,
+    pub(crate) on_misfits: Option<MisfitHook>,
+}
+
+/// What a client calls with the misfits of every response that had some
+/// (see `on_misfits` on the client builders).
+#[derive(Clone)]
+pub(crate) struct MisfitHook(pub(crate) Arc<MisfitFn>);
+
+type MisfitFn = dyn Fn(&crate::RequestInfo, &[crate::Misfit]) + Send + Sync;
+
+impl std::fmt::Debug for MisfitHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MisfitHook")
+    }
 }
 
 /// What a facade client is made of, whichever the API.
@@ -34,6 +49,10 @@ pub(crate) struct Core {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) transport: Transport,
+    /// Whether a success body that does not fit its type fails the call
+    /// (otherwise the misfits are taken out and reported).
+    pub(crate) strict_decoding: bool,
+    pub(crate) on_misfits: Option<MisfitHook>,
 }
 
 impl Core {
@@ -97,6 +116,8 @@ impl ClientConfig {
             http,
             base_url,
             transport,
+            strict_decoding: self.strict_decoding,
+            on_misfits: self.on_misfits,
         })
     }
 }
@@ -173,6 +194,46 @@ macro_rules! client_builder_methods {
             self
         }
 
+        /// With `true`, a success body with a part that does not fit its type
+        /// fails the call with [`Error::Decode`]($crate::Error::Decode)
+        /// (for tests, and for programs that prefer an error). By default
+        /// (`false`) that part is taken out, the rest is returned, and
+        /// [`Response::misfits`]($crate::Response::misfits) lists what was
+        /// taken out with the value received. Overridable per call.
+        pub fn strict_decoding(mut self, strict: bool) -> Self {
+            self.config.strict_decoding = strict;
+            self
+        }
+
+        /// Called with the misfits of every response that had some, streamed
+        /// pages included (whose misfits no [`Response`]($crate::Response)
+        /// shows): the place to count, log or alert on them. It runs on the
+        /// task that made the call; keep it short.
+        ///
+        /// ```
+        /// # #[cfg(feature = "ofauth")] {
+        /// let client = onlyfans_clients::ofauth::Client::builder()
+        ///     .api_key("sk_…")
+        ///     .connection_id("conn_…")
+        ///     .on_misfits(|request, misfits| {
+        ///         for misfit in misfits {
+        ///             eprintln!("{request}: {misfit}");
+        ///         }
+        ///     })
+        ///     .build()
+        ///     .unwrap();
+        /// # let _ = client; }
+        /// ```
+        pub fn on_misfits(
+            mut self,
+            hook: impl Fn(&$crate::RequestInfo, &[$crate::Misfit]) + Send + Sync + 'static,
+        ) -> Self {
+            self.config.on_misfits = Some($crate::transport::config::MisfitHook(
+                ::std::sync::Arc::new(hook),
+            ));
+            self
+        }
+
         /// A `reqwest::Client` of your own (proxies, pools, TLS roots). Start
         /// from [`http_client_builder`](crate::http_client_builder) so that it
         /// has a TLS provider.
@@ -238,6 +299,16 @@ macro_rules! call_option_methods {
         /// Retries after the first attempt for this call (overrides the client's).
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_attempts = Some(retries.saturating_add(1));
+            self
+        }
+
+        /// With `true`, a success body with a part that does not fit its
+        /// type fails this call with [`Error::Decode`](crate::Error::Decode)
+        /// instead of being taken out and listed in
+        /// [`Response::misfits`](crate::Response::misfits) (overrides the
+        /// client's).
+        pub fn strict_decoding(mut self, strict: bool) -> Self {
+            self.options.strict_decoding = Some(strict);
             self
         }
     };

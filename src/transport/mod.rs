@@ -9,6 +9,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod config;
+pub(crate) mod decode;
 pub mod pagination;
 pub(crate) mod paging;
 pub mod rate_limit;
@@ -22,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::Error;
@@ -95,6 +95,8 @@ pub(crate) struct CallOptions {
     pub(crate) start_query: Option<String>,
     pub(crate) path_template: Option<std::borrow::Cow<'static, str>>,
     pub(crate) outcome: CallOutcome,
+    /// Whether a success body that does not fit its type fails the call.
+    pub(crate) strict_decoding: Option<bool>,
 }
 
 impl Transport {
@@ -478,29 +480,6 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     .find_map(|name| headers.get(*name))
     .and_then(|v| v.to_str().ok())
     .map(str::to_owned)
-}
-
-/// Decodes a body the facade holds as bytes; a failure names the JSON path.
-pub(crate) fn decode<T: DeserializeOwned>(request: RequestInfo, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|_| decode_error::<T>(request, body))
-}
-
-/// Decodes `body` again, tracking the path, to say where it failed.
-pub(crate) fn decode_error<T: DeserializeOwned>(request: RequestInfo, body: &[u8]) -> Error {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(error) => (error.path().to_string(), error.into_inner().to_string()),
-        Ok(_) => (
-            ".".to_owned(),
-            "trailing data after the JSON value".to_owned(),
-        ),
-    };
-    Error::Decode {
-        request: Box::new(request),
-        path,
-        message,
-        body_excerpt: excerpt(body, ErrorResponse::EXCERPT_LIMIT),
-    }
 }
 
 /// What a response says about the server's budget that the limiter should

@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::config::Core;
+use super::decode::{self, Misfit};
 use super::paging::{Cursor, Paging};
 use super::{CallOptions, RateLimitHeaders, Transport};
 use crate::Error;
@@ -23,11 +24,19 @@ use crate::error::RequestInfo;
 ///
 /// It dereferences to the body, so `response.field` reads the data;
 /// [`into_inner`](Response::into_inner) takes it.
+///
+/// A part of the body that did not fit its type (a price with cents where
+/// the spec says integer) does not fail the call: that part is left empty
+/// (an optional field `None`, an unusable item out of its list) and listed
+/// in [`misfits`](Response::misfits) with the value received, and a warning
+/// is logged. Build the client or the call with `.strict_decoding(true)` to
+/// get [`Error::Decode`](crate::Error::Decode) instead.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     data: T,
     status: StatusCode,
     headers: HeaderMap,
+    misfits: Vec<Misfit>,
 }
 
 impl<T> Response<T> {
@@ -56,11 +65,19 @@ impl<T> Response<T> {
         RateLimitHeaders::from_headers(&self.headers)
     }
 
+    /// The parts of the body that did not fit their type and were taken out,
+    /// each with its JSON path, what the type expected and the value
+    /// received; empty when the body fit.
+    pub fn misfits(&self) -> &[Misfit] {
+        &self.misfits
+    }
+
     fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response {
             data: f(self.data),
             status: self.status,
             headers: self.headers,
+            misfits: self.misfits,
         }
     }
 }
@@ -197,9 +214,29 @@ impl Call {
     /// [`Error::Decode`] naming the JSON path.
     pub(crate) async fn send_json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
         let request = self.request.clone();
+        let strict = self
+            .options
+            .strict_decoding
+            .unwrap_or(self.core.strict_decoding);
+        let on_misfits = self.core.on_misfits.clone();
         let response = self.execute().await?;
-        let data = super::decode::<T>(request, &response.data)?;
-        Ok(response.map(|_| data))
+        let decoded =
+            decode::decode::<T>(&request, &response.data, || response.data.clone(), strict)?;
+        if !decoded.misfits.is_empty() {
+            tracing::warn!(
+                operation = request.operation,
+                path = %request.path,
+                misfits = decoded.misfits.len(),
+                first = %decoded.misfits[0],
+                "response parts did not fit their type; taken out and kept in Response::misfits()"
+            );
+            if let Some(hook) = &on_misfits {
+                (hook.0)(&request, &decoded.misfits);
+            }
+        }
+        let mut response = response.map(|_| decoded.value);
+        response.misfits = decoded.misfits;
+        Ok(response)
     }
 
     /// Sends a request whose success has no body.
@@ -293,6 +330,7 @@ async fn exchange(
         data: body,
         status,
         headers,
+        misfits: Vec::new(),
     })
 }
 

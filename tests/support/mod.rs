@@ -61,10 +61,12 @@ pub fn ofauth_client(base: &str) -> onlyfans_clients::ofauth::Client {
 }
 
 /// The error a first-page `chats_list()` call against `base` ends in (the test
-/// expects one).
+/// expects one), decoding strictly: a part of the body that does not fit its
+/// type is the error.
 pub async fn ofauth_chats_error(base: &str) -> onlyfans_clients::Error {
     ofauth_client(base)
         .chats_list()
+        .strict_decoding(true)
         .send()
         .await
         .expect_err("the call fails")

@@ -1,0 +1,522 @@
+//! Decoding success bodies: typed at full speed when a body fits its type, and
+//! lenient but lossless when it does not.
+//!
+//! The vendors describe their payloads imperfectly (a price typed as an
+//! integer, an object typed as a string), and one such value must not fail a
+//! whole page. So when the typed decode fails, the body is parsed as JSON once
+//! and decoded again, taking out each part that does not fit: an optional
+//! field is left empty, an item that cannot be used is taken out of its list,
+//! and each part taken out is recorded as a [`Misfit`] with its JSON path, what
+//! the type expected and the value received. Only a body whose misfit cannot
+//! be taken out (its root, or a field every enclosing level requires) is an
+//! [`Error::Decode`], which then carries the whole body.
+//!
+//! A body that fits costs one typed decode, as before: the lenient path runs
+//! only after that decode failed.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::Error;
+use crate::error::{RequestInfo, ResponseBody};
+
+/// A part of a success body that did not fit its type, taken out so that the
+/// rest could be used (see [`Response::misfits`](crate::Response::misfits)).
+///
+/// Nothing is lost: `received` is the value as the server sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Misfit {
+    /// Where the value was in the body (`list[3].thumb`; `.` is the whole body).
+    pub path: String,
+    /// What the type expected there, in serde's words (`u64`, `a string`,
+    /// `missing field `id``), with the path of the innermost failure below
+    /// `path` when the part was taken out whole.
+    pub expected: String,
+    /// The value received, as sent.
+    pub received: Value,
+}
+
+impl fmt::Display for Misfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}`: expected {}, received {}",
+            self.path,
+            self.expected,
+            kind(&self.received).describe()
+        )
+    }
+}
+
+/// A typed value with the misfits taken out of its body.
+pub(crate) struct Decoded<T> {
+    pub(crate) value: T,
+    pub(crate) misfits: Vec<Misfit>,
+}
+
+/// Most misfits one body may have before decoding gives up (each costs a
+/// decode of the remaining body, so this bounds the work a hostile body can
+/// cause).
+const MAX_MISFITS: usize = 4096;
+
+/// Decodes a success body into `T`. With `strict`, a body that does not fit
+/// is an [`Error::Decode`]; otherwise the parts that do not fit are taken out
+/// and returned as misfits. `whole` gives the body to keep in an error (only
+/// called on failure: a caller holding a slice copies it only then).
+pub(crate) fn decode<T: DeserializeOwned>(
+    request: &RequestInfo,
+    body: &[u8],
+    whole: impl Fn() -> bytes::Bytes,
+    strict: bool,
+) -> Result<Decoded<T>, Error> {
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        return Ok(Decoded {
+            value,
+            misfits: Vec::new(),
+        });
+    }
+    let failed = |path: String, message: String| Error::Decode {
+        request: Box::new(request.clone()),
+        path,
+        message,
+        body: ResponseBody::new(whole()),
+    };
+    let first = first_failure::<T>(body);
+    if strict {
+        return Err(failed(first.0, first.1));
+    }
+    let Ok(mut json) = serde_json::from_slice::<Value>(body) else {
+        // Not JSON at all: nothing to take apart.
+        return Err(failed(first.0, first.1));
+    };
+    let mut taken = Taken::default();
+    loop {
+        let error = match serde_path_to_error::deserialize::<_, T>(&json) {
+            Ok(value) => {
+                return Ok(Decoded {
+                    value,
+                    misfits: taken.misfits,
+                });
+            }
+            Err(error) => error,
+        };
+        let message = error.inner().to_string();
+        let steps = steps(error.path());
+        // The deepest place that exists in the body: serde may name a field
+        // the body lacks (a missing field is reported on its parent already).
+        let at = existing_prefix(&json, &steps);
+        if at.is_empty() || taken.misfits.len() >= MAX_MISFITS {
+            return Err(failed(first.0, first.1));
+        }
+        let inner = render(&steps[at.len()..]);
+        let expected = expected_of(&message);
+        let expected = if inner.is_empty() {
+            expected.to_owned()
+        } else {
+            format!("{expected} at `{inner}` below it")
+        };
+        let Some(received) = take(&mut json, &at, &mut taken, expected.clone()) else {
+            return Err(failed(first.0, first.1));
+        };
+        // The same wrong kind of value at the same field of the other items
+        // of a list fails the same way: take those out now rather than with
+        // one more decode each (a page of a thousand `9.99` prices costs two
+        // decodes, not a thousand).
+        let generalizes = inner.is_empty()
+            && message.starts_with("invalid type")
+            && matches!(at.last(), Some(Step::Key(_)))
+            && at.iter().any(|s| matches!(s, Step::Index(_)));
+        if generalizes {
+            let wanted = kind(&received);
+            let mut alike = Vec::new();
+            matching_places(&json, &at, &mut Vec::new(), &mut alike, wanted);
+            for place in alike {
+                if taken.misfits.len() >= MAX_MISFITS {
+                    break;
+                }
+                take(&mut json, &place, &mut taken, expected.clone());
+            }
+        }
+    }
+}
+
+/// The path and message of the first place `body` does not fit `T`.
+fn first_failure<T: DeserializeOwned>(body: &[u8]) -> (String, String) {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => (error.path().to_string(), error.into_inner().to_string()),
+        Ok(_) => (
+            ".".to_owned(),
+            "trailing data after the JSON value".to_owned(),
+        ),
+    }
+}
+
+/// One step into a JSON value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The steps of a serde path that lead into the JSON (an enum variant or an
+/// unknown step ends the walk: the place is its parent).
+fn steps(path: &serde_path_to_error::Path) -> Vec<Step> {
+    use serde_path_to_error::Segment;
+    let mut steps = Vec::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Map { key } => steps.push(Step::Key(key.clone())),
+            Segment::Seq { index } => steps.push(Step::Index(*index)),
+            Segment::Enum { .. } | Segment::Unknown => break,
+        }
+    }
+    steps
+}
+
+/// The longest start of `steps` that leads to a value in `json`.
+fn existing_prefix(json: &Value, steps: &[Step]) -> Vec<Step> {
+    let mut here = json;
+    let mut prefix = Vec::new();
+    for step in steps {
+        let next = match (step, here) {
+            (Step::Key(key), Value::Object(map)) => map.get(key),
+            (Step::Index(i), Value::Array(items)) => items.get(*i),
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        prefix.push(step.clone());
+        here = next;
+    }
+    prefix
+}
+
+/// `list[3].thumb`, as serde_path_to_error writes paths (`.` for the root).
+fn render(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// What serde says was expected (`invalid type: string "x", expected u64` →
+/// `u64`), or its whole message when it does not say.
+fn expected_of(message: &str) -> &str {
+    message
+        .rsplit_once(", expected ")
+        .map_or(message, |(_, expected)| expected)
+}
+
+/// What was taken out so far, and where items left their lists (so that every
+/// misfit names its place in the body as received).
+#[derive(Default)]
+struct Taken {
+    misfits: Vec<Misfit>,
+    /// Per list (by its path in the body as received): the indices, as
+    /// received, of the items taken out of it.
+    removed_items: HashMap<Vec<Step>, Vec<usize>>,
+}
+
+impl Taken {
+    /// The place in the body as received of `steps` in the current body.
+    fn original(&self, steps: &[Step]) -> Vec<Step> {
+        let mut original = Vec::with_capacity(steps.len());
+        for step in steps {
+            let step = match step {
+                Step::Index(i) => Step::Index(self.original_index(&original, *i)),
+                key => key.clone(),
+            };
+            original.push(step);
+        }
+        original
+    }
+
+    fn original_index(&self, list: &[Step], current: usize) -> usize {
+        let mut index = current;
+        if let Some(removed) = self.removed_items.get(list) {
+            // `removed` is sorted: each removal at or before the index moved
+            // the items after it one place forward.
+            for &r in removed {
+                if r <= index {
+                    index += 1;
+                }
+            }
+        }
+        index
+    }
+}
+
+/// Takes the value at `place` out of `json` (an object's field is removed, a
+/// list's item too) and records it; `None` when there is nothing there.
+fn take(json: &mut Value, place: &[Step], taken: &mut Taken, expected: String) -> Option<Value> {
+    let (last, parent_steps) = place.split_last()?;
+    let original = taken.original(place);
+    let mut parent = &mut *json;
+    for step in parent_steps {
+        parent = match (step, parent) {
+            (Step::Key(key), Value::Object(map)) => map.get_mut(key)?,
+            (Step::Index(i), Value::Array(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    let received = match (last, parent) {
+        (Step::Key(key), Value::Object(map)) => map.remove(key)?,
+        (Step::Index(i), Value::Array(items)) if *i < items.len() => {
+            let list = original[..original.len() - 1].to_vec();
+            let original_index = match original.last() {
+                Some(Step::Index(n)) => *n,
+                _ => *i,
+            };
+            let removed = taken.removed_items.entry(list).or_default();
+            let at = removed.partition_point(|&r| r < original_index);
+            removed.insert(at, original_index);
+            items.remove(*i)
+        }
+        _ => return None,
+    };
+    taken.misfits.push(Misfit {
+        path: if original.is_empty() {
+            ".".to_owned()
+        } else {
+            render(&original)
+        },
+        expected,
+        received: received.clone(),
+    });
+    Some(received)
+}
+
+/// Every other place in `json` with the shape of `template` (the same keys,
+/// any list index) whose value is of kind `wanted`.
+fn matching_places(
+    json: &Value,
+    template: &[Step],
+    here: &mut Vec<Step>,
+    found: &mut Vec<Vec<Step>>,
+    wanted: Kind,
+) {
+    let Some((step, rest)) = template.split_first() else {
+        if kind(json) == wanted {
+            found.push(here.clone());
+        }
+        return;
+    };
+    match (step, json) {
+        (Step::Key(key), Value::Object(map)) => {
+            if let Some(next) = map.get(key) {
+                here.push(step.clone());
+                matching_places(next, rest, here, found, wanted);
+                here.pop();
+            }
+        }
+        (Step::Index(_), Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                here.push(Step::Index(i));
+                matching_places(item, rest, here, found, wanted);
+                here.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The kinds of JSON value serde tells apart in an "invalid type" error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Null,
+    Bool,
+    Unsigned,
+    Negative,
+    Float,
+    String,
+    Array,
+    Object,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Bool => "a boolean",
+            Kind::Unsigned => "an integer",
+            Kind::Negative => "a negative integer",
+            Kind::Float => "a floating point number",
+            Kind::String => "a string",
+            Kind::Array => "an array",
+            Kind::Object => "an object",
+        }
+    }
+}
+
+fn kind(value: &Value) -> Kind {
+    match value {
+        Value::Null => Kind::Null,
+        Value::Bool(_) => Kind::Bool,
+        Value::Number(n) if n.is_u64() => Kind::Unsigned,
+        Value::Number(n) if n.is_i64() => Kind::Negative,
+        Value::Number(_) => Kind::Float,
+        Value::String(_) => Kind::String,
+        Value::Array(_) => Kind::Array,
+        Value::Object(_) => Kind::Object,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Page {
+        list: Vec<Item>,
+        #[serde(rename = "hasMore")]
+        has_more: Option<bool>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Item {
+        id: u64,
+        price: Option<u64>,
+        thumb: Option<String>,
+        tags: Option<Vec<String>>,
+    }
+
+    fn run<T: DeserializeOwned>(body: Value, strict: bool) -> Result<Decoded<T>, Error> {
+        let bytes = bytes::Bytes::from(serde_json::to_vec(&body).unwrap());
+        decode::<T>(
+            &RequestInfo::operation("op", "GET", "/p"),
+            &bytes,
+            || bytes.clone(),
+            strict,
+        )
+    }
+
+    #[test]
+    fn a_body_that_fits_has_no_misfits() {
+        let page: Decoded<Page> = run(json!({"list": [{"id": 1, "price": 5}]}), false).unwrap();
+        assert!(page.misfits.is_empty());
+        assert_eq!(page.value.list[0].price, Some(5));
+    }
+
+    #[test]
+    fn optional_misfits_are_emptied_and_recorded_with_the_value_received() {
+        let body = json!({"list": [
+            {"id": 1, "price": 9.99, "thumb": {"url": "u"}},
+            {"id": 2, "price": 5, "thumb": "t"},
+            {"id": 3, "price": 0.5, "thumb": null},
+        ], "hasMore": true});
+        let page: Decoded<Page> = run(body, false).unwrap();
+        let ids: Vec<u64> = page.value.list.iter().map(|i| i.id).collect();
+        assert_eq!(ids, [1, 2, 3]);
+        assert_eq!(page.value.list[1].price, Some(5));
+        assert_eq!(page.value.list[0].price, None);
+        assert_eq!(page.value.list[1].thumb.as_deref(), Some("t"));
+        let mut seen: Vec<(String, Value)> = page
+            .misfits
+            .iter()
+            .map(|m| (m.path.clone(), m.received.clone()))
+            .collect();
+        seen.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            seen,
+            [
+                ("list[0].price".to_owned(), json!(9.99)),
+                ("list[0].thumb".to_owned(), json!({"url": "u"})),
+                ("list[2].price".to_owned(), json!(0.5)),
+            ]
+        );
+        let price = page
+            .misfits
+            .iter()
+            .find(|m| m.path == "list[0].price")
+            .unwrap();
+        assert_eq!(price.expected, "u64");
+        assert_eq!(
+            price.to_string(),
+            "`list[0].price`: expected u64, received a floating point number"
+        );
+    }
+
+    #[test]
+    fn an_item_that_cannot_be_used_leaves_its_list_and_later_paths_stay_as_received() {
+        let body = json!({"list": [
+            {"id": 1},
+            {"id": "recent"},
+            {"id": 3, "tags": ["a", 7]},
+            {"price": 1},
+            {"id": 5, "price": -1},
+        ]});
+        let page: Decoded<Page> = run(body, false).unwrap();
+        let ids: Vec<u64> = page.value.list.iter().map(|i| i.id).collect();
+        assert_eq!(ids, [1, 3, 5]);
+        let paths: Vec<&str> = page.misfits.iter().map(|m| m.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "list[1].id",
+                "list[1]",
+                "list[2].tags[1]",
+                "list[3]",
+                "list[4].price"
+            ]
+        );
+        assert_eq!(page.misfits[1].received, json!({}));
+        assert!(
+            page.misfits[1].expected.contains("missing field `id`"),
+            "{}",
+            page.misfits[1].expected
+        );
+        // One item of a list of strings: the rest of the list stays.
+        assert_eq!(page.misfits[2].received, json!(7));
+        assert_eq!(
+            page.value.list[1].tags.as_deref(),
+            Some(&["a".to_owned()][..])
+        );
+    }
+
+    #[test]
+    fn strict_decoding_and_unusable_bodies_are_errors_with_the_whole_body() {
+        let body = json!({"list": [{"id": 1, "price": 9.99}], "pad": "x".repeat(5000)});
+        let Err(Error::Decode {
+            path, body: whole, ..
+        }) = run::<Page>(body.clone(), true)
+        else {
+            panic!("strict decoding accepted a misfit");
+        };
+        assert_eq!(path, "list[0].price");
+        assert_eq!(whole.as_bytes(), serde_json::to_vec(&body).unwrap());
+        // The root itself does not fit: nothing can be taken out.
+        assert!(matches!(
+            run::<Page>(json!([1, 2]), false),
+            Err(Error::Decode { .. })
+        ));
+        // A required list that does not fit takes its parent with it: the root.
+        assert!(matches!(
+            run::<Page>(json!({"list": "none"}), false),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn a_thousand_alike_misfits_cost_a_few_decodes() {
+        let items: Vec<Value> = (0..1000)
+            .map(|i| json!({"id": i, "price": 9.99, "thumb": {"url": "u"}}))
+            .collect();
+        let page: Decoded<Page> = run(json!({ "list": items }), false).unwrap();
+        assert_eq!(page.value.list.len(), 1000);
+        assert_eq!(page.misfits.len(), 2000);
+    }
+}
