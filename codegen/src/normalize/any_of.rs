@@ -10,6 +10,17 @@
 //! Unions are merged only when every branch is an inline object and properties
 //! shared by several branches have the same schema; other unions are left as they
 //! are (typify handles scalar unions such as `boolean | string` as untagged enums).
+//!
+//! A union of one schema and the empty schema `{}` (how OFAuth's SDK-derived
+//! text writes a value its SDK types as "a string, or a type the schema
+//! language cannot name": every analytics `startDate`/`endDate`) becomes that
+//! one schema. typify renders the union as a struct of two flattened optional
+//! parts that no value serializes from, so no caller could set those
+//! parameters; every value of the one schema is valid under the union.
+//!
+//! A union of string enums (OFAuth's subscribers `type`: `all | active |
+//! expired` or `latest`) becomes one string enum of all their values, for
+//! the same reason.
 
 use serde_json::{Map, Value};
 
@@ -19,6 +30,32 @@ use crate::walk;
 pub fn apply(doc: &mut Value, report: &mut Report) {
     walk::for_each_schema_mut(doc, &mut |root, schema, path| {
         for key in ["anyOf", "oneOf"] {
+            if let Some(values) = string_enums(schema.get(key))
+                && let Some(obj) = schema.as_object_mut()
+            {
+                obj.remove(key);
+                obj.insert("type".into(), Value::String("string".into()));
+                obj.insert("enum".into(), Value::Array(values));
+                let at: String = path.iter().map(walk::Edge::pointer).collect();
+                report.note(format!(
+                    "{}{at}: `{key}` of string enums became one enum",
+                    root.pointer
+                ));
+                continue;
+            }
+            if let Some(only) = without_empty_branch(schema.get(key))
+                && let Some(obj) = schema.as_object_mut()
+            {
+                obj.remove(key);
+                for (k, v) in only {
+                    obj.entry(k).or_insert(v);
+                }
+                let at: String = path.iter().map(walk::Edge::pointer).collect();
+                report.note(format!(
+                    "{}{at}: `{key}` of one schema and `{{}}` became that schema",
+                    root.pointer
+                ));
+            }
             if let Some(merged) = merge(schema.get(key)) {
                 let Some(obj) = schema.as_object_mut() else {
                     return;
@@ -36,6 +73,43 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
             }
         }
     });
+}
+
+/// Every value of a union whose branches are all string enums, in order,
+/// each once.
+fn string_enums(branches: Option<&Value>) -> Option<Vec<Value>> {
+    let branches = branches?.as_array()?;
+    if branches.len() < 2 {
+        return None;
+    }
+    let mut values: Vec<Value> = Vec::new();
+    for branch in branches {
+        if branch.get("type").and_then(Value::as_str) != Some("string") {
+            return None;
+        }
+        for value in branch.get("enum")?.as_array()? {
+            if !value.is_string() {
+                return None;
+            }
+            if !values.contains(value) {
+                values.push(value.clone());
+            }
+        }
+    }
+    Some(values)
+}
+
+/// The one non-empty branch of a two-branch union whose other branch is `{}`.
+fn without_empty_branch(branches: Option<&Value>) -> Option<Map<String, Value>> {
+    let [a, b] = branches?.as_array()?.as_slice() else {
+        return None;
+    };
+    let empty = |v: &Value| v.as_object().is_some_and(Map::is_empty);
+    match (empty(a), empty(b)) {
+        (true, false) => b.as_object().cloned(),
+        (false, true) => a.as_object().cloned(),
+        _ => None,
+    }
 }
 
 fn merge(branches: Option<&Value>) -> Option<Map<String, Value>> {
@@ -107,6 +181,12 @@ paths:
                         required: [id, _view]
                   canNotSendReason:
                     anyOf: [{type: boolean}, {type: string}]
+                  startDate:
+                    anyOf: [{type: string}, {}]
+                  type:
+                    anyOf:
+                      - {type: string, enum: [all, active, expired]}
+                      - {type: string, enum: [latest, all]}
                   conflicting:
                     oneOf:
                       - {type: object, properties: {id: {type: number}}}
