@@ -32,6 +32,11 @@ fn main() {
         let facade = onlyfans_codegen::generate_api_facade(api, &operations, &events)
             .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));
         write(&out.join(format!("{}_facade.rs", api.name)), &facade);
+        if std::env::var_os("CARGO_FEATURE___CONFORMANCE").is_some() {
+            let calls = onlyfans_codegen::generate_api_conformance(api, &normalized, &operations)
+                .unwrap_or_else(|e| panic!("{} conformance calls: {e}", api.name));
+            write(&out.join(format!("{}_conformance.rs", api.name)), &calls);
+        }
         if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
             let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized, &operations)
                 .unwrap_or_else(|e| panic!("{} mocks: {e}", api.name));

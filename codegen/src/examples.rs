@@ -52,6 +52,17 @@ pub fn synthesize(spec: &Value, schema: &Value) -> Value {
     .value(schema, None)
 }
 
+/// [`synthesize`] for a value that has a name (a parameter): ids and text
+/// follow the name as they do for properties.
+pub fn synthesize_named(spec: &Value, schema: &Value, name: &str) -> Value {
+    Synth {
+        spec,
+        next_id: 1_234_567_890_123,
+        stack: Vec::new(),
+    }
+    .value(schema, Some(name))
+}
+
 struct Synth<'a> {
     spec: &'a Value,
     next_id: u64,
@@ -123,6 +134,19 @@ impl Synth<'_> {
             }
             Some("boolean") => json!(true),
             Some("string") => {
+                // A value of the declared format, as a validator checks it.
+                let formatted = match schema.get("format").and_then(Value::as_str) {
+                    Some("date") => Some("2025-01-15"),
+                    Some("date-time") => Some("2025-01-15T10:30:00Z"),
+                    Some("email") => Some("fan@example.com"),
+                    Some("uri" | "url") => Some("https://example.com/conformance"),
+                    Some("uuid") => Some("3f2b8c1e-9d4a-4e6b-8f1a-2c5d7e9b0a13"),
+                    Some("ipv4") => Some("192.0.2.7"),
+                    _ => None,
+                };
+                if let Some(text) = formatted {
+                    return json!(text);
+                }
                 // Within the schema's lengths: a synthesized request body must
                 // pass the mock's own check.
                 let mut text: String = name.unwrap_or("text").to_owned();

@@ -20,7 +20,7 @@ use crate::model::{
 };
 
 /// Setter names the builders keep for themselves.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "send",
     "stream",
     "next_page",
@@ -57,7 +57,7 @@ pub struct Choices {
 }
 
 impl Choices {
-    fn method_name(&self, op: &str) -> String {
+    pub(crate) fn method_name(&self, op: &str) -> String {
         if CLIENT_METHODS.contains(&op) || self.handwritten.contains(&op) {
             format!("{op}_operation")
         } else {
@@ -115,7 +115,7 @@ pub fn emit(
 }
 
 /// How a value is taken from the caller and stored until `send`.
-enum Kind {
+pub(crate) enum Kind {
     /// `impl Into<String>`.
     Text,
     /// A `Copy` scalar taken as it is.
@@ -132,7 +132,7 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(ty: &str) -> Result<Kind, Error> {
+    pub(crate) fn of(ty: &str) -> Result<Kind, Error> {
         let parsed = tokens(ty)?;
         let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
         Ok(match compact.as_str() {
@@ -419,7 +419,7 @@ pub(crate) fn compact(ty: &str) -> String {
         .replace(" , ", ", ")
 }
 
-fn tokens(ty: &str) -> Result<TokenStream, Error> {
+pub(crate) fn tokens(ty: &str) -> Result<TokenStream, Error> {
     ty.parse::<TokenStream>()
         .map_err(|e| Error::Generate(format!("type `{ty}`: {e}")))
 }
@@ -891,7 +891,7 @@ fn stream_method(pagination: &Pagination) -> Result<TokenStream, Error> {
 
 /// The setter's name: the parameter's own unless a builder method or an
 /// earlier setter has it, then with `_` appended until it is free.
-fn setter_name(ident: &str, taken: &mut Vec<String>) -> syn::Ident {
+pub(crate) fn setter_name(ident: &str, taken: &mut Vec<String>) -> syn::Ident {
     let mut name = ident.to_owned();
     while taken.contains(&name) {
         name.push('_');

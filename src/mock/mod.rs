@@ -38,6 +38,9 @@
 //! [`onlyfansapi::mock`](crate::onlyfansapi::mock)) mock single operations
 //! with the generated request and response types.
 
+#[cfg(feature = "__conformance")]
+#[doc(hidden)]
+pub mod conformance;
 mod routes;
 mod schema;
 mod server;

@@ -109,4 +109,14 @@ generated_module! {
     }
 }
 
+generated_module! {
+    /// Internal: every operation as one call with every parameter set, for
+    /// the crate's conformance test (`tests/conformance.rs`).
+    #[cfg(feature = "__conformance")]
+    #[doc(hidden)]
+    pub mod conformance {
+        "/ofauth_conformance.rs"
+    }
+}
+
 crate::transport::transport_hooks!(raw::Client);

@@ -30,7 +30,7 @@ use crate::error::RequestInfo;
 /// (an optional field `None`, an unusable item out of its list) and listed
 /// in [`misfits`](Response::misfits) with the value received, and a warning
 /// is logged. Build the client or the call with `.strict_decoding(true)` to
-/// get [`Error::Decode`](crate::Error::Decode) instead.
+/// get [`Error::Decode`] instead.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     data: T,

@@ -1,16 +1,19 @@
 //! `cargo xtask test [-- <cargo test arguments>]`: the README's test command.
 //!
-//! Some tests start real servers of their own on loopback (a `redis-server`
-//! for the shared rate-limit store). A fresh machine has none of them, and a
-//! test that cannot start its server fails: it is never skipped. So this
-//! command first provisions every program the tests need, saying what it
-//! installs and why, and then runs the whole workspace's tests with
+//! Some tests start real servers of their own on loopback: a `redis-server`
+//! for the shared rate-limit store, and Prism, the independent validator the
+//! conformance test sends every operation to. A fresh machine has none of
+//! them, and a test that cannot start its server fails: it is never skipped.
+//! So this command first provisions every program the tests need, saying what
+//! it installs and why, and then runs the whole workspace's tests with
 //! `--no-fail-fast` (one failing test binary does not hide the others).
 //!
-//! It installs only through the system's package manager (Debian's `apt-get`,
-//! as root or with password-less `sudo`). Where it cannot (no root, another
-//! operating system), it stops before any test runs, with one message naming
-//! what to install.
+//! System programs (`redis-server`, Node.js and npm) are installed only
+//! through the system's package manager (Debian's `apt-get`, as root or with
+//! password-less `sudo`); where it cannot (no root, another operating system),
+//! it stops before any test runs, with one message naming what to install.
+//! Prism comes from the npm registry, pinned by `xtask/prism/package-lock.json`,
+//! and is installed with `npm ci` into the target directory (never globally).
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -33,16 +36,42 @@ struct Requirement {
     version_after: &'static str,
 }
 
-const REQUIREMENTS: &[Requirement] = &[Requirement {
-    program: "redis-server",
-    needed_by: "the Redis rate-limit tests (tests/redis_rate_limit.rs) and benchmarks",
-    debian_package: "redis-server",
-    elsewhere: "Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`; \
-                elsewhere Redis 5 or later from your package manager",
-    // The limiter's Lua script reads `TIME` before writing (Redis 5).
-    minimum_major: 5,
-    version_after: "v=",
-}];
+const REQUIREMENTS: &[Requirement] = &[
+    Requirement {
+        program: "redis-server",
+        needed_by: "the Redis rate-limit tests (tests/redis_rate_limit.rs) and benchmarks",
+        debian_package: "redis-server",
+        elsewhere: "Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`; \
+                    elsewhere Redis 5 or later from your package manager",
+        // The limiter's Lua script reads `TIME` before writing (Redis 5).
+        minimum_major: 5,
+        version_after: "v=",
+    },
+    Requirement {
+        program: "node",
+        needed_by: "Prism, for the conformance test (tests/conformance.rs)",
+        debian_package: "nodejs",
+        elsewhere: "Node.js 18 or later from https://nodejs.org or your package manager",
+        // Prism 5.14 declares Node 18.20 or later.
+        minimum_major: 18,
+        version_after: "v",
+    },
+    Requirement {
+        program: "npm",
+        needed_by: "installing Prism, for the conformance test",
+        debian_package: "npm",
+        elsewhere: "npm 7 or later (it comes with Node.js)",
+        // `npm ci` of a version 3 lock file.
+        minimum_major: 7,
+        version_after: "",
+    },
+];
+
+/// Where Prism's pinned npm package comes from, in the repository.
+const PRISM_PACKAGE: &str = "xtask/prism";
+
+/// What the conformance test reads to find Prism.
+const PRISM_ENV: &str = "ONLYFANS_PRISM";
 
 pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
     let cargo_args = match args {
@@ -53,10 +82,12 @@ pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
     for requirement in REQUIREMENTS {
         provision(requirement)?;
     }
+    let prism = provision_prism(repo)?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(repo)
+        .env(PRISM_ENV, &prism)
         .args(["test", "--workspace", "--no-fail-fast"])
         .args(cargo_args);
     say(&format!("running {}", shown(&command)));
@@ -167,6 +198,48 @@ fn install(requirement: &Requirement) -> Result<(), Failure> {
     } else {
         Err(cannot("`apt-get install` failed (its output is above)"))
     }
+}
+
+/// Installs the pinned Prism with `npm ci` into the target directory, unless
+/// the same lock file is installed there already; returns its executable.
+fn provision_prism(repo: &Path) -> Result<PathBuf, Failure> {
+    let source = repo.join(PRISM_PACKAGE);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join("target"));
+    let dir = target.join("test-tools").join("prism");
+    let executable = dir.join("node_modules").join(".bin").join("prism");
+    let read = |path: &Path| std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()));
+    let lock = read(&source.join("package-lock.json"))?;
+    let installed = std::fs::read(dir.join("package-lock.json")).ok();
+    if installed.as_deref() != Some(&lock[..]) || !is_executable(&executable) {
+        say(&format!(
+            "installing Prism (npm package @stoplight/prism-cli, pinned by {PRISM_PACKAGE}/package-lock.json) \
+             into {} for the conformance test:",
+            dir.display()
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for file in ["package.json", "package-lock.json"] {
+            std::fs::copy(source.join(file), dir.join(file))
+                .map_err(|e| format!("copying {file} to {}: {e}", dir.display()))?;
+        }
+        let mut npm = Command::new("npm");
+        npm.current_dir(&dir)
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
+        say(&shown(&npm));
+        let ok = npm.status().is_ok_and(|s| s.success());
+        if !ok || !is_executable(&executable) {
+            // A half-installed tree must not pass for an installed one.
+            let _ = std::fs::remove_file(dir.join("package-lock.json"));
+            return Err(format!(
+                "`npm ci` could not install Prism into {} (its output is above); \
+                 the npm registry must be reachable",
+                dir.display()
+            ));
+        }
+    }
+    say(&format!("Prism at {}", executable.display()));
+    Ok(executable)
 }
 
 /// The first executable file named `program` in the directories of `PATH`.
