@@ -60,7 +60,7 @@ async fn sends_bearer_auth_and_typed_parameters_as_strings() {
     );
     let first = &page.data.as_ref().unwrap()[0];
     assert_eq!(first.from_user.as_ref().unwrap().id, 987_654_321);
-    assert_eq!(first.price, Some(0));
+    assert_eq!(first.price, Some(0.0));
     assert_eq!(first.is_free, Some(true));
 }
 
@@ -257,4 +257,40 @@ async fn hostile_path_parameters_are_encoded_into_their_segment() {
         "/api/a%2F..%2Fb%3Fx=1%23f/chats/50%25%2F%C3%BC/messages"
     );
     assert_eq!(request.url.query(), None);
+}
+
+#[tokio::test]
+async fn a_success_without_a_body_is_a_success() {
+    // The spec says 200 with a JSON body; the API answers 204 with none
+    // (and 202 for queued work).
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/webhooks/wh_1"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/webhooks/wh_2"))
+        .respond_with(ResponseTemplate::new(202).set_body_string("  \n"))
+        .mount(&server)
+        .await;
+    let api = onlyfansapi_client(&server.uri());
+    for (id, status) in [("wh_1", 204), ("wh_2", 202)] {
+        let deleted = api
+            .delete_webhook(id)
+            .strict_decoding(true)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status().as_u16(), status);
+        assert!(deleted.misfits().is_empty());
+    }
+    // A plain 200 without a body is still an error: a JSON body was promised.
+    Mock::given(method("DELETE"))
+        .and(path("/api/webhooks/wh_3"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let error = api.delete_webhook("wh_3").send().await.unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
 }

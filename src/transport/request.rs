@@ -220,8 +220,14 @@ impl Call {
             .unwrap_or(self.core.strict_decoding);
         let on_misfits = self.core.on_misfits.clone();
         let response = self.execute().await?;
-        let decoded =
-            decode::decode::<T>(&request, &response.data, || response.data.clone(), strict)?;
+        // A success that is not a plain 200 may come without a body (the
+        // vendors answer 201, 202 and 204 where their specs say 200): it
+        // stands for the empty object when the type has one (every field
+        // optional), so that a deletion that worked is not an error.
+        let empty_success =
+            response.status != StatusCode::OK && response.data.iter().all(u8::is_ascii_whitespace);
+        let body: &[u8] = if empty_success { b"{}" } else { &response.data };
+        let decoded = decode::decode::<T>(&request, body, || response.data.clone(), strict)?;
         if !decoded.misfits.is_empty() {
             tracing::warn!(
                 operation = request.operation,
