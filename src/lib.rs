@@ -59,7 +59,7 @@ pub use error::{Error, ErrorResponse, RequestInfo, ResponseBody};
 /// The HTTP method of a [`CustomRequest`] (reqwest's, re-exported so that the
 /// escape hatch needs no direct dependency on it).
 pub use reqwest::Method;
-pub use shared_types::{CanNotSendReason, MediaKind, UserRef};
+pub use shared_types::{CanNotSendReason, Id, MediaKind, UserRef};
 pub use transport::decode::Misfit;
 pub use transport::rate_limit::{
     Correction, MemoryStore, RateLimitStore, Reservation, StoreError, StoreFailure, StoreFuture,

@@ -152,3 +152,114 @@ impl serde::Serialize for MediaKind {
         serializer.serialize_str(self.as_str())
     }
 }
+
+/// An id that the APIs send as a number or as a string: OnlyFansAPI's list
+/// ids are names for the built-in lists (`"recent"`, `"fans"`) and numbers
+/// for a creator's own (`123`). It reads both and writes each back as it
+/// came; `Display` gives the text a path parameter takes.
+///
+/// Every response `id` the specs type as a plain string is this type.
+///
+/// ```
+/// use onlyfans_clients::Id;
+///
+/// let own: Id = serde_json::from_str("123").unwrap();
+/// let built_in: Id = serde_json::from_str(r#""recent""#).unwrap();
+/// assert_eq!(own.as_u64(), Some(123));
+/// assert_eq!(built_in.to_string(), "recent");
+/// assert_eq!(serde_json::to_string(&own).unwrap(), "123");
+/// assert!(own == 123 && own == "123" && built_in == "recent");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "NumberOrText")]
+pub enum Id {
+    /// Sent as a number.
+    Number(u64),
+    /// Sent as a string that is not a number.
+    Text(String),
+}
+
+impl Id {
+    /// The id as a number, when it was sent as one.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Self::Number(n) => Some(*n),
+            Self::Text(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Number(n) => write!(f, "{n}"),
+            Self::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+impl From<u64> for Id {
+    fn from(n: u64) -> Self {
+        Self::Number(n)
+    }
+}
+
+impl From<String> for Id {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl From<&str> for Id {
+    fn from(text: &str) -> Self {
+        Self::from(text.to_owned())
+    }
+}
+
+/// The wire forms of [`Id`].
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum NumberOrText {
+    Number(u64),
+    Text(String),
+}
+
+impl From<NumberOrText> for Id {
+    fn from(wire: NumberOrText) -> Self {
+        match wire {
+            NumberOrText::Number(n) => Self::Number(n),
+            NumberOrText::Text(text) => Self::Text(text),
+        }
+    }
+}
+
+impl serde::Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(n) => serializer.serialize_u64(*n),
+            Self::Text(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+/// An id equals the text it is written as (`Id::Number(123) == "123"`).
+impl PartialEq<str> for Id {
+    fn eq(&self, other: &str) -> bool {
+        match self {
+            Self::Number(n) => other.parse::<u64>().ok() == Some(*n) && !other.starts_with('+'),
+            Self::Text(text) => text == other,
+        }
+    }
+}
+
+impl PartialEq<&str> for Id {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+impl PartialEq<u64> for Id {
+    fn eq(&self, other: &u64) -> bool {
+        self.as_u64() == Some(*other)
+    }
+}

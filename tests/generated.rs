@@ -373,7 +373,8 @@ fn coverage_doc_lists_the_escape_hatch_only_operations() {
 /// The quirk shapes of both specs are one handwritten type each, in every
 /// operation: user references (`fromUser`, `withUser`, `author`, ...) are
 /// `UserRef`; OFAuth's `canNotSendReason` and media kinds are
-/// `CanNotSendReason` and `MediaKind`; OFAuth's message listed without its
+/// `CanNotSendReason` and `MediaKind`; a response `id` the spec types as a
+/// string is `Id` (a number or a string); OFAuth's message listed without its
 /// reply is the one recursive `Message`.
 #[test]
 fn quirk_shapes_are_one_type_each() {
@@ -381,9 +382,9 @@ fn quirk_shapes_are_one_type_each() {
         let (n, g) = generated(api);
         let replaced = onlyfans_codegen::replacements::replacements(&n.spec);
         let expected: &[&str] = if api.name == "ofauth" {
-            &["UserRef", "CanNotSendReason", "MediaKind"]
+            &["UserRef", "CanNotSendReason", "Id", "MediaKind"]
         } else {
-            &["UserRef"]
+            &["UserRef", "Id"]
         };
         let names: Vec<&str> = replaced.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(names, expected, "{}", api.name);

@@ -280,19 +280,20 @@ pub fn generate_api_conformance(
 /// The document an independent validator checks this crate's requests and
 /// the vendor's answers against: the [`effective_spec`] (the vendor's text,
 /// the SDK-derived operations, our overlay) in OpenAPI 3.0.3, the version
-/// OFAuth's text is written in although it declares 3.1, with ids and counts
-/// the non-negative integers the APIs send ([`normalize::integers`]: the
-/// vendors type some as any number, and a validator generating answers from
-/// the schema would send fractions and negatives no API sends), and without
-/// error responses, so that the validator answers every request it finds
-/// wrong with its own `422` listing why (rather than an error example of the
-/// spec). No other rule touches it: the validator judges by the vendor's
-/// description.
+/// OFAuth's text is written in although it declares 3.1, with the value types
+/// our rules correct ([`normalize::TYPE_FACTS`]: money with cents, objects
+/// the vendor typed as strings, maps written as structs, ids and counts as
+/// non-negative integers, string ids that arrive as numbers; without them a
+/// validator generating answers from the schema sends what no API sends), and
+/// without error responses, so that the validator answers every request it
+/// finds wrong with its own `422` listing why (rather than an error example of
+/// the spec). No rule that only shapes the document for generation touches
+/// it: the validator judges by the vendor's description.
 pub fn validator_spec(api: ApiDef, repo_root: &Path) -> Result<Value, Error> {
     let (mut doc, _) = effective_spec(api, repo_root)?;
     let mut report = normalize::Report::default();
     normalize::downgrade::apply(&mut doc, &mut report);
-    normalize::integers::apply(&mut doc, &mut report);
+    normalize::correct_types(&mut doc, &mut report);
     // JSON Schema knows no `uint64` format: say what it means.
     walk::for_each_schema_mut(&mut doc, &mut |_, schema, _| {
         if schema.get("format").and_then(Value::as_str) == Some("uint64")

@@ -285,7 +285,8 @@ const MOCK_CURSOR: &str = "mock_cursor";
 
 /// `mock::decoders::RESPONSE_DECODERS`: `(METHOD, path template, decoder)`
 /// for every operation of the model whose success response is JSON, each
-/// decoder being `serde_json::from_slice` into the generated type.
+/// decoding into the generated type as `send()` does (leniently), answering
+/// the misfits.
 pub fn response_decoders(
     operations: &[crate::model::Operation],
     crate_path: &str,
@@ -303,7 +304,7 @@ pub fn response_decoders(
             .map_err(|e| Error::Generate(format!("type `{ty}`: {e}")))?;
         let (method, path) = (&op.method, &op.path);
         entries.push(quote::quote! {
-            (#method, #path, |body: &[u8]| ::serde_json::from_slice::<#body>(body).map(drop))
+            (#method, #path, |body: &[u8]| crate::decode_lenient::<#body>(body).map(|(_, misfits)| misfits))
         });
     }
     let tokens = quote::quote! {
@@ -311,11 +312,12 @@ pub fn response_decoders(
             #[allow(unused_imports)]
             use #crate_path::*;
             /// `(METHOD, path template, decoder)` for every generated operation
-            /// whose success response is JSON.
+            /// whose success response is JSON: the decoder answers the parts
+            /// of a body that do not fit (empty when it fits).
             pub const RESPONSE_DECODERS: &[(
                 &str,
                 &str,
-                fn(&[u8]) -> ::std::result::Result<(), ::serde_json::Error>,
+                fn(&[u8]) -> ::std::result::Result<::std::vec::Vec<crate::Misfit>, crate::Error>,
             )] = &[#(#entries),*];
         }
     };

@@ -42,6 +42,12 @@ pub const RULES: &[Rule] = &[
         schema: flag_or_text_schema,
     },
     Rule {
+        component: "Id",
+        rust_type: "crate::Id",
+        matches: is_number_or_text,
+        schema: number_or_text_schema,
+    },
+    Rule {
         component: "MediaKind",
         rust_type: "crate::MediaKind",
         matches: is_media_kind,
@@ -106,6 +112,30 @@ fn is_flag_or_text(schema: &Value) -> bool {
         .collect();
     types.sort_unstable();
     types == ["boolean", "string"]
+}
+
+/// An id sent as a number or a string: the shape [`crate::normalize::string_ids`]
+/// gives every response `id` typed as a plain string.
+fn is_number_or_text(schema: &Value) -> bool {
+    let Some(variants) = schema.get("anyOf").and_then(Value::as_array) else {
+        return false;
+    };
+    let mut types: Vec<&str> = variants
+        .iter()
+        .map(|v| v.get("type").and_then(Value::as_str).unwrap_or(""))
+        .collect();
+    types.sort_unstable();
+    types == ["integer", "string"]
+        && variants
+            .iter()
+            .any(|v| v.get("format").and_then(Value::as_str) == Some("uint64"))
+}
+
+fn number_or_text_schema() -> Value {
+    json!({
+        "description": "An id sent as a number or as a string.",
+        "anyOf": [{"type": "integer", "format": "uint64"}, {"type": "string"}],
+    })
 }
 
 fn flag_or_text_schema() -> Value {

@@ -10,11 +10,16 @@
 //! 3. [`operation_ids`]: every operation gets a unique readable `operationId`;
 //! 4. [`unsupported`]: operations progenitor cannot generate are left out, with a reason;
 //! 5. [`any_of`]: unions of object shapes become one object;
-//! 6. [`integers`]: ids and counts become `uint64`;
-//! 7. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
-//! 8. [`tolerant`]: response schemas accept what the APIs really send;
-//! 9. [`hoist`]: one named component per distinct object shape;
-//! 10. [`shared_types`]: one type per thing sent in several shapes (the
+//! 6. [`money`]: amounts of money are numbers with cents;
+//! 7. [`string_objects`]: a property typed `string` where the API mostly types
+//!    it an object is that object;
+//! 8. [`keyed_maps`]: objects keyed by ids or dates become maps;
+//! 9. [`integers`]: ids and counts become `uint64`;
+//! 10. [`string_ids`]: a response `id` typed string may arrive as a number;
+//! 11. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
+//! 12. [`tolerant`]: response schemas accept what the APIs really send;
+//! 13. [`hoist`]: one named component per distinct object shape;
+//! 14. [`shared_types`]: one type per thing sent in several shapes (the
 //!     handwritten quirk types, the one recursive `Message`).
 
 pub mod any_of;
@@ -22,8 +27,12 @@ pub mod downgrade;
 pub mod error_bodies;
 pub mod hoist;
 pub mod integers;
+pub mod keyed_maps;
+pub mod money;
 pub mod operation_ids;
 pub mod shared_types;
+pub mod string_ids;
+pub mod string_objects;
 pub mod tolerant;
 pub mod unsupported;
 pub mod webhooks;
@@ -105,14 +114,40 @@ pub fn normalize_without_hoisting(mut spec: Value) -> Normalized {
 
 type Rule = fn(&mut Value, &mut Report);
 
+/// The rules that correct what the vendors say a value's type is (money,
+/// objects typed as strings, maps written as structs, ids and counts),
+/// rather than shape the document for generation: an independent validator
+/// judges by the vendor's description with these corrections
+/// (`validator_spec`).
+pub const TYPE_FACTS: [&str; 5] = [
+    "money",
+    "string_objects",
+    "keyed_maps",
+    "integers",
+    "string_ids",
+];
+
+/// Runs the [`TYPE_FACTS`] rules on `spec`, in pipeline order.
+pub fn correct_types(spec: &mut Value, report: &mut Report) {
+    for (name, rule) in RULES {
+        if TYPE_FACTS.contains(&name) {
+            rule(spec, report);
+        }
+    }
+}
+
 /// The rules in order, by name.
-const RULES: [(&str, Rule); 10] = [
+const RULES: [(&str, Rule); 14] = [
     ("webhooks", webhooks::apply),
     ("downgrade", downgrade::apply),
     ("operation_ids", operation_ids::apply),
     ("unsupported", unsupported::apply),
     ("any_of", any_of::apply),
+    ("money", money::apply),
+    ("string_objects", string_objects::apply),
+    ("keyed_maps", keyed_maps::apply),
     ("integers", integers::apply),
+    ("string_ids", string_ids::apply),
     ("error_bodies", error_bodies::apply),
     ("tolerant", tolerant::apply),
     ("hoist", hoist::apply),

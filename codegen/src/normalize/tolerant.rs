@@ -12,7 +12,10 @@
 //!   accepting both a missing field and `null`);
 //! - string `enum`s become open strings (known values move into the description
 //!   and `x-known-values`), so a new value is data, not a decode error;
-//! - `additionalProperties: false` is dropped (unknown fields are ignored).
+//! - `additionalProperties: false` is dropped (unknown fields are ignored);
+//! - a schema an overlay marks `x-any-json: true` is any JSON value: what a
+//!   rule cannot know, such as a field the vendor's PHP sends as `[]` when
+//!   empty and as a map otherwise (OnlyFansAPI's `sortList`, typed a list).
 //!
 //! Webhook events (see [`super::webhooks`]) are received like responses.
 //! Schemas that requests use too are left strict (a request type must not lose its
@@ -24,6 +27,9 @@ use serde_json::{Value, json};
 
 use super::Report;
 use crate::walk::{self, RootKind};
+
+/// The overlay's mark of a schema that is any JSON value.
+pub const ANY_JSON: &str = "x-any-json";
 
 /// Properties that stay required in responses when the spec requires them.
 const IDENTITY: [&str; 1] = ["id"];
@@ -118,6 +124,10 @@ fn loosen(schema: &mut Value) -> bool {
     if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
         obj.remove("additionalProperties");
     }
+
+    if obj.get(ANY_JSON) == Some(&Value::Bool(true)) {
+        obj.retain(|k, _| k == "description" || k == "nullable" || k.starts_with("x-"));
+    }
     *obj != before
 }
 
@@ -189,6 +199,7 @@ components:
       properties:
         url: {type: string}
         options: {type: array, items: {type: string}}
+        sortList: {type: array, items: {}, x-any-json: true}
       required: [url, options]
     NewMedia:
       type: object
