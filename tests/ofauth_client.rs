@@ -205,7 +205,7 @@ async fn out_of_range_or_oversized_parameters_send_nothing() {
         (
             client.chats_list().user_list_id(0),
             "userListId",
-            "at least 1",
+            "above 0",
         ),
         (
             client.chats_list().connection_id("conn\r\nX-Evil: 1"),

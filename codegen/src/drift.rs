@@ -508,6 +508,26 @@ fn compare_checks(name: &str, old: &Checks, new: &Checks, out: &mut Vec<Change>)
         })
     };
     let as_f64 = |v: Option<u64>| v.map(|v| v as f64);
+    for (bound_name, before, after) in [
+        ("minimum", old.exclusive_minimum, new.exclusive_minimum),
+        ("maximum", old.exclusive_maximum, new.exclusive_maximum),
+    ] {
+        if before != after {
+            let text = format!(
+                "{name} {bound_name}: {}",
+                if after {
+                    "now exclusive"
+                } else {
+                    "now inclusive"
+                }
+            );
+            out.push(if after {
+                breaking(text)
+            } else {
+                additive(text)
+            });
+        }
+    }
     out.extend(
         [
             bound("minimum", old.minimum, new.minimum, true),

@@ -457,7 +457,13 @@ fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
             return quote!();
         }
         let (min, max) = (opt_f(checks.minimum), opt_f(checks.maximum));
-        quote!(validate::range(#wire, *value as f64, #min, #max)?;)
+        let (exclusive_min, exclusive_max) = (checks.exclusive_minimum, checks.exclusive_maximum);
+        quote!(validate::range(#wire, *value as f64, validate::Bounds {
+            minimum: #min,
+            maximum: #max,
+            exclusive_minimum: #exclusive_min,
+            exclusive_maximum: #exclusive_max,
+        })?;)
     };
     let bounds = match kind {
         Kind::Text if checks.min_length.is_none() && checks.max_length.is_none() => quote!(),
@@ -902,11 +908,15 @@ pub(crate) fn setter_name(ident: &str, taken: &mut Vec<String>) -> syn::Ident {
 
 fn bounds_text(checks: &Checks) -> String {
     let mut parts = Vec::new();
-    if let Some(min) = checks.minimum {
-        parts.push(format!("at least {min}"));
+    match checks.minimum {
+        Some(min) if checks.exclusive_minimum => parts.push(format!("above {min}")),
+        Some(min) => parts.push(format!("at least {min}")),
+        None => {}
     }
-    if let Some(max) = checks.maximum {
-        parts.push(format!("at most {max}"));
+    match checks.maximum {
+        Some(max) if checks.exclusive_maximum => parts.push(format!("below {max}")),
+        Some(max) => parts.push(format!("at most {max}")),
+        None => {}
     }
     if let Some(min) = checks.min_length {
         parts.push(format!("at least {min} characters"));

@@ -129,6 +129,9 @@ pub struct Param {
 pub struct Checks {
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    /// `exclusiveMinimum: true` (OpenAPI 3.0): the minimum itself is refused.
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     /// The values an `enum` allows, as they are written on the wire.
@@ -139,9 +142,12 @@ impl Checks {
     fn of(schema: &Value) -> Checks {
         let number = |k: &str| schema.get(k).and_then(Value::as_f64);
         let length = |k: &str| schema.get(k).and_then(Value::as_u64);
+        let flag = |k: &str| schema.get(k).and_then(Value::as_bool) == Some(true);
         Checks {
             minimum: number("minimum"),
             maximum: number("maximum"),
+            exclusive_minimum: flag("exclusiveMinimum"),
+            exclusive_maximum: flag("exclusiveMaximum"),
             min_length: length("minLength"),
             max_length: length("maxLength"),
             one_of: schema

@@ -91,21 +91,46 @@ pub(crate) fn length(
     Ok(())
 }
 
-/// A number within the spec's `minimum`/`maximum`.
-pub(crate) fn range(
-    parameter: &'static str,
-    value: f64,
-    minimum: Option<f64>,
-    maximum: Option<f64>,
-) -> Result<(), Error> {
-    let below = minimum.is_some_and(|m| value < m);
-    let above = maximum.is_some_and(|m| value > m);
+/// The spec's bounds on a number (`exclusiveMinimum: true` makes the
+/// minimum itself refused, as in OpenAPI 3.0).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Bounds {
+    pub(crate) minimum: Option<f64>,
+    pub(crate) maximum: Option<f64>,
+    pub(crate) exclusive_minimum: bool,
+    pub(crate) exclusive_maximum: bool,
+}
+
+/// A number within the spec's bounds.
+pub(crate) fn range(parameter: &'static str, value: f64, bounds: Bounds) -> Result<(), Error> {
+    let Bounds {
+        minimum,
+        maximum,
+        exclusive_minimum,
+        exclusive_maximum,
+    } = bounds;
+    let below = minimum.is_some_and(|m| value < m || (exclusive_minimum && value == m));
+    let above = maximum.is_some_and(|m| value > m || (exclusive_maximum && value == m));
     if below || above {
+        let low = minimum.map(|lo| {
+            if exclusive_minimum {
+                format!("above {lo}")
+            } else {
+                format!("at least {lo}")
+            }
+        });
+        let high = maximum.map(|hi| {
+            if exclusive_maximum {
+                format!("below {hi}")
+            } else {
+                format!("at most {hi}")
+            }
+        });
         let bound = match (minimum, maximum) {
-            (Some(lo), Some(hi)) => format!("within {lo}..={hi}"),
-            (Some(lo), None) => format!("at least {lo}"),
-            (None, Some(hi)) => format!("at most {hi}"),
-            (None, None) => String::new(),
+            (Some(lo), Some(hi)) if !exclusive_minimum && !exclusive_maximum => {
+                format!("within {lo}..={hi}")
+            }
+            _ => low.into_iter().chain(high).collect::<Vec<_>>().join(" and "),
         };
         return Err(Error::invalid(
             parameter,
@@ -157,6 +182,26 @@ mod tests {
         assert!(base_url("http://api.ofauth.com").is_err());
         assert!(base_url("ftp://x").is_err());
         assert!(base_url("https://user:pw@x.com").is_err());
+    }
+
+    #[test]
+    fn exclusive_bounds_refuse_the_bound_itself() {
+        let above_zero = Bounds {
+            minimum: Some(0.0),
+            exclusive_minimum: true,
+            ..Bounds::default()
+        };
+        assert!(range("userListId", 1.0, above_zero).is_ok());
+        let refused = range("userListId", 0.0, above_zero).unwrap_err();
+        assert!(refused.to_string().contains("above 0"), "{refused}");
+        let inclusive = Bounds {
+            minimum: Some(1.0),
+            maximum: Some(20.0),
+            ..Bounds::default()
+        };
+        assert!(range("limit", 20.0, inclusive).is_ok());
+        let refused = range("limit", 21.0, inclusive).unwrap_err();
+        assert!(refused.to_string().contains("within 1..=20"), "{refused}");
     }
 
     #[test]
