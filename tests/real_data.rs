@@ -1,0 +1,163 @@
+//! Calls that real data used to break, made through the typed facade with
+//! strict decoding (so that the types themselves must fit, not the safety
+//! net): each answer is a vendor documentation example, changed to the
+//! shape the live API sends, and each request is checked as the server
+//! receives it.
+
+mod support;
+
+use onlyfans_clients::{Id, onlyfansapi};
+use serde_json::{Value, json};
+use support::*;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn example(operation: &str) -> Value {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/examples/onlyfansapi")
+        .join(format!("{operation}.json"));
+    serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
+}
+
+async fn serving(verb: &str, at: &str, body: Value) -> (MockServer, onlyfansapi::Client) {
+    let server = MockServer::start().await;
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let client = onlyfansapi::Client::builder()
+        .api_key(ONLYFANSAPI_KEY)
+        .base_url(server.uri())
+        .strict_decoding(true)
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn a_subscription_price_with_cents() {
+    let mut body = example("getCurrentAccount");
+    body["data"]["subscribePrice"] = json!(9.99);
+    let (_server, api) = serving("GET", "/api/acct_1/me", body).await;
+    let me = api.get_current_account("acct_1").send().await.unwrap();
+    assert_eq!(me.data.as_ref().unwrap().subscribe_price, Some(9.99));
+}
+
+#[tokio::test]
+async fn vault_photos_with_thumbnails() {
+    let mut body = example("listVaultMedia");
+    let file = json!({"url": "https://cdn2.onlyfans.com/thumb.jpg", "width": 300, "height": 300, "size": 1200});
+    let files = &mut body["data"]["list"][0]["files"];
+    files["thumb"] = file.clone();
+    files["preview"] = file.clone();
+    files["squarePreview"] = file;
+    let (_server, api) = serving("GET", "/api/acct_1/media/vault", body).await;
+    let page = api.list_vault_media("acct_1").send().await.unwrap();
+    let media = &page.data.as_ref().unwrap().list.as_ref().unwrap()[0];
+    let files = media.files.as_ref().unwrap();
+    let thumb = serde_json::to_value(files.thumb.as_ref().unwrap()).unwrap();
+    assert_eq!(thumb["url"], "https://cdn2.onlyfans.com/thumb.jpg");
+    assert!(files.preview.is_some() && files.square_preview.is_some());
+}
+
+#[tokio::test]
+async fn label_ids_that_are_names_or_numbers() {
+    let body = example("listLabels");
+    let (_server, api) = serving("GET", "/api/acct_1/posts/labels", body).await;
+    let page = api.list_labels("acct_1").send().await.unwrap();
+    let ids: Vec<&Id> = page
+        .data
+        .as_ref()
+        .unwrap()
+        .list
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|label| label.id.as_ref().unwrap())
+        .collect();
+    assert_eq!(ids[0], &Id::Text("archived".into()));
+    assert_eq!(ids[2], &Id::Number(123));
+    assert!(*ids[2] == "123");
+}
+
+#[tokio::test]
+async fn user_details_keyed_by_user_id_keep_every_user() {
+    let mut body = example("massListUserDetails");
+    let first = body["data"]["1000000"].clone();
+    body["data"]["2000000"] = first;
+    let (_server, api) = serving("GET", "/api/acct_1/users/list", body).await;
+    let users = api
+        .mass_list_user_details("acct_1")
+        .ids("1000000,2000000")
+        .send()
+        .await
+        .unwrap();
+    let data = serde_json::to_value(users.data.as_ref().unwrap()).unwrap();
+    let mut keys: Vec<&String> = data.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["1000000", "2000000"]);
+}
+
+#[tokio::test]
+async fn a_list_s_sort_order_as_a_map_or_an_empty_list() {
+    let body = example("listUserLists");
+    let (_server, api) = serving("GET", "/api/acct_1/user-lists", body).await;
+    let lists = api.list_user_lists("acct_1").send().await.unwrap();
+    let lists = lists.data.as_ref().unwrap();
+    assert_eq!(lists[0].sort_list, Some(json!([])));
+    assert_eq!(
+        lists[1].sort_list.as_ref().unwrap()["expired"]["direction"],
+        "desc"
+    );
+}
+
+#[tokio::test]
+async fn a_paid_message_with_cents_and_release_form_tags() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/acct_1/chats/42/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(example("sendMessage")))
+        .mount(&server)
+        .await;
+    let api = onlyfansapi_client(&server.uri());
+    api.send_message("acct_1", "42")
+        .text("For you")
+        .price(9.99)
+        .rf_tag([111u64, 222])
+        .send()
+        .await
+        .unwrap();
+    let sent: Value =
+        serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
+    assert_eq!(sent["price"], json!(9.99));
+    assert_eq!(sent["rfTag"], json!([111, 222]));
+}
+
+#[tokio::test]
+async fn chat_messages_in_a_documented_order() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/acct_1/chats/42/messages"))
+        .and(wiremock::matchers::query_param("order", "asc"))
+        .and(wiremock::matchers::query_param("skip_users", "all"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(onlyfansapi_page(&[1], None)))
+        .mount(&server)
+        .await;
+    let api = onlyfansapi_client(&server.uri());
+    let page = api
+        .list_chat_messages("acct_1", "42")
+        .order(onlyfansapi::raw::types::ListChatMessagesOrder::Asc)
+        .skip_users("all")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.data.as_ref().unwrap().len(), 1);
+    let refused = api
+        .list_chat_messages("acct_1", "42")
+        .order("newest")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("order"), "{refused}");
+}
