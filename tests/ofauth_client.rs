@@ -202,11 +202,7 @@ async fn out_of_range_or_oversized_parameters_send_nothing() {
         (client.chats_list().limit(21), "limit", "1..=20"),
         (client.chats_list().limit(0), "limit", "1..=20"),
         (client.chats_list().query("x".repeat(101)), "query", "100"),
-        (
-            client.chats_list().user_list_id(0),
-            "userListId",
-            "above 0",
-        ),
+        (client.chats_list().user_list_id(0), "userListId", "above 0"),
         (
             client.chats_list().connection_id("conn\r\nX-Evil: 1"),
             "connection_id",

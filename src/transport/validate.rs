@@ -130,7 +130,11 @@ pub(crate) fn range(parameter: &'static str, value: f64, bounds: Bounds) -> Resu
             (Some(lo), Some(hi)) if !exclusive_minimum && !exclusive_maximum => {
                 format!("within {lo}..={hi}")
             }
-            _ => low.into_iter().chain(high).collect::<Vec<_>>().join(" and "),
+            _ => low
+                .into_iter()
+                .chain(high)
+                .collect::<Vec<_>>()
+                .join(" and "),
         };
         return Err(Error::invalid(
             parameter,
