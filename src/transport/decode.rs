@@ -57,10 +57,13 @@ pub(crate) struct Decoded<T> {
     pub(crate) misfits: Vec<Misfit>,
 }
 
-/// Most misfits one body may have before decoding gives up (each costs a
-/// decode of the remaining body, so this bounds the work a hostile body can
-/// cause).
+/// Most misfits one body may have before decoding gives up.
 const MAX_MISFITS: usize = 4096;
+
+/// Most bytes the lenient path decodes in all its rounds together (each round
+/// decodes the whole remaining body), so that a hostile body costs a bounded
+/// multiple of one decode: 256 rounds of a 1 MiB body, at least 16 of any.
+const ROUND_BUDGET_BYTES: usize = 256 * 1024 * 1024;
 
 /// Decodes a success body into `T`. With `strict`, a body that does not fit
 /// is an [`Error::Decode`]; otherwise the parts that do not fit are taken out
@@ -93,7 +96,10 @@ pub(crate) fn decode<T: DeserializeOwned>(
         return Err(failed(first.0, first.1));
     };
     let mut taken = Taken::default();
+    let max_rounds = (ROUND_BUDGET_BYTES / body.len().max(1)).clamp(16, MAX_MISFITS);
+    let mut rounds = 0usize;
     loop {
+        rounds += 1;
         let error = match serde_path_to_error::deserialize::<_, T>(&json) {
             Ok(value) => {
                 return Ok(Decoded {
@@ -108,7 +114,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         // The deepest place that exists in the body: serde may name a field
         // the body lacks (a missing field is reported on its parent already).
         let at = existing_prefix(&json, &steps);
-        if at.is_empty() || taken.misfits.len() >= MAX_MISFITS {
+        if at.is_empty() || taken.misfits.len() >= MAX_MISFITS || rounds > max_rounds {
             return Err(failed(first.0, first.1));
         }
         let inner = render(&steps[at.len()..]);
@@ -508,6 +514,23 @@ mod tests {
             run::<Page>(json!({"list": "none"}), false),
             Err(Error::Decode { .. })
         ));
+    }
+
+    #[test]
+    fn the_rounds_a_body_can_cost_are_bounded() {
+        // Each item misfits differently (`invalid value`, never taken out
+        // together), so each costs a round: past the budget, an error.
+        let items: Vec<Value> = (0..2000)
+            .map(|i| json!({"id": i, "price": -1 - i}))
+            .collect();
+        let body = json!({ "list": items, "pad": "x".repeat(300_000) });
+        assert!(matches!(
+            run::<Page>(body, false),
+            Err(Error::Decode { .. })
+        ));
+        let few: Vec<Value> = (0..10).map(|i| json!({"id": i, "price": -1 - i})).collect();
+        let page: Decoded<Page> = run(json!({ "list": few }), false).unwrap();
+        assert_eq!(page.misfits.len(), 10);
     }
 
     #[test]
