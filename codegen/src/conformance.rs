@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::Error;
 use crate::examples;
 use crate::facade::{self, Choices, Kind};
-use crate::model::{BodyEncoding, Location, Operation};
+use crate::model::{self, BodyEncoding, Location, Operation, SpecOperation};
 use crate::walk;
 
 /// Emits the conformance calls of one API: a `CALLS` table of
@@ -61,27 +61,15 @@ pub fn emit(
 /// The body of one call: the builder with every setter, then `send()`,
 /// answering what came back.
 fn call(op: &Operation, choices: &Choices, spec: &Value) -> Result<TokenStream, Error> {
-    let spec_op = spec
-        .pointer(&format!(
-            "/paths/{}/{}",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method.to_ascii_lowercase()
-        ))
+    let spec_op = model::spec_operation(spec, &op.method, &op.path)
         .ok_or_else(|| Error::Generate(format!("{} {}: not in the spec", op.method, op.path)))?;
-    let parameter = |location: Location, wire: &str| -> Value {
-        parameter_value(spec, spec_op, &op.path, location, wire)
-    };
+    let parameter =
+        |location: Location, wire: &str| parameter_value(spec, &spec_op, location, wire);
     let method = format_ident!("{}", choices.method_name(&op.name));
     let mut args = Vec::new();
     for param in op.params.iter().filter(|p| p.location == Location::Path) {
         let value = parameter(Location::Path, &param.wire);
-        args.push(match Kind::of(&param.ty)? {
-            Kind::Text => {
-                let text = as_text(&value);
-                quote!(#text)
-            }
-            _ => typed(&param.ty, &value)?,
-        });
+        args.push(argument(&param.ty, &value)?);
     }
     let mut setters = Vec::new();
     let mut taken: Vec<String> = facade::RESERVED.iter().map(|s| s.to_string()).collect();
@@ -92,7 +80,7 @@ fn call(op: &Operation, choices: &Choices, spec: &Value) -> Result<TokenStream, 
         setters.push(quote!(.#name(#argument)));
     }
     if let Some(body) = &op.body {
-        let schema = body_schema(spec, spec_op, body.encoding);
+        let schema = body_schema(spec, spec_op.op, body.encoding);
         let whole = schema.map_or(Value::Null, |s| examples::synthesize(spec, s));
         match body.encoding {
             BodyEncoding::Multipart => {
@@ -111,7 +99,7 @@ fn call(op: &Operation, choices: &Choices, spec: &Value) -> Result<TokenStream, 
             }
             BodyEncoding::Bytes => setters.push(quote!(.body(&b"conformance"[..]))),
             BodyEncoding::Json | BodyEncoding::Form => {
-                let value = typed(&body.ty, &whole)?;
+                let value = json_as(facade::tokens(&body.ty)?, &whole);
                 setters.push(quote!(.body(#value)));
             }
         }
@@ -148,11 +136,6 @@ fn argument(ty: &str, value: &Value) -> Result<TokenStream, Error> {
     })
 }
 
-/// `value::<T>(json)?` for a type named in the model.
-fn typed(ty: &str, value: &Value) -> Result<TokenStream, Error> {
-    Ok(json_as(facade::tokens(ty)?, value))
-}
-
 /// `value::<T>(json)?`: the JSON decoded into the setter's type (a value the
 /// type refuses is reported by the call, not a panic).
 fn json_as(ty: TokenStream, value: &Value) -> TokenStream {
@@ -177,38 +160,12 @@ fn at_least_one(value: &Value) -> Value {
 
 /// A value for the parameter `wire` (a deepObject property's setter is named
 /// `name[property]` on the wire).
-fn parameter_value(spec: &Value, op: &Value, path: &str, location: Location, wire: &str) -> Value {
+fn parameter_value(spec: &Value, op: &SpecOperation, location: Location, wire: &str) -> Value {
     let (name, property) = match wire.split_once('[') {
         Some((name, rest)) => (name, rest.strip_suffix(']')),
         None => (wire, None),
     };
-    let place = match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-    };
-    let item = spec
-        .get("paths")
-        .and_then(|paths| paths.get(path))
-        .unwrap_or(&Value::Null);
-    // A deepObject parameter waits for the facade in `x-facade-deep-object`.
-    let parameter = [
-        op.get("parameters"),
-        item.get("parameters"),
-        op.get("x-facade-deep-object"),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(Value::as_array)
-    .flatten()
-    .map(|p| walk::resolve_ref(spec, p))
-    .find(|p| {
-        p.get("in").and_then(Value::as_str) == Some(place)
-            && p.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    });
-    let Some(parameter) = parameter else {
+    let Some(parameter) = op.parameter(spec, name, location) else {
         return Value::Null;
     };
     if let Some(example) = parameter.get("example").filter(|e| !e.is_null())

@@ -44,23 +44,13 @@ pub fn success_response<'a>(
 /// `1234567890123.0` show), other integers are small, recursion stops after one
 /// level.
 pub fn synthesize(spec: &Value, schema: &Value) -> Value {
-    Synth {
-        spec,
-        next_id: 1_234_567_890_123,
-        stack: Vec::new(),
-    }
-    .value(schema, None)
+    Synth::new(spec).value(schema, None)
 }
 
 /// [`synthesize`] for a value that has a name (a parameter): ids and text
 /// follow the name as they do for properties.
 pub fn synthesize_named(spec: &Value, schema: &Value, name: &str) -> Value {
-    Synth {
-        spec,
-        next_id: 1_234_567_890_123,
-        stack: Vec::new(),
-    }
-    .value(schema, Some(name))
+    Synth::new(spec).value(schema, Some(name))
 }
 
 struct Synth<'a> {
@@ -69,7 +59,15 @@ struct Synth<'a> {
     stack: Vec<String>,
 }
 
-impl Synth<'_> {
+impl<'a> Synth<'a> {
+    fn new(spec: &'a Value) -> Self {
+        Synth {
+            spec,
+            next_id: 1_234_567_890_123,
+            stack: Vec::new(),
+        }
+    }
+
     fn value(&mut self, schema: &Value, name: Option<&str>) -> Value {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             let target = reference

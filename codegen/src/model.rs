@@ -689,12 +689,16 @@ fn item_key(item: &str, structs: &BTreeMap<String, &syn::ItemStruct>) -> ItemKey
 
 /// The operation object of `method path`, with its path item (whose
 /// parameters apply to every method).
-struct SpecOperation<'a> {
-    item: &'a Value,
-    op: &'a Value,
+pub(crate) struct SpecOperation<'a> {
+    pub(crate) item: &'a Value,
+    pub(crate) op: &'a Value,
 }
 
-fn spec_operation<'a>(spec: &'a Value, method: &str, path: &str) -> Option<SpecOperation<'a>> {
+pub(crate) fn spec_operation<'a>(
+    spec: &'a Value,
+    method: &str,
+    path: &str,
+) -> Option<SpecOperation<'a>> {
     let item = spec.get("paths")?.get(path)?;
     let op = item.get(method.to_ascii_lowercase())?;
     Some(SpecOperation { item, op })
@@ -716,10 +720,13 @@ impl SpecOperation<'_> {
             .map(str::to_owned)
     }
 
-    fn parameter_schema<'s>(
+    /// The parameter `name` in `location`: the operation's, its path item's,
+    /// or a deepObject parameter set aside for the facade
+    /// (`x-facade-deep-object`).
+    pub(crate) fn parameter<'s>(
         &'s self,
         spec: &'s Value,
-        wire: &str,
+        name: &str,
         location: Location,
     ) -> Option<&'s Value> {
         let place = match location {
@@ -727,15 +734,29 @@ impl SpecOperation<'_> {
             Location::Query => "query",
             Location::Header => "header",
         };
-        [self.op, self.item]
-            .into_iter()
-            .filter_map(|v| v.get("parameters").and_then(Value::as_array))
-            .flatten()
-            .map(|p| walk::resolve_ref(spec, p))
-            .find(|p| {
-                p.get("name").and_then(Value::as_str) == Some(wire)
-                    && p.get("in").and_then(Value::as_str) == Some(place)
-            })
+        [
+            self.op.get("parameters"),
+            self.item.get("parameters"),
+            self.op.get("x-facade-deep-object"),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|p| walk::resolve_ref(spec, p))
+        .find(|p| {
+            p.get("name").and_then(Value::as_str) == Some(name)
+                && p.get("in").and_then(Value::as_str) == Some(place)
+        })
+    }
+
+    fn parameter_schema<'s>(
+        &'s self,
+        spec: &'s Value,
+        wire: &str,
+        location: Location,
+    ) -> Option<&'s Value> {
+        self.parameter(spec, wire, location)
             .and_then(|p| p.get("schema"))
             .map(|s| walk::resolve_ref(spec, s))
     }

@@ -396,6 +396,16 @@ pub fn type_of(schema: &Value) -> Option<&str> {
 }
 
 /// True when the schema describes an object with declared properties.
+/// A string schema that says nothing more of its values (no `format`,
+/// `pattern` or `enum`): what a rule may retype when the name or the rest of
+/// the document says what the value really is.
+pub fn is_bare_string(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && ["format", "pattern", "enum"]
+            .iter()
+            .all(|k| schema.get(*k).is_none())
+}
+
 pub fn is_object_with_properties(schema: &Value) -> bool {
     schema.get("properties").is_some_and(Value::is_object)
         && matches!(type_of(schema), None | Some("object"))

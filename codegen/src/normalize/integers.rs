@@ -82,16 +82,12 @@ fn type_paging_parameter(name: Option<&str>, schema: &mut Value) -> bool {
     let Some(name @ ("limit" | "offset")) = name else {
         return false;
     };
+    if !walk::is_bare_string(schema) {
+        return false;
+    }
     let Some(obj) = schema.as_object_mut() else {
         return false;
     };
-    let bare_string = obj.get("type").and_then(Value::as_str) == Some("string")
-        && ["format", "pattern", "enum"]
-            .iter()
-            .all(|k| !obj.contains_key(*k));
-    if !bare_string {
-        return false;
-    }
     obj.insert("type".into(), json!("integer"));
     obj.insert("format".into(), json!("uint64"));
     if name == "limit" {

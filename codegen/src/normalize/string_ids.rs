@@ -19,11 +19,7 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     walk::for_each_schema_mut(doc, &mut |root, schema, path| {
         let in_response = matches!(root.kind, RootKind::Response { .. });
         let is_id = matches!(path.last(), Some(Edge::Property(name)) if name == "id");
-        let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
-            && ["format", "enum", "pattern"]
-                .iter()
-                .all(|k| schema.get(k).is_none());
-        if in_response && is_id && plain_string {
+        if in_response && is_id && walk::is_bare_string(schema) {
             let description = schema.get("description").cloned();
             *schema =
                 json!({"anyOf": [{"type": "integer", "format": "uint64"}, {"type": "string"}]});

@@ -109,10 +109,7 @@ fn property_name<'a>(root: &walk::Root, path: &'a [Edge]) -> Option<&'a str> {
 }
 
 fn is_plain_string(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("string")
-        && ["format", "enum", "pattern", "properties"]
-            .iter()
-            .all(|k| schema.get(k).is_none())
+    walk::is_bare_string(schema) && schema.get("properties").is_none()
 }
 
 #[cfg(test)]
