@@ -92,7 +92,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
                     .as_ref()
                     .map(|u| u.id.to_string())
                     .unwrap_or_default(),
-                m.created_at.clone().unwrap_or_else(|| "-".into()),
+                m.created_at
+                    .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "-".into()),
                 text(m.media.as_ref().map(Vec::len)),
                 m.text.as_deref().map(plain).unwrap_or_default(),
             ]

@@ -55,11 +55,19 @@ pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, 
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+// Generated types name the handwritten `Open<E>` by the crate's own name
+// (typify's `x-rust-type`), which resolves inside the crate through this.
+extern crate self as onlyfans_clients;
+
+/// The date and time types of generated fields and parameters
+/// (`DateTime<Utc>`, `NaiveDate`), re-exported so that callers build them
+/// with the same version the crate decodes into.
+pub use chrono;
 pub use error::{Error, ErrorResponse, RequestInfo, ResponseBody};
 /// The HTTP method of a [`CustomRequest`] (reqwest's, re-exported so that the
 /// escape hatch needs no direct dependency on it).
 pub use reqwest::Method;
-pub use shared_types::{CanNotSendReason, Id, MediaKind, UserRef};
+pub use shared_types::{CanNotSendReason, Id, MediaKind, Open, UserRef};
 pub use transport::decode::Misfit;
 pub use transport::rate_limit::{
     Correction, MemoryStore, RateLimitStore, Reservation, StoreError, StoreFailure, StoreFuture,

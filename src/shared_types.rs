@@ -263,3 +263,140 @@ impl PartialEq<u64> for Id {
         self.as_u64() == Some(*other)
     }
 }
+
+/// A value from a set the vendor documents but may extend: one of the known
+/// values `E` (a generated enum), or the text of a value the crate does not
+/// know yet. Response fields with a documented set of values have this type,
+/// so a value the vendor adds tomorrow is data, not a decode error.
+///
+/// It reads and writes the plain string the API sends.
+///
+/// ```
+/// use onlyfans_clients::Open;
+///
+/// #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+/// #[serde(rename_all = "snake_case")]
+/// enum Status { Active, Expired }
+///
+/// let known: Open<Status> = serde_json::from_str(r#""active""#).unwrap();
+/// assert_eq!(known, Status::Active);
+/// let new: Open<Status> = serde_json::from_str(r#""paused""#).unwrap();
+/// assert_eq!(new.other(), Some("paused"));
+/// assert_eq!(serde_json::to_string(&new).unwrap(), r#""paused""#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Open<E> {
+    /// A value the vendor documents.
+    Known(E),
+    /// A value the vendor did not document when the crate was generated, as
+    /// received.
+    Other(String),
+}
+
+impl<E> Open<E> {
+    /// The known value, if it is one.
+    pub fn known(&self) -> Option<&E> {
+        match self {
+            Self::Known(value) => Some(value),
+            Self::Other(_) => None,
+        }
+    }
+
+    /// The text of a value the crate does not know, if it is one.
+    pub fn other(&self) -> Option<&str> {
+        match self {
+            Self::Known(_) => None,
+            Self::Other(text) => Some(text),
+        }
+    }
+}
+
+impl<E> From<E> for Open<E> {
+    fn from(value: E) -> Self {
+        Self::Known(value)
+    }
+}
+
+impl<E: PartialEq> PartialEq<E> for Open<E> {
+    fn eq(&self, other: &E) -> bool {
+        self.known() == Some(other)
+    }
+}
+
+/// Compares the text on the wire: `status == *"active"` whether the value is
+/// known or not.
+impl<E: std::fmt::Display> PartialEq<str> for Open<E> {
+    fn eq(&self, other: &str) -> bool {
+        match self {
+            Self::Known(value) => value.to_string() == other,
+            Self::Other(text) => text == other,
+        }
+    }
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for Open<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Known(value) => value.fmt(f),
+            Self::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+impl<E: serde::Serialize> serde::Serialize for Open<E> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Known(value) => value.serialize(serializer),
+            Self::Other(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de, E: serde::de::DeserializeOwned> serde::Deserialize<'de> for Open<E> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::IntoDeserializer;
+        let text = String::deserialize(deserializer)?;
+        let known = E::deserialize(
+            IntoDeserializer::<serde::de::value::Error>::into_deserializer(text.as_str()),
+        );
+        Ok(match known {
+            Ok(value) => Self::Known(value),
+            Err(_) => Self::Other(text),
+        })
+    }
+}
+
+#[cfg(test)]
+mod open_tests {
+    use super::Open;
+
+    #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Status {
+        Active,
+        AwaitingTwoFactor,
+    }
+
+    impl std::fmt::Display for Status {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(match self {
+                Status::Active => "active",
+                Status::AwaitingTwoFactor => "awaiting_two_factor",
+            })
+        }
+    }
+
+    #[test]
+    fn known_and_new_values_compare_and_print_as_on_the_wire() {
+        let known: Open<Status> = serde_json::from_str(r#""awaiting_two_factor""#).unwrap();
+        assert_eq!(known, Status::AwaitingTwoFactor);
+        assert!(known == *"awaiting_two_factor");
+        assert_eq!(known.to_string(), "awaiting_two_factor");
+        let new: Open<Status> = serde_json::from_str(r#""paused""#).unwrap();
+        assert!(new == *"paused" && new != Status::Active);
+        assert_eq!(new.to_string(), "paused");
+        assert_eq!(serde_json::to_value(&known).unwrap(), "awaiting_two_factor");
+        // Not a string at all is not a value of the set.
+        assert!(serde_json::from_str::<Open<Status>>("3").is_err());
+    }
+}

@@ -262,7 +262,10 @@ async fn a_wrongly_typed_value_is_a_decode_error_naming_the_json_path() {
             ..
         } => {
             assert_eq!(path, "list[3].lastMessage.media[0].createdAt");
-            assert!(message.contains("expected a string"), "{message}");
+            assert!(
+                message.contains("expected an RFC 3339 formatted date and time string"),
+                "{message}"
+            );
             assert_eq!(whole.as_bytes(), serde_json::to_vec(&body).unwrap());
         }
         other => panic!("expected Decode, got {other:?}"),
@@ -317,7 +320,7 @@ async fn by_default_misfits_are_taken_out_listed_and_the_page_kept() {
             ),
         ]
     );
-    assert!(page.misfits()[1].expected.contains("a string"));
+    assert!(page.misfits()[1].expected.contains("RFC 3339"));
 }
 
 #[tokio::test]

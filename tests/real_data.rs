@@ -161,3 +161,96 @@ async fn chat_messages_in_a_documented_order() {
         .unwrap_err();
     assert!(refused.to_string().contains("order"), "{refused}");
 }
+
+#[tokio::test]
+async fn dates_are_chrono_values_on_the_wire_and_in_answers() {
+    use onlyfans_clients::chrono::{DateTime, NaiveDate, Utc};
+
+    // A message's time, as the API writes it (`+00:00`), is an instant.
+    let (_server, api) = serving(
+        "GET",
+        "/api/acct_1/chats/42/messages",
+        example("listChatMessages"),
+    )
+    .await;
+    let page = api.list_chat_messages("acct_1", "42").send().await.unwrap();
+    let sent_at: DateTime<Utc> = page.data.as_ref().unwrap()[0].created_at.unwrap();
+    assert_eq!(sent_at.to_rfc3339(), "2025-09-02T21:02:18+00:00");
+
+    // A forecast's points are days; the model's start date is the API's own
+    // text (no zone), kept as received.
+    let (_server, api) = serving(
+        "POST",
+        "/api/analytics/financial/forecast",
+        example("getRevenueForecast"),
+    )
+    .await;
+    let forecast = api
+        .get_revenue_forecast()
+        .account_ids(["acct_1".to_owned()])
+        .forecast_days(30)
+        .historical_days(90)
+        .metric("revenue")
+        .model("linear_regression")
+        .send()
+        .await
+        .unwrap();
+    let day = forecast.historical.as_ref().unwrap()[0].date.unwrap();
+    assert_eq!(day, NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+    let (_server, api) = serving(
+        "GET",
+        "/api/acct_1/me/model-start-date",
+        example("getModelStartDate"),
+    )
+    .await;
+    let start = api.get_model_start_date("acct_1").send().await.unwrap();
+    let text = start.data.as_ref().unwrap().start_date.as_deref();
+    assert_eq!(text, Some("2025-01-01 01:01:01"));
+}
+
+#[tokio::test]
+async fn date_filters_are_sent_as_rfc_3339() {
+    use onlyfans_clients::chrono::{NaiveDate, TimeZone, Utc};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/access/earnings/chart"))
+        .and(wiremock::matchers::query_param(
+            "startDate",
+            "2025-01-01T00:00:00Z",
+        ))
+        .and(wiremock::matchers::query_param(
+            "endDate",
+            "2025-01-31T23:59:59Z",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"chart": [], "total": 0})))
+        .mount(&server)
+        .await;
+    let api = ofauth_client(&server.uri());
+    let start = NaiveDate::from_ymd_opt(2025, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    api.get_earnings_chart()
+        .start_date(start)
+        .end_date(Utc.with_ymd_and_hms(2025, 1, 31, 23, 59, 59).unwrap())
+        .send()
+        .await
+        .unwrap();
+
+    // A credit report's range is days.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/usage/credits"))
+        .and(wiremock::matchers::query_param("from", "2026-07-09"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(example("getCreditUsage")))
+        .mount(&server)
+        .await;
+    onlyfansapi_client(&server.uri())
+        .get_credit_usage()
+        .from(NaiveDate::from_ymd_opt(2026, 7, 9).unwrap())
+        .send()
+        .await
+        .unwrap();
+}

@@ -137,7 +137,13 @@ fn documented_events_decode_into_the_operations_types() {
         data.connection.unwrap().client_reference_id.as_deref(),
         Some("ref_1")
     );
-    assert_eq!(data.environment.as_deref(), Some("live"));
+    let environment = data.environment.unwrap();
+    assert_eq!(
+        environment,
+        ofauth::raw::types::Environment::Live,
+        "a documented value is known"
+    );
+    assert!(environment == *"live");
     let message: ofauth::Message = *data.event_body.unwrap();
     assert_eq!(message.id, 1_002_003_004_005);
     assert_eq!(message.text.as_deref(), Some("<p>Hi</p>"));

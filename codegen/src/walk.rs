@@ -395,7 +395,6 @@ pub fn type_of(schema: &Value) -> Option<&str> {
     schema.get("type").and_then(Value::as_str)
 }
 
-/// True when the schema describes an object with declared properties.
 /// A string schema that says nothing more of its values (no `format`,
 /// `pattern` or `enum`): what a rule may retype when the name or the rest of
 /// the document says what the value really is.
@@ -406,6 +405,7 @@ pub fn is_bare_string(schema: &Value) -> bool {
             .all(|k| schema.get(*k).is_none())
 }
 
+/// True when the schema describes an object with declared properties.
 pub fn is_object_with_properties(schema: &Value) -> bool {
     schema.get("properties").is_some_and(Value::is_object)
         && matches!(type_of(schema), None | Some("object"))

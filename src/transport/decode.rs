@@ -32,7 +32,7 @@ pub struct Misfit {
     /// Where the value was in the body (`list[3].thumb`; `.` is the whole body).
     pub path: String,
     /// What the type expected there, in serde's words (`u64`, `a string`,
-    /// `missing field `id``), with the path of the innermost failure below
+    /// `a valid value (missing field `id`)`), with the path of the innermost failure below
     /// `path` when the part was taken out whole.
     pub expected: String,
     /// The value received, as sent.
@@ -120,7 +120,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         let inner = render(&steps[at.len()..]);
         let expected = expected_of(&message);
         let expected = if inner.is_empty() {
-            expected.to_owned()
+            expected.into_owned()
         } else {
             format!("{expected} at `{inner}` below it")
         };
@@ -218,11 +218,13 @@ fn render(steps: &[Step]) -> String {
 }
 
 /// What serde says was expected (`invalid type: string "x", expected u64` →
-/// `u64`), or its whole message when it does not say.
-fn expected_of(message: &str) -> &str {
-    message
-        .rsplit_once(", expected ")
-        .map_or(message, |(_, expected)| expected)
+/// `u64`); a type's own parse error (a date's `premature end of input`) or a
+/// missing field says what was wrong instead: `a valid value (…)`.
+fn expected_of(message: &str) -> std::borrow::Cow<'_, str> {
+    match message.rsplit_once(", expected ") {
+        Some((_, expected)) => expected.into(),
+        None => format!("a valid value ({message})").into(),
+    }
 }
 
 /// What was taken out so far, and where items left their lists (so that every

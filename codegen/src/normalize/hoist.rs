@@ -23,9 +23,9 @@
 //!    (any spec written that way gets the same fix) and exact (a single differing
 //!    field keeps the shapes apart), which an overlay `$ref` to a name that only
 //!    exists after hoisting could not be.
-//! 2. **Hoisting.** Children before parents, every inline object with properties is
-//!    replaced by a `$ref` to the component of its shape (documentation keys
-//!    ignored when comparing).
+//! 2. **Hoisting.** Children before parents, every inline object with properties
+//!    (and every open enum: [`super::open_enums`]) is replaced by a `$ref` to
+//!    the component of its shape (documentation keys ignored when comparing).
 //! 3. **Naming**, once every shape and every place it appears are known, so that
 //!    names never depend on the order of the document (an operation added
 //!    upstream must not rename types it does not touch). Each shape asks, in
@@ -113,7 +113,7 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     for (name, schema) in declared.iter_mut() {
         let pointer = format!("/components/schemas/{}", walk::escape_pointer(name));
         hoist_children(schema, Some(name), &pointer, &mut registry);
-        if walk::is_object_with_properties(schema) {
+        if hoistable(schema) {
             resolve_markers(schema, &Target::Name(name.clone()));
             registry
                 .by_shape
@@ -166,6 +166,12 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     {
         components.insert("schemas".into(), Value::Object(schemas));
     }
+}
+
+/// An object with properties, or an open enum (named like an object, so
+/// that `Open<ListType>` reads as what it is).
+fn hoistable(schema: &Value) -> bool {
+    walk::is_object_with_properties(schema) || super::open_enums::is_open(schema)
 }
 
 /// Replaces properties that repeat their enclosing object (minus themselves) by
@@ -336,7 +342,7 @@ fn hoist_children(root: &mut Value, context: Option<&str>, pointer: &str, regist
         }
     });
     walk::visit_post_mut(root, &mut Vec::new(), &mut |schema, path| {
-        if path.is_empty() || !walk::is_object_with_properties(schema) {
+        if path.is_empty() || !hoistable(schema) {
             return;
         }
         if let Some(obj) = schema.as_object_mut() {

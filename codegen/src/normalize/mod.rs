@@ -16,19 +16,23 @@
 //! 8. [`keyed_maps`]: objects keyed by ids or dates become maps;
 //! 9. [`integers`]: ids and counts become `uint64`;
 //! 10. [`string_ids`]: a response `id` typed string may arrive as a number;
-//! 11. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
-//! 12. [`tolerant`]: response schemas accept what the APIs really send;
-//! 13. [`hoist`]: one named component per distinct object shape;
-//! 14. [`shared_types`]: one type per thing sent in several shapes (the
-//!     handwritten quirk types, the one recursive `Message`).
+//! 11. [`dates`]: strings named as dates are `date-time`s;
+//! 12. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
+//! 13. [`tolerant`]: response schemas accept what the APIs really send;
+//! 14. [`hoist`]: one named component per distinct object shape;
+//! 15. [`shared_types`]: one type per thing sent in several shapes (the
+//!     handwritten quirk types, the one recursive `Message`);
+//! 16. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
 
 pub mod any_of;
+pub mod dates;
 pub mod downgrade;
 pub mod error_bodies;
 pub mod hoist;
 pub mod integers;
 pub mod keyed_maps;
 pub mod money;
+pub mod open_enums;
 pub mod operation_ids;
 pub mod shared_types;
 pub mod string_ids;
@@ -115,16 +119,17 @@ pub fn normalize_without_hoisting(mut spec: Value) -> Normalized {
 type Rule = fn(&mut Value, &mut Report);
 
 /// The rules that correct what the vendors say a value's type is (money,
-/// objects typed as strings, maps written as structs, ids and counts),
-/// rather than shape the document for generation: an independent validator
+/// objects typed as strings, maps written as structs, ids and counts,
+/// dates), rather than shape the document for generation: an independent validator
 /// judges by the vendor's description with these corrections
 /// (`validator_spec`).
-pub const TYPE_FACTS: [&str; 5] = [
+pub const TYPE_FACTS: [&str; 6] = [
     "money",
     "string_objects",
     "keyed_maps",
     "integers",
     "string_ids",
+    "dates",
 ];
 
 /// Runs the [`TYPE_FACTS`] rules on `spec`, in pipeline order.
@@ -137,7 +142,7 @@ pub fn correct_types(spec: &mut Value, report: &mut Report) {
 }
 
 /// The rules in order, by name.
-const RULES: [(&str, Rule); 14] = [
+const RULES: [(&str, Rule); 16] = [
     ("webhooks", webhooks::apply),
     ("downgrade", downgrade::apply),
     ("operation_ids", operation_ids::apply),
@@ -148,10 +153,12 @@ const RULES: [(&str, Rule); 14] = [
     ("keyed_maps", keyed_maps::apply),
     ("integers", integers::apply),
     ("string_ids", string_ids::apply),
+    ("dates", dates::apply),
     ("error_bodies", error_bodies::apply),
     ("tolerant", tolerant::apply),
     ("hoist", hoist::apply),
     ("shared_types", shared_types::apply),
+    ("open_enums", open_enums::apply),
 ];
 
 #[cfg(test)]

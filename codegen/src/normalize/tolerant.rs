@@ -10,8 +10,10 @@
 //! - only identity (`id`) stays required: the API always sends it and callers key
 //!   on it; every other property becomes optional and nullable (`Option<T>`,
 //!   accepting both a missing field and `null`);
-//! - string `enum`s become open strings (known values move into the description
-//!   and `x-known-values`), so a new value is data, not a decode error;
+//! - string `enum`s become open: marked for [`super::open_enums`] (`Open<E>`,
+//!   the known values or the text received), or, with one value only, a
+//!   string whose description names it; so a new value is data, not a
+//!   decode error;
 //! - `additionalProperties: false` is dropped (unknown fields are ignored);
 //! - a schema an overlay marks `x-any-json: true` is any JSON value: what a
 //!   rule cannot know, such as a field the vendor's PHP sends as `[]` when
@@ -26,6 +28,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::Report;
+use super::open_enums::OPEN_ENUM;
 use crate::walk::{self, RootKind};
 
 /// The overlay's mark of a schema that is any JSON value.
@@ -102,23 +105,34 @@ fn loosen(schema: &mut Value) -> bool {
         }
     }
 
-    if obj.get("type").and_then(Value::as_str) == Some("string")
-        && let Some(Value::Array(values)) = obj.remove("enum")
-    {
-        let known: Vec<String> = values
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|v| format!("`{v}`"))
-            .collect();
-        let note = format!("Known values: {}.", known.join(", "));
-        let description = match obj.get("description").and_then(Value::as_str) {
-            Some(d) => format!("{d}\n\n{note}"),
-            None => note,
-        };
-        obj.insert("description".into(), Value::String(description));
-        // Kept machine-readable too, for rules that recognise a set of values
+    let values = match obj.get("enum") {
+        Some(Value::Array(values)) if obj.get("type").and_then(Value::as_str) == Some("string") => {
+            Some(values.clone())
+        }
+        _ => None,
+    };
+    if let Some(values) = values {
+        // Kept machine-readable, for rules that recognise a set of values
         // (media kinds become `crate::MediaKind`).
-        obj.insert("x-known-values".into(), Value::Array(values));
+        obj.insert("x-known-values".into(), Value::Array(values.clone()));
+        if values.len() > 1 {
+            // A set the vendor may extend: `Open<E>` (see `open_enums`).
+            obj.insert(OPEN_ENUM.into(), json!(true));
+        } else {
+            // One value (an event's name) is a string that names it.
+            obj.remove("enum");
+            let known: Vec<String> = values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|v| format!("`{v}`"))
+                .collect();
+            let note = format!("Known values: {}.", known.join(", "));
+            let description = match obj.get("description").and_then(Value::as_str) {
+                Some(d) => format!("{d}\n\n{note}"),
+                None => note,
+            };
+            obj.insert("description".into(), Value::String(description));
+        }
     }
 
     if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
