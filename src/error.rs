@@ -328,9 +328,15 @@ impl std::error::Error for Error {
     }
 }
 
-/// reqwest's message with its chain of causes (connection refused, reset, …).
+/// reqwest's message with its chain of causes (connection refused, reset, …),
+/// the request's URL cut to its origin: a filled-in path or a query can hold a secret
+/// (`/v2/link/{clientSecret}`), and this text reaches errors and logs.
 pub(crate) fn transport_message(error: &reqwest::Error) -> String {
     let mut message = error.to_string();
+    if let Some(url) = error.url() {
+        let origin = url.origin().ascii_serialization();
+        message = message.replace(url.as_str(), &format!("{origin}/…"));
+    }
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         message.push_str(": ");

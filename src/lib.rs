@@ -70,7 +70,8 @@ pub use reqwest::Method;
 pub use shared_types::{CanNotSendReason, Id, MediaKind, Open, UserRef};
 pub use transport::decode::Misfit;
 pub use transport::rate_limit::{
-    Correction, MemoryStore, RateLimitStore, Reservation, StoreError, StoreFailure, StoreFuture,
+    Correction, DEFAULT_MAX_SERVER_WAIT, MemoryStore, RateLimitStore, Reservation, StoreError,
+    StoreFailure, StoreFuture,
 };
 #[cfg(feature = "redis")]
 pub use transport::rate_limit::{RedisStore, RedisStoreBuilder};

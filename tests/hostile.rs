@@ -178,10 +178,259 @@ async fn hostile_parameters_are_encoded_exactly() {
     assert_eq!(
         server.request_lines(),
         vec![
-            "GET /api/acct%2F..%2F..%2Fadmin/chats/1%3Fx=2%23frag/messages?limit=100 HTTP/1.1"
+            "GET /api/acct%2F..%2F..%2Fadmin/chats/1%3Fx%3D2%23frag/messages?limit=100 HTTP/1.1"
                 .to_owned()
         ]
     );
+}
+
+/// `\\` (a `/` to URL parsers), dot segments spelled with it, fullwidth
+/// look-alikes and every other byte outside RFC 3986's unreserved set reach
+/// the server as data of their one segment through the facade; the raw
+/// client, which encodes paths itself, refuses a value that left its segment
+/// before sending anything.
+#[tokio::test]
+async fn path_parameters_never_leave_their_segment() {
+    let answer = Fault::json(200, &onlyfansapi_page(&[1], None));
+    let server = FaultServer::start(vec![answer.clone(), answer.clone(), answer]).await;
+    let api = onlyfansapi_client(&server.uri());
+    for (account, chat) in [
+        ("..\\..\\admin", "..\\x"),
+        ("acct\\..", "%2e%2e"),
+        ("\u{ff0e}\u{ff0e}", "a;b@c:d+e!f"),
+    ] {
+        api.list_chat_messages(account, chat).send().await.unwrap();
+    }
+    assert_eq!(
+        server.request_lines(),
+        [
+            "GET /api/..%5C..%5Cadmin/chats/..%5Cx/messages HTTP/1.1",
+            "GET /api/acct%5C../chats/%252e%252e/messages HTTP/1.1",
+            "GET /api/%EF%BC%8E%EF%BC%8E/chats/a%3Bb%40c%3Ad%2Be%21f/messages HTTP/1.1",
+        ]
+    );
+
+    let server = FaultServer::start(vec![Fault::status(200)]).await;
+    let api = onlyfansapi_client(&server.uri());
+    for account in ["..\\admin", "acct\\x", "..", "."] {
+        let refused = api.raw().get_current_account(account).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("does not stay in its segment"),
+            "{account}: {refused}"
+        );
+    }
+    // A value that stays in its segment is sent.
+    let _ = api.raw().get_current_account("acct_1").await;
+    assert_eq!(server.hits(), 1, "only the well-formed call was sent");
+}
+
+/// A redirect to another origin is not followed, whatever the caller's own
+/// HTTP client would do: OFAuth's `apikey` and `x-connection-id` (which
+/// reqwest does not strip) never reach it. One within the origin is.
+#[tokio::test]
+async fn credentials_never_follow_a_redirect_to_another_origin() {
+    let elsewhere = FaultServer::start(vec![Fault::status(200)]).await;
+    let target = format!("{}/steal", elsewhere.uri());
+    let redirect = |status| Fault::status(status).with_header("location", &target);
+    let server = FaultServer::start(vec![redirect(302), redirect(307), redirect(308)]).await;
+    let own_redirects = onlyfans_clients::http_client_builder()
+        .unwrap()
+        .redirect(reqwest::redirect::Policy::limited(10));
+    let clients = [
+        ofauth_client(&server.uri()),
+        ofauth::Client::builder()
+            .api_key(OFAUTH_KEY)
+            .connection_id(CONNECTION)
+            .base_url(server.uri())
+            .http_client(own_redirects)
+            .build()
+            .unwrap(),
+    ];
+    for client in &clients {
+        let error = client.chats_list().send().await.unwrap_err();
+        assert!(
+            matches!(&error, Error::Api { response, .. } if response.status.is_redirection()),
+            "{error:?}"
+        );
+    }
+    let error = clients[0]
+        .raw()
+        .chats_list(None, None, None, None, None, None)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("308"), "{error}");
+    assert_eq!(elsewhere.hits(), 0, "nothing reached the other origin");
+
+    // Within the API's origin a redirect is followed, credentials and all.
+    let server = FaultServer::start(vec![
+        Fault::status(307).with_header("location", "/moved"),
+        Fault::json(200, &ofauth_page(0..1, false, None)),
+    ])
+    .await;
+    let page = ofauth_client(&server.uri())
+        .chats_list()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.list.as_ref().unwrap().len(), 1);
+    assert_eq!(server.hits(), 2);
+}
+
+/// A call's own headers can add what the API documents, never replace or
+/// add a credential; OFAuth's connection id is set per call by its setter.
+#[tokio::test]
+async fn per_call_headers_cannot_replace_credentials() {
+    let server = FaultServer::start(vec![Fault::status(500)]).await;
+    let of = ofauth_client(&server.uri());
+    for name in [
+        "apikey",
+        "APIKEY",
+        "Authorization",
+        "x-connection-id",
+        "cookie",
+    ] {
+        let error = of
+            .request(onlyfans_clients::Method::GET, "/v2/access/me")
+            .header(name, "evil")
+            .send::<Value>()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidRequest { parameter, .. } if *parameter == "header"),
+            "{name}: {error:?}"
+        );
+    }
+    assert_eq!(server.hits(), 0);
+}
+
+/// Waits a server imposes are capped (one absurd `X-RateLimit-Reset`, even a
+/// millisecond epoch, cannot close the bucket for days), and a `Retry-After`
+/// beyond the call's deadline ends the call at once as `RateLimited`.
+#[tokio::test]
+async fn server_waits_are_bounded() {
+    let far_ms = (std::time::SystemTime::now() + std::time::Duration::from_secs(86_400 * 365))
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        .to_string();
+    let closed = Fault::json(200, &ofauth_page(0..1, false, None))
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &far_ms);
+    let open = Fault::json(200, &ofauth_page(0..1, false, None));
+    let server = FaultServer::start(vec![closed, open]).await;
+    let limit = onlyfans_clients::RateLimit::new(100, std::time::Duration::from_millis(100))
+        .max_server_wait(std::time::Duration::from_millis(300));
+    let of = ofauth::Client::builder()
+        .api_key(OFAUTH_KEY)
+        .connection_id(CONNECTION)
+        .base_url(server.uri())
+        .rate_limit(limit)
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    of.chats_list().send().await.unwrap();
+    let started = std::time::Instant::now();
+    of.chats_list().send().await.unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(200)
+            && waited < std::time::Duration::from_secs(3),
+        "waited {waited:?}: the cap, not a year"
+    );
+
+    let server = FaultServer::start(vec![
+        Fault::status(429).with_header("retry-after", "30"),
+        Fault::status(200),
+    ])
+    .await;
+    let of = ofauth::Client::builder()
+        .api_key(OFAUTH_KEY)
+        .connection_id(CONNECTION)
+        .base_url(server.uri())
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = of.chats_list().send().await.unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    match error {
+        Error::RateLimited { response, .. } => {
+            assert_eq!(
+                response.retry_after,
+                Some(std::time::Duration::from_secs(30))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.hits(), 1);
+}
+
+/// A path can hold a secret (`/v2/link/{clientSecret}`): neither errors
+/// (the raw client's too) nor logs show a filled-in path, only its template.
+#[tokio::test]
+async fn errors_and_logs_never_show_a_filled_in_path() {
+    let logs = global_logs();
+    let secret = "cs_SECRET_in_the_path";
+    // Nothing listens on port 1: every attempt fails to connect, and is retried.
+    let of = ofauth::Client::builder()
+        .api_key(OFAUTH_KEY)
+        .base_url("http://127.0.0.1:1")
+        .retry_policy(quick_retries())
+        .build()
+        .unwrap();
+    let raw = of.raw().get_login_status(secret).await.unwrap_err();
+    let facade = of.get_login_status(secret).send().await.unwrap_err();
+    for error in [
+        raw.to_string(),
+        facade.to_string(),
+        format!("{raw:?}"),
+        format!("{facade:?}"),
+    ] {
+        assert!(!error.contains(secret), "{error}");
+    }
+    assert!(
+        facade.to_string().contains("/v2/link/{clientSecret}"),
+        "{facade}"
+    );
+    let text = logs.text();
+    assert!(text.contains("retrying after transport error"), "{text}");
+    assert!(text.contains("/v2/link/{clientSecret}"), "{text}");
+    assert!(!text.contains(secret), "{text}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// No value a caller can hand the rate limiter's public surface panics
+    /// it, however extreme.
+    #[test]
+    fn the_limiter_takes_any_numbers(
+        calls in any::<u32>(),
+        period_ns in any::<u64>(),
+        remaining in any::<u64>(),
+        wait_ns in any::<u64>(),
+        max_wait_ns in any::<u64>(),
+    ) {
+        use onlyfans_clients::{Correction, MemoryStore, RateLimitStore};
+        use std::time::Duration;
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(async {
+            let store = MemoryStore::new();
+            let limit = onlyfans_clients::RateLimit::new(calls, Duration::from_nanos(period_ns))
+                .max_server_wait(Duration::from_nanos(wait_ns));
+            let far = Duration::MAX;
+            for correction in [
+                Correction::Remaining { remaining, reset_in: Duration::from_nanos(wait_ns) },
+                Correction::Remaining { remaining: u64::MAX, reset_in: far },
+                Correction::Remaining { remaining: 0, reset_in: far },
+                Correction::RetryAfter(far),
+            ] {
+                store.correct("b", limit, correction).await.unwrap();
+                store.reserve("b", limit, Duration::from_nanos(max_wait_ns)).await.unwrap();
+                store.reserve("b", limit, far).await.unwrap();
+            }
+        });
+    }
 }
 
 #[tokio::test]

@@ -17,12 +17,10 @@ const HOUR: Duration = Duration::from_secs(3600);
 
 /// The crate's HTTP setup without its 10 s connect timeout, which the paused
 /// clock could reach while a loopback socket connects.
-fn patient_http_client() -> reqwest::Client {
+fn patient_http_client() -> reqwest::ClientBuilder {
     onlyfans_clients::http_client_builder()
         .unwrap()
         .connect_timeout(Duration::from_secs(365 * 86_400))
-        .build()
-        .unwrap()
 }
 
 /// A server that allows `per_minute` calls per minute per connection (token

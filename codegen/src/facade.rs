@@ -94,6 +94,10 @@ pub fn emit(
         builders.push(builder);
     }
     let events = event_enum(events, &choices)?;
+    let path_table = operations.iter().map(|op| {
+        let (name, path) = (op.name.as_str(), op.path.as_str());
+        quote!((#name, #path))
+    });
     let tokens = quote! {
         #[allow(unused_imports)]
         use #types_path as types;
@@ -108,6 +112,11 @@ pub fn emit(
         #(#builders)*
 
         #events
+
+        /// Every operation's path template, by the operation id the generated
+        /// client reports to its hooks: a filled-in path must keep the
+        /// template's segments (`transport_hooks!`).
+        pub(crate) const OPERATION_PATHS: &[(&str, &str)] = &[#(#path_table),*];
     };
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Generate(format!("generated facade does not parse: {e}")))?;

@@ -43,8 +43,8 @@ pub fn httpmock(
 /// progenitor builds a path parameter's matcher by pasting the value into the
 /// path regex as is, so `a.b` also matches `a-b` and `a(b` does not compile.
 /// This rewrites each such `format!("^/…{}…$", value.to_string())` to paste
-/// the value the client actually sends (percent-encoded, as
-/// `progenitor_client::encode_path` does) with its regex metacharacters escaped.
+/// the value the facade actually sends (percent-encoded as one segment) with
+/// its regex metacharacters escaped.
 struct EscapePathValues;
 
 impl VisitMut for EscapePathValues {
@@ -58,7 +58,7 @@ impl VisitMut for EscapePathValues {
         {
             node.mac.tokens = quote::quote! {
                 #template,
-                ::regex::escape(&::progenitor_client::encode_path(&#value))
+                ::regex::escape(&crate::transport::request::encode_segment(&#value))
             };
         }
         visit_mut::visit_expr_macro_mut(self, node);

@@ -46,9 +46,10 @@ impl ClientBuilder {
             let value = header_value("connection_id", id.expose(), true)?;
             headers.push((HeaderName::from_static(CONNECTION_HEADER), value));
         }
-        let core = self
-            .config
-            .build(raw::SERVER_URL, Credentials::new(headers))?;
+        let core = self.config.build(
+            raw::SERVER_URL,
+            Credentials::new(headers).settable_per_call(HeaderName::from_static(CONNECTION_HEADER)),
+        )?;
         Ok(Client::from_core(core))
     }
 }

@@ -119,4 +119,4 @@ generated_module! {
     }
 }
 
-crate::transport::transport_hooks!(raw::Client);
+crate::transport::transport_hooks!(raw::Client, requests::OPERATION_PATHS);

@@ -73,16 +73,45 @@ pub(crate) fn header_value(
 #[derive(Clone)]
 pub(crate) struct Credentials {
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// Credential headers a call may set for itself (OFAuth's connection id,
+    /// which names the account acted for, not a secret).
+    per_call: Vec<HeaderName>,
 }
 
 impl Credentials {
     pub(crate) fn new(headers: Vec<(HeaderName, HeaderValue)>) -> Self {
-        Self { headers }
+        Self {
+            headers,
+            per_call: Vec::new(),
+        }
+    }
+
+    /// Lets calls set `name` for themselves.
+    pub(crate) fn settable_per_call(mut self, name: HeaderName) -> Self {
+        self.per_call.push(name);
+        self
     }
 
     pub(crate) fn headers(&self) -> &[(HeaderName, HeaderValue)] {
         &self.headers
     }
+
+    /// Whether a call's own header `name` would replace a credential it may
+    /// not replace.
+    pub(crate) fn guards(&self, name: &HeaderName) -> bool {
+        !self.per_call.contains(name)
+            && (self.headers.iter().any(|(own, _)| own == name) || is_auth_header(name))
+    }
+}
+
+/// Headers that carry credentials in either API or in HTTP itself: a call's
+/// own headers may never set them (OFAuth's connection id has its own
+/// per-call setter).
+pub(crate) fn is_auth_header(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "apikey" | "x-api-key"
+    )
 }
 
 impl fmt::Debug for Credentials {

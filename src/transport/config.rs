@@ -18,7 +18,9 @@ pub(crate) struct ClientConfig {
     pub(crate) base_url: Option<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
-    pub(crate) http: Option<reqwest::Client>,
+    /// The caller's HTTP client, built with this crate's redirect policy
+    /// (or why it could not be built, reported by `build`).
+    pub(crate) http: Option<Result<reqwest::Client, String>>,
     pub(crate) max_response_bytes: Option<usize>,
     pub(crate) rate_limit: Option<RateLimit>,
     /// Where the rate-limit buckets live (default: in this process).
@@ -84,24 +86,13 @@ impl ClientConfig {
         let base_url =
             super::validate::base_url(self.base_url.as_deref().unwrap_or(default_base_url))?;
         let http = match self.http {
-            Some(http) => http,
+            Some(Ok(http)) => http,
+            Some(Err(reason)) => return Err(Error::invalid("http_client", reason)),
             None => super::tls::default_http_client()?,
         };
         let limiter = self
             .rate_limit
             .map(|limit| Limiter::new(limit, self.rate_limit_store, self.rate_limit_store_failure));
-        // Buckets are per API: named after its host (and port), never after
-        // anything else of the URL (a user name or password).
-        let bucket_scope = url::Url::parse(&base_url)
-            .ok()
-            .map(|url| {
-                let host = url.host_str().unwrap_or_default().to_owned();
-                match url.port_or_known_default() {
-                    Some(port) => format!("{host}:{port}"),
-                    None => host,
-                }
-            })
-            .unwrap_or_default();
         let transport = Transport::new(
             credentials,
             self.retry,
@@ -109,7 +100,7 @@ impl ClientConfig {
             self.max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             limiter,
-            bucket_scope,
+            &base_url,
             self.body_remaining,
         );
         Ok(Core {
@@ -234,11 +225,25 @@ macro_rules! client_builder_methods {
             self
         }
 
-        /// A `reqwest::Client` of your own (proxies, pools, TLS roots). Start
-        /// from [`http_client_builder`](crate::http_client_builder) so that it
-        /// has a TLS provider.
-        pub fn http_client(mut self, client: reqwest::Client) -> Self {
-            self.config.http = Some(client);
+        /// An HTTP client of your own (proxies, pool sizes, TLS roots), from
+        /// a `reqwest::ClientBuilder`. Start from
+        /// [`http_client_builder`](crate::http_client_builder) so that it has
+        /// a TLS provider.
+        ///
+        /// The client is built here with this crate's redirect policy, which
+        /// replaces the builder's own: a redirect is followed only within the
+        /// API's origin (scheme, host and port), so the credentials never
+        /// reach another host or a plain-text connection. That is why this
+        /// takes a builder, not a finished `reqwest::Client`, whose policy
+        /// could not be checked. Clones of the API client share the one
+        /// built.
+        pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+            self.config.http = Some(
+                builder
+                    .redirect($crate::transport::same_origin_redirects())
+                    .build()
+                    .map_err(|e| format!("cannot be built: {e}")),
+            );
             self
         }
     };

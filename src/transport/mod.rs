@@ -32,6 +32,7 @@ pub use auth::Secret;
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;
+pub(crate) use tls::same_origin_redirects;
 
 /// Default time a call may take, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -56,6 +57,9 @@ struct Shared {
     /// The key of the buckets' keyed hash: the credentials (derived once).
     bucket_key: ring::hmac::Key,
     body_remaining: Option<BodyRemaining>,
+    /// The base URL's path segments (empty for `https://host`), before
+    /// every operation's own.
+    base_segments: Vec<String>,
 }
 
 /// Reads the calls left this window from a response body (OnlyFansAPI's
@@ -106,9 +110,32 @@ impl Transport {
         timeout: Duration,
         max_response_bytes: usize,
         limiter: Option<rate_limit::Limiter>,
-        bucket_scope: String,
+        base_url: &str,
         body_remaining: Option<BodyRemaining>,
     ) -> Self {
+        let base = url::Url::parse(base_url).ok();
+        // Buckets are per API: named after its host (and port), never after
+        // anything else of the URL (a user name or password).
+        let bucket_scope = base
+            .as_ref()
+            .map(|url| {
+                let host = url.host_str().unwrap_or_default().to_owned();
+                match url.port_or_known_default() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                }
+            })
+            .unwrap_or_default();
+        let base_segments = base
+            .as_ref()
+            .and_then(|url| url.path_segments())
+            .map(|segments| {
+                segments
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         let bucket_key = ring::hmac::Key::new(
             ring::hmac::HMAC_SHA256,
             &credentials
@@ -132,6 +159,7 @@ impl Transport {
                 bucket_scope,
                 bucket_key,
                 body_remaining,
+                base_segments,
             }),
             call: CallOptions::default(),
         }
@@ -281,17 +309,45 @@ impl Transport {
         format!("{}:{hash}", self.shared.bucket_scope)
     }
 
-    /// `pre` hook: credentials and per-call headers.
+    /// Whether `url`'s path is the base URL's path followed by `template`
+    /// with one segment per parameter.
+    pub(crate) fn path_fits(&self, template: &str, url: &reqwest::Url) -> bool {
+        let Some(segments) = url.path_segments() else {
+            return false;
+        };
+        let segments: Vec<&str> = segments.collect();
+        let base = &self.shared.base_segments;
+        let expected: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+        segments.len() == base.len() + expected.len()
+            && segments.iter().zip(base).all(|(got, want)| got == want)
+            && segments[base.len()..]
+                .iter()
+                .zip(&expected)
+                .all(|(got, want)| {
+                    if want.contains('{') {
+                        !got.is_empty() && *got != "." && *got != ".."
+                    } else {
+                        got == want
+                    }
+                })
+    }
+
+    /// `pre` hook: credentials and per-call headers. A call's own header
+    /// never replaces a credential (its setter refuses one already; this is
+    /// where the promise is kept whatever the caller did).
     pub(crate) fn prepare(&self, request: &mut reqwest::Request) {
+        let credentials = &self.shared.credentials;
         let headers = request.headers_mut();
-        for (name, value) in self
-            .shared
-            .credentials
-            .headers()
-            .iter()
-            .chain(&self.call.headers)
-        {
-            headers.insert(name.clone(), value.clone());
+        for (name, value) in &self.call.headers {
+            if !credentials.guards(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        for (name, value) in credentials.headers() {
+            let set_per_call = self.call.headers.iter().any(|(own, _)| own == name);
+            if !set_per_call || credentials.guards(name) {
+                headers.insert(name.clone(), value.clone());
+            }
         }
     }
 
@@ -302,6 +358,7 @@ impl Transport {
         client: &reqwest::Client,
         request: reqwest::Request,
         info: &OperationInfo,
+        template: Option<&str>,
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.shared.retry;
         let max_attempts = self.max_attempts();
@@ -311,7 +368,9 @@ impl Transport {
             "onlyfans.request",
             operation = info.operation_id,
             method = %request.method(),
-            path = self.call.path_template.as_deref().unwrap_or_else(|| request.url().path()),
+            // The template, never the filled-in path: a path can hold a
+            // secret (`/v2/link/{clientSecret}`).
+            path = self.call.path_template.as_deref().or(template).unwrap_or("(unknown)"),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
@@ -394,6 +453,16 @@ impl Transport {
                 let Some(next) = next else {
                     return result;
                 };
+                // A wait that outlasts the call's deadline ends the call now,
+                // with what the server said (a 429 is `RateLimited` with its
+                // `Retry-After`), instead of sleeping into a `Timeout`.
+                if started.elapsed().saturating_add(delay) >= self.timeout() {
+                    tracing::debug!(
+                        delay_ms = delay.as_millis() as u64,
+                        "the next attempt would start after the deadline; not retried"
+                    );
+                    return result;
+                }
                 match &result {
                     Ok(response) => tracing::warn!(
                         status = response.status().as_u16(),
@@ -415,19 +484,37 @@ impl Transport {
         }
         .instrument(span)
         .await
+        // The URL holds the filled-in path and query (a path can hold a
+        // secret): no error leaves with it, raw client's included.
+        .map_err(reqwest::Error::without_url)
     }
 }
 
 /// Implements progenitor's `ClientHooks` for a generated client whose `inner`
 /// is a [`Transport`].
 macro_rules! transport_hooks {
-    ($client:ty) => {
+    ($client:ty, $paths:expr) => {
         impl progenitor_client::ClientHooks<$crate::transport::Transport> for $client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
+                // The generated client encodes path values itself, leaving `\`
+                // (a `/` to the URL parser) and dot segments to resolve: a
+                // value that left its segment is refused before it is sent.
+                let template = $paths
+                    .iter()
+                    .find(|(operation, _)| *operation == info.operation_id)
+                    .map(|(_, template)| *template);
+                if let Some(template) = template
+                    && !self.inner.path_fits(template, request.url())
+                {
+                    return Err(progenitor_client::Error::InvalidRequest(format!(
+                        "{}: a path parameter does not stay in its segment of `{template}`",
+                        info.operation_id
+                    )));
+                }
                 self.inner.prepare(request);
                 Ok(())
             }
@@ -437,12 +524,26 @@ macro_rules! transport_hooks {
                 request: reqwest::Request,
                 info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                self.inner.execute(&self.client, request, info).await
+                let template = $crate::transport::template_of($paths, info);
+                self.inner
+                    .execute(&self.client, request, info, template)
+                    .await
             }
         }
     };
 }
 pub(crate) use transport_hooks;
+
+/// The path template of the operation a generated client reports.
+pub(crate) fn template_of(
+    paths: &'static [(&'static str, &'static str)],
+    info: &OperationInfo,
+) -> Option<&'static str> {
+    paths
+        .iter()
+        .find(|(operation, _)| *operation == info.operation_id)
+        .map(|(_, template)| *template)
+}
 
 fn status_error(
     request: RequestInfo,
@@ -492,18 +593,7 @@ fn server_correction(
     body_remaining: Option<u64>,
 ) -> Option<rate_limit::Correction> {
     let headers = RateLimitHeaders::from_headers(response.headers());
-    let reset_in = headers.reset.map(|reset| {
-        // Small values are seconds to wait; large ones a Unix time.
-        if reset > 1_000_000_000 {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            Duration::from_secs(reset.saturating_sub(now))
-        } else {
-            Duration::from_secs(reset)
-        }
-    });
+    let reset_in = headers.reset.map(reset_in);
     let retry_after = (response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS)
         .then(|| retry::retry_after(response.headers()))
         .flatten();
@@ -518,6 +608,22 @@ fn server_correction(
         reset_in,
         retry_after,
     )
+}
+
+/// How long until a window resets, from `X-RateLimit-Reset` as servers write
+/// it: seconds to wait, a Unix time in seconds, or one in milliseconds (a
+/// JavaScript `Date.now()` taken for seconds). The limiter caps the result.
+fn reset_in(reset: u64) -> Duration {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    if reset > 100_000_000_000 {
+        Duration::from_millis(reset).saturating_sub(now)
+    } else if reset > 1_000_000_000 {
+        Duration::from_secs(reset).saturating_sub(now)
+    } else {
+        Duration::from_secs(reset)
+    }
 }
 
 /// The `X-RateLimit-*` headers of a response (OFAuth sends them on every call).
@@ -560,7 +666,7 @@ mod tests {
             DEFAULT_TIMEOUT,
             DEFAULT_MAX_RESPONSE_BYTES,
             None,
-            String::new(),
+            "http://127.0.0.1",
             None,
         )
     }
@@ -580,7 +686,10 @@ mod tests {
         let info = OperationInfo {
             operation_id: "test",
         };
-        let response = transport.execute(&client, request, &info).await.unwrap();
+        let response = transport
+            .execute(&client, request, &info, None)
+            .await
+            .unwrap();
         assert_eq!(
             response.status().as_u16(),
             503,

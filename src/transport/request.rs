@@ -312,7 +312,7 @@ async fn exchange(
     let info = OperationInfo {
         operation_id: request.operation,
     };
-    let result = transport.execute(&core.http, built, &info).await;
+    let result = transport.execute(&core.http, built, &info, None).await;
     if let Some(refused) = transport.refusal(request) {
         return Err(refused);
     }
@@ -502,13 +502,21 @@ impl CustomRequest {
         self
     }
 
-    /// Adds a header (for a header the API documents but no spec has). The
-    /// client's own auth headers cannot be replaced.
+    /// Adds a header (for a header the API documents but no spec has). A
+    /// credential header (`authorization`, `apikey`, `x-connection-id`,
+    /// cookies) is refused: the client's own credentials cannot be replaced
+    /// or added to (OFAuth's connection id has its own per-call setter).
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match (
             reqwest::header::HeaderName::from_bytes(name.as_bytes()),
             super::auth::header_value("header", value, true),
         ) {
+            (Ok(name), _) if super::auth::is_auth_header(&name) || name == "x-connection-id" => {
+                self.invalid.get_or_insert((
+                    "header",
+                    format!("`{name}` is a credential: the client sets it"),
+                ));
+            }
             (Ok(name), Ok(value)) => self.options.headers.push((name, value)),
             _ => {
                 self.invalid
@@ -645,10 +653,28 @@ fn relative_path(path: &str) -> Result<(), (&'static str, String)> {
 }
 
 /// One path segment from a caller's value: checked (not empty, not `.`/`..`,
-/// no control characters) and percent-encoded.
+/// no control characters) and percent-encoded, every byte but RFC 3986's
+/// unreserved characters: `/`, `\` (a `/` to URL parsers), `%`, `?`, `#`,
+/// `;` and non-ASCII look-alikes all reach the server as data of this one
+/// segment.
 pub(crate) fn path_segment(parameter: &'static str, value: &str) -> Result<String, Error> {
     super::validate::path_segment(parameter, value)?;
-    Ok(progenitor_client::encode_path(value))
+    Ok(encode_segment(value))
+}
+
+/// `value` percent-encoded as one path segment (see [`path_segment`]).
+pub(crate) fn encode_segment(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push('%');
+            // Upper-case hex, as RFC 3986 asks producers to write it.
+            encoded.push_str(&crate::webhooks::encoding::hex_encode(&[byte]).to_ascii_uppercase());
+        }
+    }
+    encoded
 }
 
 /// Puts one body field in `body` (JSON) when it is set; a required one that

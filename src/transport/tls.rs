@@ -17,8 +17,9 @@ use crate::Error;
 
 /// A `reqwest::ClientBuilder` set up the way this crate's clients build theirs:
 /// TLS through rustls with the *ring* provider, certificates checked against
-/// the operating system's roots, HTTP/2 offered by ALPN, a 10 s connect timeout
-/// and this crate's user agent.
+/// the operating system's roots, HTTP/2 offered by ALPN, a 10 s connect timeout,
+/// this crate's user agent and redirects followed only within the API's
+/// origin.
 ///
 /// Start from it when you hand a client of your own to
 /// `http_client(...)` (for a proxy, a pool size, extra root certificates):
@@ -28,10 +29,7 @@ use crate::Error;
 ///
 /// ```
 /// # fn main() -> Result<(), onlyfans_clients::Error> {
-/// let http = onlyfans_clients::http_client_builder()?
-///     .pool_max_idle_per_host(4)
-///     .build()
-///     .expect("client");
+/// let http = onlyfans_clients::http_client_builder()?.pool_max_idle_per_host(4);
 /// let of = onlyfans_clients::ofauth::Client::builder()
 ///     .api_key("key")
 ///     .http_client(http)
@@ -51,8 +49,34 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
     tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
+        .redirect(same_origin_redirects())
         .connect_timeout(Duration::from_secs(10))
         .user_agent(concat!("onlyfans-clients/", env!("CARGO_PKG_VERSION"))))
+}
+
+/// Redirects are followed only to the origin (scheme, host and port) of the
+/// request that was sent, at most 10 times: the credential headers
+/// (`apikey`, `x-connection-id`, the bearer token) travel with every
+/// followed redirect, and reqwest strips only `Authorization` and cookies on
+/// a change of host. A redirect elsewhere is not followed; the `3xx` answer
+/// is the call's error.
+pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            tracing::warn!(
+                "redirect to another origin not followed (credentials stay with the API)"
+            );
+            attempt.stop()
+        } else if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// The client used when the caller brings none.

@@ -101,15 +101,17 @@ impl State {
         if remaining <= 0 {
             self.close(now, reset_us);
         } else {
+            // Saturating: a caller's own store may be handed any count.
+            let used = remaining.saturating_mul(rates.interval_us);
             self.tat = self
                 .tat
-                .max(now + rates.tolerance_us - remaining * rates.interval_us);
+                .max(now.saturating_add(rates.tolerance_us).saturating_sub(used));
         }
     }
 
     /// Nothing starts in the next `wait_us` (a `Retry-After`).
     pub(crate) fn close(&mut self, now: i64, wait_us: i64) {
-        self.closed = self.closed.max(now + wait_us);
+        self.closed = self.closed.max(now.saturating_add(wait_us));
     }
 }
 

@@ -38,7 +38,12 @@ pub use redis::{RedisStore, RedisStoreBuilder};
 pub struct RateLimit {
     calls: u32,
     period: Duration,
+    max_server_wait: Duration,
 }
+
+/// Longest a server's answer may close a bucket by default (see
+/// [`RateLimit::max_server_wait`]).
+pub const DEFAULT_MAX_SERVER_WAIT: Duration = Duration::from_secs(15 * 60);
 
 impl RateLimit {
     /// `calls` calls per `period` (at least one call, a period of at least a
@@ -47,7 +52,23 @@ impl RateLimit {
         Self {
             calls: calls.max(1),
             period: period.max(Duration::from_millis(1)),
+            max_server_wait: DEFAULT_MAX_SERVER_WAIT,
         }
+    }
+
+    /// The longest wait a server's answer may impose on the bucket
+    /// (`Retry-After`, `X-RateLimit-Reset`, a reported reset): longer ones are
+    /// cut to this, and logged once, so that one absurd answer cannot close
+    /// the bucket, for every process sharing it, for days. Default
+    /// [`DEFAULT_MAX_SERVER_WAIT`] (15 minutes); never less than the period.
+    pub fn max_server_wait(mut self, wait: Duration) -> Self {
+        self.max_server_wait = wait;
+        self
+    }
+
+    /// The longest wait a server's answer may impose, as applied.
+    pub fn server_wait_cap(&self) -> Duration {
+        self.max_server_wait.max(self.period)
     }
 
     /// `calls` calls per minute (OFAuth's lower plans: 60).
@@ -193,6 +214,8 @@ pub(crate) struct Limiter {
     on_failure: StoreFailure,
     local: MemoryStore,
     outage: Outage,
+    /// Whether a server's wait was cut to the cap yet (logged once).
+    capped_logged: AtomicBool,
 }
 
 /// A store outage: whether one is going on, and when to try the store again.
@@ -214,6 +237,7 @@ impl Limiter {
             on_failure,
             local: MemoryStore::new(),
             outage: Outage::default(),
+            capped_logged: AtomicBool::new(false),
         }
     }
 
@@ -256,6 +280,7 @@ impl Limiter {
     /// Applies what the server said, for everyone sharing the bucket. A store
     /// failure here is only logged: the call itself already went through.
     pub(crate) async fn correct(&self, bucket: &str, correction: Correction) {
+        let correction = self.bounded(correction);
         tracing::debug!(?correction, "rate limit: the server corrects the bucket");
         match self.shared_store() {
             Some(store) => {
@@ -270,6 +295,34 @@ impl Limiter {
             }
             None => self.local.correct_now(bucket, self.limit, correction),
         }
+    }
+
+    /// `correction` with its wait cut to the limit's cap and its count of
+    /// calls left to the limit (a server can only tighten, and only so far);
+    /// the first cut is logged.
+    fn bounded(&self, correction: Correction) -> Correction {
+        let cap = self.limit.server_wait_cap();
+        let (bounded, wait) = match correction {
+            Correction::Remaining {
+                remaining,
+                reset_in,
+            } => (
+                Correction::Remaining {
+                    remaining: remaining.min(u64::from(self.limit.calls)),
+                    reset_in: reset_in.min(cap),
+                },
+                reset_in,
+            ),
+            Correction::RetryAfter(wait) => (Correction::RetryAfter(wait.min(cap)), wait),
+        };
+        if wait > cap && !self.capped_logged.swap(true, Ordering::AcqRel) {
+            tracing::warn!(
+                wait_s = wait.as_secs(),
+                cap_s = cap.as_secs(),
+                "rate limit: the server asked for a wait longer than the cap; cut to the cap (logged once)"
+            );
+        }
+        bounded
     }
 
     /// The shared store, unless it failed less than a probe interval ago.
