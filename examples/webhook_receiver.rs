@@ -50,13 +50,17 @@ async fn ofauth_event(
     body: Bytes,
 ) -> Response {
     match verifiers.ofauth.verify(&headers, &body) {
-        Ok(event) => {
-            match &event {
+        Ok(delivery) => {
+            match &*delivery {
                 ofauth::webhooks::Event::ConnectionExpired(expired) => {
                     eprintln!("ofauth: connection expired: {:?}", expired.data)
                 }
                 other => eprintln!("ofauth: {}", other.event_type()),
             }
+            // Handled: only now is the message remembered. Had the handler
+            // failed (an early return drops the delivery), OFAuth's retry of
+            // the same message would be accepted.
+            delivery.commit();
             StatusCode::NO_CONTENT.into_response()
         }
         Err(error) => refused("ofauth", &error),

@@ -357,3 +357,154 @@ async fn a_server_that_never_closes_is_a_timeout() {
         );
     }
 }
+
+/// A server that never answers cannot hang a raw call past its deadline,
+/// and a stalled attempt leaves time for the retry that succeeds.
+#[tokio::test]
+async fn every_call_ends_by_its_deadline_and_a_stalled_attempt_leaves_time_to_retry() {
+    let stall = || Fault::Slow {
+        delay: Duration::from_secs(3600),
+        then: Box::new(Fault::status(200)),
+    };
+    let server = FaultServer::start(vec![stall()]).await;
+    let of = ofauth::Client::builder()
+        .api_key(OFAUTH_KEY)
+        .connection_id(CONNECTION)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(800))
+        .retry_policy(quick_retries())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = of
+        .raw()
+        .chats_list(None, None, None, None, None, None)
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(&error, ofauth::raw::Error::CommunicationError(e) if e.is_timeout()),
+        "{error:?}"
+    );
+
+    let server = FaultServer::start(vec![
+        stall(),
+        Fault::json(200, &ofauth_page(0..1, false, None)),
+    ])
+    .await;
+    let of = ofauth::Client::builder()
+        .api_key(OFAUTH_KEY)
+        .connection_id(CONNECTION)
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(5))
+        .retry_policy(onlyfans_clients::RetryPolicy {
+            attempt_timeout: Some(Duration::from_millis(300)),
+            ..quick_retries()
+        })
+        .build()
+        .unwrap();
+    let page = of.chats_list().send().await.unwrap();
+    assert_eq!(page.list.as_ref().unwrap().len(), 1);
+    assert_eq!(server.hits(), 2);
+}
+
+/// Money is not sent twice: a call that is not idempotent is repeated only
+/// where the server cannot have acted, unless it carries an idempotency
+/// key, which the facade generates (once per call, kept across retries)
+/// for every operation whose spec documents one.
+#[tokio::test]
+async fn non_idempotent_calls_are_repeated_only_when_that_is_safe() {
+    use std::sync::{Arc, Mutex};
+    let heads = Arc::new(Mutex::new(Vec::<String>::new()));
+    let recorded = heads.clone();
+    let server = FaultServer::start_with(Arc::new(move |n, head: &str| {
+        recorded.lock().unwrap().push(head.to_lowercase());
+        match n {
+            0 => Fault::status(502),
+            _ => Fault::json(200, &serde_json::json!({})),
+        }
+    }))
+    .await;
+    let api = onlyfansapi_client(&server.uri());
+    api.send_message("acct_1", "42")
+        .text("hi")
+        .send()
+        .await
+        .unwrap();
+    let keys: Vec<String> = heads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|head| {
+            head.lines()
+                .find_map(|line| line.strip_prefix("idempotency-key: "))
+                .expect("a key on every attempt")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(keys.len(), 2, "a 502 is retried: the key makes it safe");
+    assert_eq!(keys[0], keys[1], "the same key on the retry");
+    assert_eq!(keys[0].len(), 32);
+
+    // A caller's own key is sent as given; each call gets a fresh one.
+    heads.lock().unwrap().clear();
+    api.send_message("acct_1", "42")
+        .text("hi")
+        .idempotency_key("order-77")
+        .send()
+        .await
+        .unwrap();
+    api.send_message("acct_1", "42")
+        .text("hi")
+        .send()
+        .await
+        .unwrap();
+    let heads_now = heads.lock().unwrap().clone();
+    assert!(heads_now[0].contains("idempotency-key: order-77"));
+    assert!(!heads_now[1].contains(&keys[0]), "a fresh key per call");
+
+    // Without a key, even with non-idempotent retries switched on, a 502 or
+    // a cut-off body is not repeated; a 429 (the server refused) is.
+    for (fault, attempts) in [
+        (Fault::status(502), 1),
+        (
+            Fault::Truncated {
+                declared: 100,
+                sent: b"{\"a\":".to_vec(),
+            },
+            1,
+        ),
+        (Fault::status(429).with_header("retry-after", "0"), 2),
+    ] {
+        let server =
+            FaultServer::start(vec![fault, Fault::json(200, &serde_json::json!({}))]).await;
+        let of = ofauth::Client::builder()
+            .api_key(OFAUTH_KEY)
+            .connection_id(CONNECTION)
+            .base_url(server.uri())
+            .retry_policy(onlyfans_clients::RetryPolicy {
+                retry_non_idempotent: true,
+                ..quick_retries()
+            })
+            .build()
+            .unwrap();
+        let _ = of
+            .request(onlyfans_clients::Method::POST, "/v2/access/payouts")
+            .json(&serde_json::json!({"amount": 100}))
+            .send::<serde_json::Value>()
+            .await;
+        assert_eq!(server.hits(), attempts);
+    }
+    // By default a POST is never repeated.
+    let server = FaultServer::start(vec![Fault::status(429).with_header("retry-after", "0")]).await;
+    let of = ofauth_client(&server.uri());
+    let _ = of
+        .request(onlyfans_clients::Method::POST, "/v2/access/payouts")
+        .send::<serde_json::Value>()
+        .await;
+    assert_eq!(server.hits(), 1);
+}

@@ -433,6 +433,56 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Client and call settings at their extremes (a zero or endless
+    /// timeout, no retries or `u32::MAX`, a zero body limit, a retry policy
+    /// of extreme durations) build and make a call that ends with a value or
+    /// an error, never a panic.
+    #[test]
+    fn extreme_settings_never_panic(
+        timeout_ns in prop_oneof![Just(0u64), Just(u64::MAX), 1u64..5_000_000_000],
+        retries in prop_oneof![Just(0u32), Just(u32::MAX), 0u32..4],
+        body_limit in prop_oneof![Just(0usize), Just(usize::MAX), 0usize..4096],
+        backoff_ns in prop_oneof![Just(0u64), Just(u64::MAX)],
+        status in prop_oneof![Just(200u16), Just(503u16), Just(429u16)],
+    ) {
+        use std::time::Duration;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let answer = Fault::json(status, &ofauth_page(0..1, false, None))
+                .with_header("retry-after", "0");
+            let server = FaultServer::start(vec![answer, Fault::json(200, &ofauth_page(0..1, false, None))]).await;
+            let policy = onlyfans_clients::RetryPolicy {
+                max_attempts: retries.saturating_add(1).min(3),
+                initial_backoff: Duration::from_nanos(backoff_ns.min(1_000_000)),
+                max_backoff: Duration::from_nanos(backoff_ns),
+                max_retry_after: Duration::from_nanos(backoff_ns),
+                retry_non_idempotent: true,
+                attempt_timeout: Some(Duration::from_nanos(timeout_ns)),
+            };
+            let of = ofauth::Client::builder()
+                .api_key(OFAUTH_KEY)
+                .connection_id(CONNECTION)
+                .base_url(server.uri())
+                .retry_policy(policy)
+                .max_response_bytes(body_limit)
+                .timeout(Duration::from_nanos(timeout_ns).max(Duration::from_millis(1)))
+                .build()
+                .unwrap();
+            let call = of
+                .chats_list()
+                .max_retries(retries)
+                .timeout(Duration::from_nanos(timeout_ns).min(Duration::from_secs(5)))
+                .send();
+            let _ = tokio::time::timeout(Duration::from_secs(20), call)
+                .await
+                .expect("the call ends by its own deadline");
+        });
+    }
+}
+
 #[tokio::test]
 async fn numbers_out_of_range_and_oversized_text_are_refused_locally() {
     let server = FaultServer::start(vec![Fault::status(500)]).await;

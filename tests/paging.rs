@@ -192,3 +192,96 @@ async fn a_permanent_failure_names_the_page_and_resuming_there_completes_the_set
     ids.extend(rest);
     assert_eq!(ids, (1..=TOTAL).rev().collect::<Vec<_>>());
 }
+
+/// The number after `name=` in a request head's first line.
+fn query_number(head: &str, name: &str) -> Option<u64> {
+    let line = head.lines().next()?;
+    let at = line.find(&format!("{name}="))? + name.len() + 1;
+    line[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// A server that ignores the cursor and repeats its first page under new
+/// cursors: the stream yields that page once and then ends with
+/// `Error::Pagination` after a bounded number of pages, instead of paging
+/// forever.
+#[tokio::test]
+async fn a_stream_that_makes_no_progress_ends_with_an_error() {
+    use support::faults::{Fault, FaultServer};
+    let server = FaultServer::start_with(Arc::new(|_, head: &str| {
+        let offset = query_number(head, "offset").unwrap_or(0);
+        Fault::json(200, &ofauth_page(0..3, true, Some(offset + 3)))
+    }))
+    .await;
+    let items: Vec<Result<_, Error>> = ofauth_client(&server.uri())
+        .chats_list()
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 4, "three items, then the error");
+    match items.last() {
+        Some(Err(Error::Pagination {
+            resume_from,
+            reason,
+            ..
+        })) => {
+            assert!(reason.contains("already yielded"), "{reason}");
+            assert!(resume_from.contains("offset"), "{resume_from}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(server.hits() <= 5, "{} pages fetched", server.hits());
+}
+
+/// `_pagination.next_page` as a path and query (or a query alone) is
+/// followed; a link without a query ends the stream with an error naming
+/// where it stopped, not silently.
+#[tokio::test]
+async fn relative_next_page_links_are_followed_and_unusable_ones_reported() {
+    use support::faults::{Fault, FaultServer};
+    let path = "/api/acct_1/chats/9/messages";
+    let server = FaultServer::start_with(Arc::new(move |_, head: &str| {
+        let cursor = query_number(head, "cursor").unwrap_or(0);
+        let end = (cursor + 3).min(7);
+        let next = (end < 7).then(|| match cursor {
+            0 => format!("{path}?cursor={end}&limit=3"),
+            _ => format!("?cursor={end}&limit=3"),
+        });
+        Fault::json(
+            200,
+            &serde_json::json!({
+                "data": (cursor..end).map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
+                "_pagination": {"next_page": next},
+            }),
+        )
+    }))
+    .await;
+    let api = onlyfansapi_client(&server.uri());
+    let ids: Vec<u64> = api
+        .list_chat_messages("acct_1", "9")
+        .stream()
+        .map_ok(|message| message.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, (0..7).collect::<Vec<_>>());
+
+    let server = FaultServer::start(vec![support::faults::Fault::json(
+        200,
+        &serde_json::json!({"data": [{"id": 1}], "_pagination": {"next_page": "/api/acct_1/chats/9/messages"}}),
+    )])
+    .await;
+    let items: Vec<Result<_, Error>> = onlyfansapi_client(&server.uri())
+        .list_chat_messages("acct_1", "9")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2);
+    match &items[1] {
+        Err(Error::Pagination { reason, .. }) => assert!(reason.contains("no query"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -67,7 +67,10 @@ fn the_published_vector_verifies_and_its_body_is_not_an_event() {
 fn a_signed_ofauth_event_decodes_into_its_generated_type() {
     let body = created_body();
     let headers = sign_ofauth_event(SECRET, "msg_1", NOW as i64, &body).unwrap();
-    let event = verifier().verify_at(&headers, &body, at(NOW)).unwrap();
+    let event = verifier()
+        .verify_at(&headers, &body, at(NOW))
+        .unwrap()
+        .commit();
     assert_eq!(event.event_type(), "connection.created");
     let ofauth::webhooks::Event::ConnectionCreated(created) = event else {
         panic!("{event:?}")
@@ -103,7 +106,11 @@ fn unknown_events_verify_as_unknown() {
     let body =
         br#"{"type":"realtime.stories.updated","timestamp":"2026-01-01T00:00:00Z","data":{"x":1}}"#;
     let headers = sign_ofauth_event(SECRET, "msg_2", NOW as i64, body).unwrap();
-    match verifier().verify_at(&headers, body, at(NOW)).unwrap() {
+    match verifier()
+        .verify_at(&headers, body, at(NOW))
+        .unwrap()
+        .commit()
+    {
         ofauth::webhooks::Event::Unknown { event_type, data } => {
             assert_eq!(event_type, "realtime.stories.updated");
             assert_eq!(data["data"]["x"], 1);
@@ -119,7 +126,10 @@ fn unknown_events_verify_as_unknown() {
 fn documented_events_decode_into_the_operations_types() {
     let body = br#"{"type":"realtime.chat_message.received","timestamp":"2026-04-23T14:30:15.143Z","data":{"connection":{"id":"conn_1","clientReferenceId":"ref_1"},"environment":"live","eventBody":{"id":1002003004005,"text":"<p>Hi</p>","price":0,"isFree":true,"fromUser":{"id":123456789,"name":"Fan","username":"fan"},"media":[],"previews":[]}}}"#;
     let headers = sign_ofauth_header_event(SECRET, NOW as i64, body).unwrap();
-    let event = verifier().verify_at(&headers, body, at(NOW)).unwrap();
+    let event = verifier()
+        .verify_at(&headers, body, at(NOW))
+        .unwrap()
+        .commit();
     assert_eq!(event.event_type(), "realtime.chat_message.received");
     let ofauth::webhooks::Event::RealtimeChatMessageReceived(received) = event else {
         panic!("{event:?}")
@@ -151,7 +161,10 @@ fn documented_events_decode_into_the_operations_types() {
     // `connection.disconnected` in the docs' envelope; typing's body is kept whole.
     let body = br#"{"type":"connection.disconnected","timestamp":"2026-04-23T14:30:15Z","data":{"clientReferenceId":"ref_1","connection":{"id":"conn_1","status":"disconnected"}}}"#;
     let headers = sign_ofauth_event(SECRET, "msg_d", NOW as i64, body).unwrap();
-    let event = verifier().verify_at(&headers, body, at(NOW)).unwrap();
+    let event = verifier()
+        .verify_at(&headers, body, at(NOW))
+        .unwrap()
+        .commit();
     assert!(
         matches!(&event, ofauth::webhooks::Event::ConnectionDisconnected(d)
             if d.data.as_ref().and_then(|d| d.client_reference_id.as_deref()) == Some("ref_1")),
@@ -159,7 +172,10 @@ fn documented_events_decode_into_the_operations_types() {
     );
     let body = br#"{"type":"realtime.chat_typing.updated","data":{"connection":{"id":"c"},"environment":"test","eventBody":{"typing":{"id":42}}}}"#;
     let headers = sign_ofauth_event(SECRET, "msg_t", NOW as i64, body).unwrap();
-    let event = verifier().verify_at(&headers, body, at(NOW)).unwrap();
+    let event = verifier()
+        .verify_at(&headers, body, at(NOW))
+        .unwrap()
+        .commit();
     let ofauth::webhooks::Event::RealtimeChatTypingUpdated(typing) = event else {
         panic!("{event:?}")
     };
@@ -249,8 +265,9 @@ fn every_refusal_is_its_own_error() {
             header: "svix-signature"
         })
     );
-    // Fifty entries, the last one valid (a rotation list).
-    let mut many: Vec<String> = (0..49)
+    // Sixteen entries, the last one valid (a rotation list), pass; one more
+    // is refused before any is decoded.
+    let mut many: Vec<String> = (0..15)
         .map(|i| format!("v1,{}", "A".repeat(43 + i % 2)))
         .collect();
     many.push(headers["svix-signature"].to_str().unwrap().to_owned());
@@ -260,6 +277,26 @@ fn every_refusal_is_its_own_error() {
         HeaderValue::from_str(&many.join(" ")).unwrap(),
     );
     assert!(v.verify_at(&rotated, &body, at(NOW)).is_ok());
+    many.insert(0, "v1,AAAA".to_owned());
+    rotated.insert(
+        "svix-signature",
+        HeaderValue::from_str(&many.join(" ")).unwrap(),
+    );
+    assert!(matches!(
+        v.verify_at(&rotated, &body, at(NOW)),
+        Err(WebhookError::MalformedHeader {
+            header: "svix-signature",
+            ..
+        })
+    ));
+    // A body over the limit is refused before any HMAC is computed over it.
+    let huge = vec![b' '; onlyfans_clients::webhooks::DEFAULT_MAX_BODY_BYTES + 1];
+    assert_eq!(
+        v.verify_at(&headers, &huge, at(NOW)),
+        Err(WebhookError::BodyTooLarge {
+            limit: onlyfans_clients::webhooks::DEFAULT_MAX_BODY_BYTES
+        })
+    );
     // A megabyte of non-UTF-8 bytes: the signature passes, the body is no event.
     let big: Vec<u8> = (0..1_000_000u32).map(|i| 0x80 | (i % 97) as u8).collect();
     let signed = sign_ofauth_event(SECRET, "msg_big", NOW as i64, &big).unwrap();
@@ -278,13 +315,65 @@ fn every_refusal_is_its_own_error() {
     ));
 }
 
+/// At least once: a delivery whose handling failed (dropped uncommitted) is
+/// accepted when the sender retries it; one being handled refuses a
+/// concurrent duplicate; a committed one is refused however its signature
+/// is spelled.
+#[test]
+fn a_redelivery_after_a_failed_handler_is_accepted_and_a_replay_is_not() {
+    let body = created_body();
+    let headers = sign_ofauth_event(SECRET, "msg_retry", NOW as i64, &body).unwrap();
+    let v = verifier().replay_guard(100);
+    let first = v.verify_at(&headers, &body, at(NOW)).unwrap();
+    assert!(matches!(
+        v.verify_at(&headers, &body, at(NOW)),
+        Err(WebhookError::Replayed { .. })
+    ));
+    drop(first); // the handler failed: no commit
+    let retried = v.verify_at(&headers, &body, at(NOW + 30)).unwrap();
+    retried.commit();
+    assert!(matches!(
+        v.verify_at(&headers, &body, at(NOW + 60)),
+        Err(WebhookError::Replayed { .. })
+    ));
+
+    // `OFAuth-Signature`: the same tag in upper-case hex, or in base64, is
+    // the same message.
+    let signed = sign_ofauth_header_event(SECRET, NOW as i64, &body).unwrap();
+    let value = signed["ofauth-signature"].to_str().unwrap().to_owned();
+    v.verify_at(&signed, &body, at(NOW)).unwrap().commit();
+    let (prefix, hex) = value.split_once("v1=").unwrap();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    use base64::Engine as _;
+    for spelling in [
+        hex.to_ascii_uppercase(),
+        base64::engine::general_purpose::STANDARD.encode(&bytes),
+    ] {
+        let mut respelled = signed.clone();
+        respelled.insert(
+            "ofauth-signature",
+            HeaderValue::from_str(&format!("{prefix}v1={spelling}")).unwrap(),
+        );
+        assert!(
+            matches!(
+                v.verify_at(&respelled, &body, at(NOW)),
+                Err(WebhookError::Replayed { .. })
+            ),
+            "{spelling}"
+        );
+    }
+}
+
 #[test]
 fn the_replay_guard_refuses_a_second_delivery_across_clones() {
     let body = created_body();
     let headers = sign_ofauth_event(SECRET, "msg_once", NOW as i64, &body).unwrap();
     let v = verifier().replay_guard(100);
     let clone = v.clone();
-    assert!(v.verify_at(&headers, &body, at(NOW)).is_ok());
+    v.verify_at(&headers, &body, at(NOW)).unwrap().commit();
     assert_eq!(
         clone.verify_at(&headers, &body, at(NOW + 1)),
         Err(WebhookError::Replayed {
@@ -295,7 +384,7 @@ fn the_replay_guard_refuses_a_second_delivery_across_clones() {
     assert!(verifier().verify_at(&headers, &body, at(NOW + 1)).is_ok());
     // The header scheme is guarded by its signature.
     let by_header = sign_ofauth_header_event(SECRET, NOW as i64, &body).unwrap();
-    assert!(v.verify_at(&by_header, &body, at(NOW)).is_ok());
+    v.verify_at(&by_header, &body, at(NOW)).unwrap().commit();
     assert!(matches!(
         v.verify_at(&by_header, &body, at(NOW)),
         Err(WebhookError::Replayed { .. })

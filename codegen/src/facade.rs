@@ -123,6 +123,12 @@ pub fn emit(
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
+/// The `Idempotency-Key` header an API documents for an operation: the
+/// facade sends a fresh one when the caller sets none.
+fn is_idempotency_key(param: &crate::model::Param) -> bool {
+    param.location == Location::Header && param.wire.eq_ignore_ascii_case("idempotency-key")
+}
+
 /// How a value is taken from the caller and stored until `send`.
 pub(crate) enum Kind {
     /// `impl Into<String>`.
@@ -583,6 +589,10 @@ fn operation(
         };
         let missing = if param.required {
             quote!(else { return Err(request::missing(#wire)); })
+        } else if is_idempotency_key(param) {
+            // One key per call, kept across its retries: what makes
+            // retrying a call that moves money safe.
+            quote!(else { call = call.header(#wire, &request::idempotency_key()?)?; })
         } else {
             quote!()
         };

@@ -13,18 +13,24 @@
 //!   the documentation does not say which, so both are tried).
 //!
 //! Timestamps more than the tolerance (5 minutes by default) away from now,
-//! in either direction, are refused; with [`Verifier::replay_guard`] a
-//! message accepted once is refused the second time.
+//! in either direction, are refused, and so are bodies over 1 MiB (see
+//! [`Verifier::max_body_bytes`]). With [`Verifier::replay_guard`] a message
+//! is refused once handled ([`Delivery::commit`]) and while it is being
+//! handled; one whose handling failed (its delivery dropped uncommitted) is
+//! accepted when the sender retries it.
 //!
 //! ```
 //! use onlyfans_clients::ofauth::webhooks::{Event, Verifier};
 //!
 //! # fn receive(headers: &http::HeaderMap, body: &[u8]) -> Result<(), onlyfans_clients::webhooks::WebhookError> {
 //! let verifier = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?.replay_guard(10_000);
-//! match verifier.verify(headers, body)? {
+//! let delivery = verifier.verify(headers, body)?;
+//! match &*delivery {
 //!     Event::ConnectionCreated(event) => println!("new connection: {:?}", event.data),
 //!     other => println!("{}", other.event_type()),
 //! }
+//! // Handled: the same message is refused from now on.
+//! delivery.commit();
 //! # Ok(()) }
 //! ```
 
@@ -33,8 +39,10 @@ use std::time::{Duration, SystemTime};
 use http::HeaderMap;
 
 pub use super::requests::Event;
+pub use crate::webhooks::Delivery;
 use crate::webhooks::{
-    DEFAULT_TOLERANCE, ReplayGuard, SigningKey, WebhookError, ofauth_header, svix, unix_seconds,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, SigningKey, WebhookError, check_size,
+    ofauth_header, svix, unix_seconds,
 };
 
 /// Verifies OFAuth webhook requests and decodes their events. Cheap to
@@ -47,6 +55,7 @@ pub struct Verifier {
     header: SigningKey,
     tolerance: Duration,
     replay: Option<ReplayGuard>,
+    max_body_bytes: usize,
 }
 
 impl Verifier {
@@ -65,6 +74,7 @@ impl Verifier {
             header: SigningKey::svix_or_raw(secret)?,
             tolerance: DEFAULT_TOLERANCE,
             replay: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         })
     }
 
@@ -75,17 +85,32 @@ impl Verifier {
         self
     }
 
-    /// Refuses a message accepted before ([`WebhookError::Replayed`]): the
-    /// last `capacity` message ids (or signatures, for `OFAuth-Signature`)
-    /// within the tolerance window are remembered, shared by every clone.
+    /// Refuses a message handled before, or being handled now
+    /// ([`WebhookError::Replayed`]): the last `capacity` handled message ids
+    /// (or signatures, for `OFAuth-Signature`, however encoded) within the
+    /// tolerance window are remembered, shared by every clone. A message
+    /// counts as handled once its [`Delivery`] is committed.
     pub fn replay_guard(mut self, capacity: usize) -> Verifier {
         self.replay = Some(ReplayGuard::new(capacity));
         self
     }
 
+    /// The largest body accepted (default
+    /// [`DEFAULT_MAX_BODY_BYTES`],
+    /// 1 MiB); a larger one is refused before any signature is computed.
+    pub fn max_body_bytes(mut self, limit: usize) -> Verifier {
+        self.max_body_bytes = limit;
+        self
+    }
+
     /// Verifies a request (its headers and raw body, exactly as received)
-    /// against the current time, and decodes its event.
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Event, WebhookError> {
+    /// against the current time, and decodes its event. Commit the delivery
+    /// once handled (see [`Delivery`]).
+    pub fn verify(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Delivery<Event>, WebhookError> {
         self.verify_at(headers, body, SystemTime::now())
     }
 
@@ -95,7 +120,8 @@ impl Verifier {
         headers: &HeaderMap,
         body: &[u8],
         now: SystemTime,
-    ) -> Result<Event, WebhookError> {
+    ) -> Result<Delivery<Event>, WebhookError> {
+        check_size(body, self.max_body_bytes)?;
         let now = unix_seconds(now);
         let svix_signed = svix::present(headers);
         let header_signed = ofauth_header::present(headers);
@@ -116,21 +142,25 @@ impl Verifier {
                 ofauth_header::verify(&self.header, headers, body, now, self.tolerance)?;
             verified.get_or_insert(by_header);
         }
-        if let (Some(guard), Some(verified)) = (&self.replay, verified) {
-            let window = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
-            if !guard.admit(
-                &verified.replay_key,
-                verified.timestamp,
-                now.saturating_sub(window),
-            ) {
-                let id = if svix_signed {
-                    verified.replay_key
-                } else {
-                    format!("OFAuth-Signature of t={}", verified.timestamp)
-                };
-                return Err(WebhookError::Replayed { id });
+        let event = Event::from_body(body)?;
+        let receipt = match (&self.replay, verified) {
+            (Some(guard), Some(verified)) => {
+                let window = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
+                let expired_before = now.saturating_sub(window);
+                match guard.claim(&verified.replay_key, verified.timestamp, expired_before) {
+                    Some(receipt) => Some(receipt),
+                    None => {
+                        let id = if svix_signed {
+                            verified.replay_key
+                        } else {
+                            format!("OFAuth-Signature of t={}", verified.timestamp)
+                        };
+                        return Err(WebhookError::Replayed { id });
+                    }
+                }
             }
-        }
-        Event::from_body(body)
+            _ => None,
+        };
+        Ok(Delivery::new(event, receipt))
     }
 }

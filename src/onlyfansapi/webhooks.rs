@@ -20,13 +20,16 @@
 use http::HeaderMap;
 
 pub use super::requests::Event;
-use crate::webhooks::{SigningKey, WebhookError, hex_body_signature};
+use crate::webhooks::{
+    DEFAULT_MAX_BODY_BYTES, SigningKey, WebhookError, check_size, hex_body_signature,
+};
 
 /// Verifies OnlyFansAPI webhook requests and decodes their events.
 #[derive(Debug, Clone)]
 pub struct Verifier {
     /// `None`: the webhook was created without a secret.
     key: Option<SigningKey>,
+    max_body_bytes: usize,
 }
 
 impl Verifier {
@@ -34,6 +37,7 @@ impl Verifier {
     pub fn new(secret: impl AsRef<str>) -> Result<Verifier, WebhookError> {
         Ok(Verifier {
             key: Some(SigningKey::raw(secret.as_ref())?),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         })
     }
 
@@ -41,12 +45,24 @@ impl Verifier {
     /// Anyone who knows the endpoint's URL can send it any event; create the
     /// webhook with a `signing_secret` and use [`Verifier::new`] instead.
     pub fn unsigned() -> Verifier {
-        Verifier { key: None }
+        Verifier {
+            key: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// The largest body accepted (default
+    /// [`DEFAULT_MAX_BODY_BYTES`],
+    /// 1 MiB); a larger one is refused before its signature is computed.
+    pub fn max_body_bytes(mut self, limit: usize) -> Verifier {
+        self.max_body_bytes = limit;
+        self
     }
 
     /// Verifies a request (its headers and raw body, exactly as received)
     /// and decodes its event.
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Event, WebhookError> {
+        check_size(body, self.max_body_bytes)?;
         if let Some(key) = &self.key {
             hex_body_signature::verify(key, headers, body)?;
         }

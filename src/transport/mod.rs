@@ -274,6 +274,14 @@ impl Transport {
     ) -> Result<T, Error> {
         let timeout = self.timeout();
         match tokio::time::timeout(timeout, call).await {
+            // The last attempt ran out of time (each attempt carries its own
+            // limit, within the deadline): the call timed out.
+            Ok(Err(Error::Transport { request, source })) if source.is_timeout() => {
+                Err(Error::Timeout {
+                    request,
+                    after: timeout,
+                })
+            }
             Ok(result) => result,
             Err(_) => Err(Error::Timeout {
                 request: Box::new(request.clone()),
@@ -362,8 +370,12 @@ impl Transport {
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.shared.retry;
         let max_attempts = self.max_attempts();
-        let retryable_method =
-            policy.retry_non_idempotent || retry::is_idempotent(request.method());
+        // A request is safe to repeat when its method is idempotent or it
+        // carries an idempotency key; another may be repeated (if the policy
+        // allows) only after a failure where the server cannot have acted.
+        let repeatable = retry::is_idempotent(request.method())
+            || request.headers().contains_key("idempotency-key");
+        let retryable_method = repeatable || policy.retry_non_idempotent;
         let span = tracing::info_span!(
             "onlyfans.request",
             operation = info.operation_id,
@@ -406,6 +418,18 @@ impl Transport {
                         }
                     }
                 }
+                // Every attempt ends by the deadline (the raw client's calls
+                // too, which no outer timeout wraps); one that may be retried
+                // ends sooner, leaving time for the next.
+                let left = self.timeout().saturating_sub(started.elapsed());
+                let attempt_limit = match &next {
+                    Some(_) => policy
+                        .attempt_timeout
+                        .unwrap_or(self.timeout() / max_attempts)
+                        .min(left),
+                    None => left,
+                };
+                *current.timeout_mut() = Some(attempt_limit.max(Duration::from_millis(1)));
                 let result = match client.execute(current).await {
                     Ok(response) => self.buffer(response).await,
                     Err(error) => Err(error),
@@ -429,7 +453,12 @@ impl Transport {
                 let delay = match &result {
                     Ok(response) => {
                         span.record("status", response.status().as_u16());
-                        if !retry::is_retryable_status(response.status()) {
+                        let retryable = if repeatable {
+                            retry::is_retryable_status(response.status())
+                        } else {
+                            retry::is_refusal_status(response.status())
+                        };
+                        if !retryable {
                             return result;
                         }
                         match retry::retry_after(response.headers()) {
@@ -440,11 +469,15 @@ impl Transport {
                     }
                     // `is_decode` here is a body that broke off while being read
                     // (JSON is decoded later, by the generated code).
+                    // A connection never made: the server saw nothing.
+                    Err(error) if error.is_connect() => policy.backoff(attempt),
+                    // Sent, perhaps acted on: repeated only when that is safe.
                     Err(error)
-                        if error.is_connect()
-                            || error.is_request()
-                            || error.is_body()
-                            || error.is_decode() =>
+                        if repeatable
+                            && (error.is_request()
+                                || error.is_body()
+                                || error.is_decode()
+                                || error.is_timeout()) =>
                     {
                         policy.backoff(attempt)
                     }
@@ -702,7 +735,10 @@ mod tests {
     async fn non_idempotent_requests_are_retried_only_when_asked() {
         assert_eq!(attempts(reqwest::Method::POST, &transport(false)).await, 1);
         assert_eq!(attempts(reqwest::Method::PATCH, &transport(false)).await, 1);
-        assert_eq!(attempts(reqwest::Method::POST, &transport(true)).await, 3);
+        // A 503 may come after the server acted: not repeated without a key
+        // even when non-idempotent retries are on (tests/faults.rs has the
+        // rest of the rule).
+        assert_eq!(attempts(reqwest::Method::POST, &transport(true)).await, 1);
         assert_eq!(attempts(reqwest::Method::PUT, &transport(false)).await, 3);
         assert_eq!(attempts(reqwest::Method::GET, &transport(false)).await, 3);
     }

@@ -24,7 +24,15 @@ pub(crate) struct PageOf<T, C> {
     pub(crate) items: Vec<T>,
     /// Where the next page starts; `None` on the last page.
     pub(crate) next: Option<C>,
+    /// Why the page says there is a next one but not where it starts (a
+    /// next-page link with no query): the stream ends with this reason.
+    pub(crate) unusable_next: Option<String>,
 }
+
+/// Pages in a row whose items were all yielded before, after which a stream
+/// ends with [`Error::Pagination`]: a server that repeats a page under new
+/// cursors would otherwise be paged forever.
+const MAX_PAGES_WITHOUT_NEW_ITEMS: usize = 3;
 
 pub(crate) type FetchFn<T, C> =
     Arc<dyn Fn(Option<C>) -> BoxFuture<'static, Result<PageOf<T, C>, Error>> + Send + Sync>;
@@ -50,6 +58,8 @@ struct State<T, C> {
     previous_keys: HashSet<u64>,
     remaining: Option<usize>,
     pending_error: Option<Error>,
+    /// Pages in a row that brought no new item.
+    pages_without_new_items: usize,
 }
 
 /// The stream of a request: one error if its parameters were refused (nothing
@@ -103,6 +113,7 @@ where
         previous_keys: HashSet::new(),
         remaining: max_items,
         pending_error: None,
+        pages_without_new_items: 0,
     };
     stream::unfold(state, |mut state| async move {
         let item = state.next().await?;
@@ -167,15 +178,41 @@ where
         let key = self.key;
         let keys: HashSet<u64> = page.items.iter().filter_map(key).collect();
         let previous = std::mem::replace(&mut self.previous_keys, keys);
+        let (received, buffered) = (page.items.len(), self.buffer.len());
         self.buffer.extend(
             page.items
                 .into_iter()
                 .filter(|item| key(item).is_none_or(|k| !previous.contains(&k))),
         );
+        if received > 0 && self.buffer.len() == buffered {
+            self.pages_without_new_items += 1;
+        } else {
+            self.pages_without_new_items = 0;
+        }
         let wanted_more = self.remaining.is_none_or(|n| n > self.buffer.len());
+        if let (Some(reason), true) = (page.unusable_next, wanted_more) {
+            self.pending_error = Some(Error::Pagination {
+                request: Box::new(self.request.clone()),
+                resume_from: self.resume_point(),
+                reason: format!(
+                    "the page after {} cannot be requested: {reason}",
+                    self.resume_point()
+                ),
+            });
+            return;
+        }
         match page.next {
             None => {}
             Some(_) if !wanted_more => {}
+            Some(cursor) if self.pages_without_new_items >= MAX_PAGES_WITHOUT_NEW_ITEMS => {
+                self.pending_error = Some(Error::Pagination {
+                    request: Box::new(self.request.clone()),
+                    resume_from: cursor.to_string(),
+                    reason: format!(
+                        "the last {MAX_PAGES_WITHOUT_NEW_ITEMS} pages held only items already yielded, under new cursors"
+                    ),
+                });
+            }
             Some(cursor)
                 if self.followed.contains(&cursor)
                     || self.in_flight_cursor.as_ref() == Some(&cursor) =>

@@ -218,9 +218,9 @@ impl<I, L> Envelope<I, L> {
             Paging::Marker(_) => self.next_marker.filter(|_| more).map(Cursor::Marker),
             Paging::NextPage => self
                 .next_page
+                .as_deref()
                 .filter(|url| !url.is_empty() && !self.items.is_empty())
-                .and_then(|url| reqwest::Url::parse(&url).ok())
-                .and_then(|url| url.query().map(str::to_owned))
+                .map(next_page_query)
                 .map(Cursor::Query),
             Paging::LastId(_) => self
                 .items
@@ -229,19 +229,33 @@ impl<I, L> Envelope<I, L> {
                 .filter(|_| more)
                 .map(|id| Cursor::Marker(id.to_string())),
         };
+        // A link with no query cannot name the next page (the same request
+        // again would repeat this one): the stream ends saying so.
+        let (next, unusable_next) = match next {
+            Some(Cursor::Query(query)) if query.is_empty() => {
+                (None, Some("its next-page link has no query".to_owned()))
+            }
+            next => (next, None),
+        };
         PageOf {
             items: self.items,
             next,
+            unusable_next,
         }
     }
 }
 
-/// The query of a `_pagination.next_page` link, given as the whole URL or
-/// as its query alone.
+/// The query of a `_pagination.next_page` link, given as a whole URL, a
+/// path with a query (`/api/x?page=2`) or a query alone (`?page=2`,
+/// `page=2`); empty when the link has none.
 pub(crate) fn next_page_query(next_page: &str) -> String {
-    match reqwest::Url::parse(next_page) {
-        Ok(url) => url.query().unwrap_or_default().to_owned(),
-        Err(_) => next_page.trim_start_matches('?').to_owned(),
+    if let Ok(url) = reqwest::Url::parse(next_page) {
+        return url.query().unwrap_or_default().to_owned();
+    }
+    match next_page.split_once('?') {
+        Some((_, query)) => query.to_owned(),
+        None if next_page.contains('=') && !next_page.contains('/') => next_page.to_owned(),
+        None => String::new(),
     }
 }
 

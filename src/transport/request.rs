@@ -652,6 +652,17 @@ fn relative_path(path: &str) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
+/// A fresh idempotency key: 128 random bits (the operating system's
+/// generator, through *ring*) as 32 hex digits.
+pub(crate) fn idempotency_key() -> Result<String, Error> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| Error::invalid("Idempotency-Key", "no random bytes from the system"))?;
+    Ok(crate::webhooks::encoding::hex_encode(&bytes))
+}
+
 /// One path segment from a caller's value: checked (not empty, not `.`/`..`,
 /// no control characters) and percent-encoded, every byte but RFC 3986's
 /// unreserved characters: `/`, `\` (a `/` to URL parsers), `%`, `?`, `#`,

@@ -18,8 +18,21 @@ pub struct RetryPolicy {
     /// Longest `Retry-After` honoured by waiting; a longer one is returned to the
     /// caller as [`crate::Error::RateLimited`] at once.
     pub max_retry_after: Duration,
-    /// Retry requests that are not idempotent (`POST`, `PATCH`) too.
+    /// Retry requests that are not idempotent (`POST`, `PATCH`) too, but
+    /// only after failures where the server cannot have acted on them: the
+    /// connection was never made, or the answer was `408` or `429`. After
+    /// anything else (a `5xx`, a timeout, a body cut off) the server may
+    /// have acted, and a second attempt could send money twice: such calls
+    /// are retried only when they carry an `Idempotency-Key` (the facade
+    /// sends one, fresh per call and kept across its retries, for every
+    /// operation whose spec documents the header).
     pub retry_non_idempotent: bool,
+    /// Longest one attempt of a call that may be retried may take, so that
+    /// a stalled attempt leaves time for the next within the call's
+    /// deadline. `None`: the call's timeout divided by `max_attempts`. An
+    /// attempt that cannot be retried (the last, or a streamed upload) may
+    /// take what is left of the deadline.
+    pub attempt_timeout: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
@@ -30,6 +43,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
             retry_non_idempotent: false,
+            attempt_timeout: None,
         }
     }
 }
@@ -64,6 +78,12 @@ fn random_u64() -> u64 {
 /// Statuses worth another attempt of an idempotent request.
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// Statuses after which a server has certainly not acted on a request: the
+/// only ones worth another attempt of a request that is not idempotent.
+pub fn is_refusal_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429)
 }
 
 /// Methods that may be repeated without changing the outcome.

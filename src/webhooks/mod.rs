@@ -18,7 +18,7 @@ pub(crate) mod encoding;
 mod replay;
 mod schemes;
 
-pub(crate) use replay::ReplayGuard;
+pub(crate) use replay::{Receipt, ReplayGuard};
 pub(crate) use schemes::{SigningKey, hex_body_signature, ofauth_header, svix};
 
 use std::fmt;
@@ -59,6 +59,9 @@ pub enum WebhookError {
     Replayed { id: String },
     /// The verified body is not the JSON shape of an event.
     InvalidPayload { reason: String },
+    /// The body is larger than the verifier accepts (nothing was computed
+    /// over it).
+    BodyTooLarge { limit: usize },
 }
 
 impl fmt::Display for WebhookError {
@@ -89,6 +92,9 @@ impl fmt::Display for WebhookError {
             }
             WebhookError::Replayed { id } => write!(f, "message `{id}` was already accepted"),
             WebhookError::InvalidPayload { reason } => write!(f, "webhook body: {reason}"),
+            WebhookError::BodyTooLarge { limit } => {
+                write!(f, "webhook body is larger than the {limit} bytes accepted")
+            }
         }
     }
 }
@@ -109,12 +115,87 @@ impl WebhookError {
             WebhookError::SignatureMismatch { .. } => "SIGNATURE_MISMATCH",
             WebhookError::Replayed { .. } => "REPLAYED",
             WebhookError::InvalidPayload { .. } => "INVALID_JSON",
+            WebhookError::BodyTooLarge { .. } => "PAYLOAD_TOO_LARGE",
         }
     }
 }
 
 /// The vendors' default window for a signed timestamp, in both directions.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// The largest webhook body a verifier accepts by default (1 MiB): events
+/// are a few kilobytes; a larger body is refused before any signature is
+/// computed over it.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Refuses a body over `limit` bytes.
+pub(crate) fn check_size(body: &[u8], limit: usize) -> Result<(), WebhookError> {
+    if body.len() > limit {
+        return Err(WebhookError::BodyTooLarge { limit });
+    }
+    Ok(())
+}
+
+/// A verified webhook event, holding its message while you handle it.
+///
+/// Webhooks are delivered at least once: a sender retries a message its
+/// receiver did not acknowledge, with the same id. With a replay guard, a
+/// message is recorded only when you [`commit`](Delivery::commit) its
+/// delivery, after handling it; until then the same message arriving again
+/// (a concurrent duplicate) is refused as [`WebhookError::Replayed`], and if
+/// the delivery is dropped uncommitted (your handler failed, you answered an
+/// error) the sender's retry is accepted. Without a guard, `commit` only
+/// hands the event back.
+///
+/// It dereferences to the event.
+#[derive(Debug)]
+#[must_use = "commit the delivery once handled: a replay guard records a message only then"]
+pub struct Delivery<E> {
+    event: E,
+    receipt: Option<Receipt>,
+}
+
+impl<E> Delivery<E> {
+    pub(crate) fn new(event: E, receipt: Option<Receipt>) -> Self {
+        Self { event, receipt }
+    }
+
+    /// The event.
+    pub fn event(&self) -> &E {
+        &self.event
+    }
+
+    /// Records the message as handled (the same message is refused from now
+    /// on) and returns the event.
+    pub fn commit(self) -> E {
+        if let Some(receipt) = self.receipt {
+            receipt.commit();
+        }
+        self.event
+    }
+
+    /// Gives the message up unhandled (the sender's retry will be accepted)
+    /// and returns the event: for a receiver that queues events elsewhere
+    /// and acknowledges them itself.
+    pub fn release(self) -> E {
+        self.event
+    }
+}
+
+/// Deliveries are equal when their events are.
+impl<E: PartialEq> PartialEq for Delivery<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.event == other.event
+    }
+}
+
+impl<E> std::ops::Deref for Delivery<E> {
+    type Target = E;
+
+    fn deref(&self) -> &E {
+        &self.event
+    }
+}
 
 /// A webhook body, parsed once, with its event name: the first of `fields`
 /// it has as a string (OFAuth: `eventType`, then `type`; OnlyFansAPI:

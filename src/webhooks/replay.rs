@@ -1,55 +1,105 @@
-//! Remembering accepted messages, to refuse the same one twice.
+//! Remembering handled messages, to refuse the same one twice, and holding
+//! back a message while it is being handled.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
-/// The last `capacity` accepted message keys (a message id, or a signature
-/// for schemes without ids), shared by every clone: a verifier refuses a key
-/// it holds. Keys older than the verifier's tolerance are forgotten first,
+/// Message keys (a message id, or the canonical signature for schemes
+/// without ids) shared by every clone of a verifier: those being handled
+/// now, and the last `capacity` handled. A verifier refuses a key it holds.
+/// Handled keys older than the verifier's tolerance are forgotten first,
 /// since a signature check refuses their timestamps anyway; the memory used
-/// is bounded by `capacity` whatever arrives.
+/// is bounded by `capacity` plus the deliveries in flight.
 #[derive(Debug, Clone)]
-pub struct ReplayGuard {
+pub(crate) struct ReplayGuard {
     inner: Arc<Mutex<Seen>>,
 }
 
 #[derive(Debug)]
 struct Seen {
     capacity: usize,
-    /// `(key, unix seconds of its timestamp)`, oldest accepted first.
+    /// `(key, unix seconds of its timestamp)`, oldest handled first.
     order: VecDeque<(String, i64)>,
-    keys: HashSet<String>,
+    handled: HashSet<String>,
+    /// Keys verified and not yet committed or released.
+    in_flight: HashSet<String>,
+}
+
+/// A verified message's claim on its key: [`commit`](Receipt::commit) once
+/// handled records it; dropped uncommitted (the handler failed), the key is
+/// free again, so the sender's redelivery is accepted.
+#[derive(Debug)]
+pub(crate) struct Receipt {
+    guard: ReplayGuard,
+    key: String,
+    timestamp: i64,
+    settled: bool,
 }
 
 impl ReplayGuard {
-    /// A guard remembering at most `capacity` messages (at least one).
-    pub fn new(capacity: usize) -> ReplayGuard {
+    /// A guard remembering at most `capacity` handled messages (at least one).
+    pub(crate) fn new(capacity: usize) -> ReplayGuard {
         ReplayGuard {
             inner: Arc::new(Mutex::new(Seen {
                 capacity: capacity.max(1),
                 order: VecDeque::new(),
-                keys: HashSet::new(),
+                handled: HashSet::new(),
+                in_flight: HashSet::new(),
             })),
         }
     }
 
-    /// Records `key` (signed at `timestamp`, unix seconds) and returns true,
-    /// or returns false when it was recorded before. Keys signed before
-    /// `expired_before` are dropped first.
-    pub(crate) fn admit(&self, key: &str, timestamp: i64, expired_before: i64) -> bool {
+    /// Claims `key` (signed at `timestamp`, unix seconds): a receipt, or
+    /// `None` when it was handled before or is being handled now. Handled
+    /// keys signed before `expired_before` are dropped first.
+    pub(crate) fn claim(&self, key: &str, timestamp: i64, expired_before: i64) -> Option<Receipt> {
         let mut seen = crate::lock(&self.inner);
-        while let Some((old, at)) = seen.order.front().cloned() {
-            if at >= expired_before && seen.order.len() < seen.capacity {
+        seen.forget(expired_before, 0);
+        if seen.handled.contains(key) || !seen.in_flight.insert(key.to_owned()) {
+            return None;
+        }
+        Some(Receipt {
+            guard: self.clone(),
+            key: key.to_owned(),
+            timestamp,
+            settled: false,
+        })
+    }
+}
+
+impl Seen {
+    /// Drops handled keys signed before `expired_before`, and the oldest
+    /// until `room` more fit in the capacity.
+    fn forget(&mut self, expired_before: i64, room: usize) {
+        while let Some((old, at)) = self.order.front().cloned() {
+            if at >= expired_before && self.order.len() + room <= self.capacity {
                 break;
             }
-            seen.order.pop_front();
-            seen.keys.remove(&old);
+            self.order.pop_front();
+            self.handled.remove(&old);
         }
-        if !seen.keys.insert(key.to_owned()) {
-            return false;
+    }
+}
+
+impl Receipt {
+    /// Records the message as handled: the same message is refused from now
+    /// on (as long as the guard remembers it).
+    pub(crate) fn commit(mut self) {
+        let mut seen = crate::lock(&self.guard.inner);
+        seen.in_flight.remove(&self.key);
+        seen.forget(i64::MIN, 1);
+        if seen.handled.insert(self.key.clone()) {
+            seen.order.push_back((self.key.clone(), self.timestamp));
         }
-        seen.order.push_back((key.to_owned(), timestamp));
-        true
+        self.settled = true;
+    }
+}
+
+impl Drop for Receipt {
+    fn drop(&mut self) {
+        if !self.settled {
+            crate::lock(&self.guard.inner).in_flight.remove(&self.key);
+        }
     }
 }
 
@@ -58,27 +108,24 @@ mod tests {
     use super::ReplayGuard;
 
     #[test]
-    fn a_key_is_admitted_once_and_memory_stays_bounded() {
-        let guard = ReplayGuard::new(3);
-        let clone = guard.clone();
-        assert!(guard.admit("a", 100, 0));
-        assert!(!clone.admit("a", 100, 0), "clones share what they saw");
-        for key in ["b", "c", "d"] {
-            assert!(guard.admit(key, 100, 0));
-        }
-        // Capacity 3: the oldest key made room and is forgotten.
-        assert!(guard.admit("a", 100, 0));
-        assert!(!guard.admit("d", 100, 0));
-        let seen = guard.inner.lock().unwrap();
-        assert!(seen.order.len() <= 3 && seen.keys.len() <= 3);
-    }
-
-    #[test]
-    fn keys_past_the_window_are_forgotten() {
-        let guard = ReplayGuard::new(100);
-        assert!(guard.admit("a", 10, 0));
-        assert!(!guard.admit("a", 10, 5));
-        assert!(guard.admit("b", 400, 11), "a (signed at 10) expired");
-        assert!(guard.admit("a", 10, 11));
+    fn a_handled_key_is_refused_and_a_released_one_accepted_again() {
+        let guard = ReplayGuard::new(2);
+        let first = guard.claim("a", 10, 0).unwrap();
+        assert!(guard.claim("a", 10, 0).is_none(), "in flight");
+        drop(first);
+        let again = guard.claim("a", 10, 0).expect("released: a redelivery");
+        again.commit();
+        assert!(guard.claim("a", 10, 0).is_none(), "handled");
+        guard.claim("b", 20, 0).unwrap().commit();
+        guard.claim("c", 30, 0).unwrap().commit();
+        assert!(
+            guard.claim("a", 10, 0).is_some(),
+            "a was the oldest of 3 > 2"
+        );
+        assert!(guard.claim("c", 30, 11).is_none());
+        assert!(
+            guard.claim("b", 20, 25).is_some(),
+            "b (signed at 20) expired"
+        );
     }
 }

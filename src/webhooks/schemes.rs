@@ -9,9 +9,9 @@ use http::HeaderMap;
 use ring::hmac;
 
 use super::WebhookError;
-use super::encoding::{base64_decode, hex_decode};
 #[cfg(any(test, feature = "mock"))]
-use super::encoding::{base64_encode, hex_encode};
+use super::encoding::base64_encode;
+use super::encoding::{base64_decode, hex_decode, hex_encode};
 
 /// The keys a secret may stand for. A Svix-style secret (`whsec_` + base64)
 /// is the base64-decoded bytes; OFAuth's header scheme is not documented as
@@ -59,12 +59,19 @@ impl SigningKey {
         })
     }
 
-    /// Whether `tag` is the HMAC of `message` under any of the keys
-    /// (constant-time per comparison).
-    fn verifies(&self, message: &[u8], tag: &[u8]) -> bool {
+    /// The HMAC of `message` under each key: computed once per request,
+    /// whatever number of signature entries it carries.
+    fn tags(&self, message: &[u8]) -> Vec<hmac::Tag> {
         self.keys
             .iter()
-            .any(|key| hmac::verify(key, message, tag).is_ok())
+            .map(|key| hmac::sign(key, message))
+            .collect()
+    }
+
+    /// Whether `tag` is the HMAC of `message` under any of the keys
+    /// (constant-time).
+    fn verifies(&self, message: &[u8], tag: &[u8]) -> bool {
+        matches_any(&self.tags(message), tag)
     }
 
     /// The HMAC of `message` under the first key.
@@ -88,10 +95,28 @@ fn svix_key(secret: &str) -> Result<hmac::Key, WebhookError> {
     Ok(hmac::Key::new(hmac::HMAC_SHA256, &bytes))
 }
 
+/// Whether `candidate` equals one of `tags`, each compared in constant time
+/// (every byte looked at, whatever differs first).
+fn matches_any(tags: &[hmac::Tag], candidate: &[u8]) -> bool {
+    tags.iter().any(|tag| {
+        let tag = tag.as_ref();
+        let difference = tag
+            .iter()
+            .zip(candidate)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        std::hint::black_box(difference) == 0 && tag.len() == candidate.len()
+    })
+}
+
+/// Most signature entries one request may carry: a sender rotating secrets
+/// sends two or three; more is refused as malformed, before any is decoded.
+pub(crate) const MAX_SIGNATURES: usize = 16;
+
 /// What a verified request says about itself, for the replay guard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Verified {
-    /// The message id, or the matching signature for schemes without ids.
+    /// The message id, or for schemes without ids the matching tag in one
+    /// spelling (lower-case hex of its bytes, whatever encoding was sent).
     pub(crate) replay_key: String,
     /// Unix seconds of the signed timestamp.
     pub(crate) timestamp: i64,
@@ -174,13 +199,21 @@ pub(crate) mod svix {
         signed.extend_from_slice(timestamp_text.as_bytes());
         signed.push(b'.');
         signed.extend_from_slice(body);
+        let entries: Vec<&str> = signatures.split(' ').filter(|e| !e.is_empty()).collect();
+        if entries.len() > MAX_SIGNATURES {
+            return Err(WebhookError::MalformedHeader {
+                header: signature_name,
+                reason: "has more signatures than a sender rotating secrets sends (16)",
+            });
+        }
+        let tags = key.tags(&signed);
         let mut any_v1 = false;
-        for entry in signatures.split(' ').filter(|e| !e.is_empty()) {
+        for entry in entries {
             let Some(("v1", encoded)) = entry.split_once(',') else {
                 continue;
             };
             any_v1 = true;
-            if base64_decode(encoded).is_some_and(|tag| key.verifies(&signed, &tag)) {
+            if base64_decode(encoded).is_some_and(|tag| matches_any(&tags, &tag)) {
                 return Ok(Verified {
                     replay_key: id.to_owned(),
                     timestamp,
@@ -244,17 +277,24 @@ pub(crate) mod ofauth_header {
         if signatures.is_empty() {
             return Err(WebhookError::NoSupportedSignature { header: NAME });
         }
+        if signatures.len() > MAX_SIGNATURES {
+            return Err(WebhookError::MalformedHeader {
+                header: NAME,
+                reason: "has more signatures than a sender rotating secrets sends (16)",
+            });
+        }
         let mut signed = format!("{timestamp_text}.").into_bytes();
         signed.extend_from_slice(body);
+        let tags = key.tags(&signed);
         for signature in signatures {
             let decoded = [hex_decode(signature), base64_decode(signature)];
-            if decoded
-                .iter()
+            if let Some(tag) = decoded
+                .into_iter()
                 .flatten()
-                .any(|tag| key.verifies(&signed, tag))
+                .find(|tag| matches_any(&tags, tag))
             {
                 return Ok(Verified {
-                    replay_key: signature.to_owned(),
+                    replay_key: format!("t={timestamp},v1={}", hex_encode(&tag)),
                     timestamp,
                 });
             }
@@ -512,7 +552,7 @@ mod tests {
 
     #[test]
     fn any_of_many_entries_may_match_and_aliases_work() {
-        let mut entries: Vec<String> = (0..49)
+        let mut entries: Vec<String> = (0..MAX_SIGNATURES as u8 - 1)
             .map(|i| format!("v1,{}", base64_encode(&[i; 32])))
             .collect();
         entries.push(SIGNATURE.to_owned());
@@ -524,6 +564,13 @@ mod tests {
             HeaderValue::from_str(&entries.join(" ")).unwrap(),
         );
         assert!(verify_vector(&headers, BODY, TIMESTAMP).is_ok());
+        // Tens of thousands of entries are refused before any is decoded.
+        let flood = vec!["v1,AAAA"; 50_000].join(" ");
+        headers.insert("webhook-signature", HeaderValue::from_str(&flood).unwrap());
+        assert!(matches!(
+            verify_vector(&headers, BODY, TIMESTAMP),
+            Err(WebhookError::MalformedHeader { .. })
+        ));
     }
 
     #[test]
