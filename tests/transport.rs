@@ -328,6 +328,14 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
             of.chats_list().connection_id("conn_SECRET_override")
         ),
         format!("{:?}", api.list_chat_messages("acct_1", "1")),
+        // Parameters and fields the spec names as secrets.
+        format!("{:?}", of.get_login_status("cs_SECRET_client_secret")),
+        format!(
+            "{:?}",
+            api.start_authentication()
+                .email("fan@example.com")
+                .password("pw_SECRET_password")
+        ),
         format!("{:?}", of.raw()),
         format!(
             "{:?}",

@@ -123,6 +123,31 @@ pub fn emit(
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
+/// Whether a parameter or field named `wire` holds a secret: a password, a
+/// client secret, a token, a one-time code.
+pub(crate) fn is_secret(wire: &str) -> bool {
+    let name: String = wire
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["secret", "password", "token", "otp", "apikey"]
+        .iter()
+        .any(|word| name.contains(word))
+        || name == "code"
+}
+
+/// One `Debug` field of a builder: the value, or for a secret whether it
+/// is set.
+fn debug_field(slot: &syn::Ident, wire: &str, optional: bool) -> TokenStream {
+    let name = slot.to_string();
+    match (is_secret(wire), optional) {
+        (false, _) => quote!(.field(#name, &self.#slot)),
+        (true, true) => quote!(.field(#name, &self.#slot.as_ref().map(|_| "[redacted]"))),
+        (true, false) => quote!(.field(#name, &"[redacted]")),
+    }
+}
+
 /// The `Idempotency-Key` header an API documents for an operation: the
 /// facade sends a fresh one when the caller sets none.
 fn is_idempotency_key(param: &crate::model::Param) -> bool {
@@ -516,6 +541,8 @@ fn operation(
     let mut setters = Vec::new();
     let mut prepare = Vec::new();
     let mut args = Vec::new();
+    // The builder's `Debug` fields, a secret's value left out.
+    let mut debug = Vec::new();
     let mut taken: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
 
     // Path parameters: arguments of the client method, checked at `send`.
@@ -531,12 +558,14 @@ fn operation(
                 args.push(quote!(#ident: impl ::std::convert::Into<::std::string::String>));
                 inits.push(quote!(#slot: #ident.into()));
                 fields.push(quote!(#slot: ::std::string::String));
+                debug.push(debug_field(&slot, wire, false));
                 prepare.push(quote!(let #segment = request::path_segment(#wire, &self.#slot)?;));
             }
             Kind::Scalar(t) => {
                 args.push(quote!(#ident: #t));
                 inits.push(quote!(#slot: #ident));
                 fields.push(quote!(#slot: #t));
+                debug.push(debug_field(&slot, wire, false));
                 prepare.push(quote!(let #segment = self.#slot.to_string();));
             }
             _ => {
@@ -544,6 +573,7 @@ fn operation(
                 args.push(quote!(#ident: #storage));
                 inits.push(quote!(#slot: #ident));
                 fields.push(quote!(#slot: #storage));
+                debug.push(debug_field(&slot, wire, false));
                 prepare.push(
                     quote!(let #segment = request::path_segment(#wire, &self.#slot.to_string())?;),
                 );
@@ -572,6 +602,7 @@ fn operation(
         let kind = Kind::of(&param.ty)?;
         let storage = kind.storage();
         fields.push(quote!(#slot: ::std::option::Option<#storage>));
+        debug.push(debug_field(&slot, wire, true));
         inits.push(quote!(#slot: None));
         let place = if param.location == Location::Header {
             "header"
@@ -617,6 +648,7 @@ fn operation(
                     let required = if field.optional { "" } else { ", required" };
                     let add = if field.file {
                         fields.push(quote!(#slot: ::std::option::Option<crate::FilePart>));
+                        debug.push(debug_field(&slot, wire, true));
                         let doc = format!("`{wire}` (file part{required})");
                         setters.push(quote! {
                             #[doc = #doc]
@@ -630,6 +662,7 @@ fn operation(
                         let kind = Kind::of(&field.ty)?;
                         let storage = kind.storage();
                         fields.push(quote!(#slot: ::std::option::Option<#storage>));
+                        debug.push(debug_field(&slot, wire, true));
                         let doc = format!(
                             "`{wire}` (form field{required}){}",
                             bounds_text(&field.checks)
@@ -665,6 +698,7 @@ fn operation(
             BodyEncoding::Bytes => {
                 clone_derive = quote!();
                 fields.push(quote!(body: ::std::option::Option<::reqwest::Body>));
+                debug.push(quote!(.field("body", &self.body.as_ref().map(|_| "[body]"))));
                 inits.push(quote!(body: None));
                 setters.push(quote! {
                     /// The request body: bytes, a string or a stream
@@ -688,6 +722,8 @@ fn operation(
                 };
                 if body.fields.is_empty() {
                     fields.push(quote!(body: ::std::option::Option<#ty>));
+                    // A whole body may hold a password: its fields are not shown.
+                    debug.push(quote!(.field("body", &self.body.as_ref().map(|_| "[body]"))));
                     inits.push(quote!(body: None));
                     setters.push(quote! {
                         /// The whole request body.
@@ -712,6 +748,7 @@ fn operation(
                         let kind = Kind::of(&field.ty)?;
                         let storage = kind.storage();
                         fields.push(quote!(#slot: ::std::option::Option<#storage>));
+                        debug.push(debug_field(&slot, wire, true));
                         inits.push(quote!(#slot: None));
                         let doc = format!(
                             "`{wire}` (body{})",
@@ -805,7 +842,7 @@ fn operation(
     };
     let builder_item = quote! {
         #[doc = #builder_doc]
-        #[derive(Debug, #clone_derive)]
+        #[derive(#clone_derive)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             core: crate::transport::config::Core,
@@ -813,6 +850,19 @@ fn operation(
             /// The first value that could not be converted: reported by `send`.
             invalid: ::std::option::Option<(&'static str, ::std::string::String)>,
             #(#fields,)*
+        }
+
+        /// The operation and the values set; a secret's value (a password,
+        /// a client secret, a one-time code) is never shown.
+        impl ::std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!(#builder))
+                    .field("request", &Self::REQUEST)
+                    .field("options", &self.options)
+                    .field("invalid", &self.invalid)
+                    #(#debug)*
+                    .finish_non_exhaustive()
+            }
         }
 
         impl #builder {
