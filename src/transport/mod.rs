@@ -536,10 +536,7 @@ macro_rules! transport_hooks {
                 // The generated client encodes path values itself, leaving `\`
                 // (a `/` to the URL parser) and dot segments to resolve: a
                 // value that left its segment is refused before it is sent.
-                let template = $paths
-                    .iter()
-                    .find(|(operation, _)| *operation == info.operation_id)
-                    .map(|(_, template)| *template);
+                let template = $crate::transport::template_of($paths, info);
                 if let Some(template) = template
                     && !self.inner.path_fits(template, request.url())
                 {
