@@ -155,14 +155,20 @@ where
                 Ok(Ok(page)) => page,
                 Ok(Err(error)) => return Some(Err(error)),
                 Err(join) => {
-                    return Some(Err(Error::Pagination {
-                        request: Box::new(self.request.clone()),
-                        resume_from: self.resume_point(),
-                        reason: format!("the page fetch did not complete: {join}"),
-                    }));
+                    let reason = format!("the page fetch did not complete: {join}");
+                    return Some(Err(self.pagination_error(self.resume_point(), reason)));
                 }
             };
             self.accept(page);
+        }
+    }
+
+    /// The stream's end: it cannot go on past `resume_from`, because of `reason`.
+    fn pagination_error(&self, resume_from: String, reason: String) -> Error {
+        Error::Pagination {
+            request: Box::new(self.request.clone()),
+            resume_from,
+            reason,
         }
     }
 
@@ -191,37 +197,26 @@ where
         }
         let wanted_more = self.remaining.is_none_or(|n| n > self.buffer.len());
         if let (Some(reason), true) = (page.unusable_next, wanted_more) {
-            self.pending_error = Some(Error::Pagination {
-                request: Box::new(self.request.clone()),
-                resume_from: self.resume_point(),
-                reason: format!(
-                    "the page after {} cannot be requested: {reason}",
-                    self.resume_point()
-                ),
-            });
+            let resume_from = self.resume_point();
+            let reason = format!("the page after {resume_from} cannot be requested: {reason}");
+            self.pending_error = Some(self.pagination_error(resume_from, reason));
             return;
         }
         match page.next {
             None => {}
             Some(_) if !wanted_more => {}
             Some(cursor) if self.pages_without_new_items >= MAX_PAGES_WITHOUT_NEW_ITEMS => {
-                self.pending_error = Some(Error::Pagination {
-                    request: Box::new(self.request.clone()),
-                    resume_from: cursor.to_string(),
-                    reason: format!(
-                        "the last {MAX_PAGES_WITHOUT_NEW_ITEMS} pages held only items already yielded, under new cursors"
-                    ),
-                });
+                let reason = format!(
+                    "the last {MAX_PAGES_WITHOUT_NEW_ITEMS} pages held only items already yielded, under new cursors"
+                );
+                self.pending_error = Some(self.pagination_error(cursor.to_string(), reason));
             }
             Some(cursor)
                 if self.followed.contains(&cursor)
                     || self.in_flight_cursor.as_ref() == Some(&cursor) =>
             {
-                self.pending_error = Some(Error::Pagination {
-                    request: Box::new(self.request.clone()),
-                    resume_from: cursor.to_string(),
-                    reason: format!("the server returned cursor {cursor} again"),
-                });
+                let reason = format!("the server returned cursor {cursor} again");
+                self.pending_error = Some(self.pagination_error(cursor.to_string(), reason));
             }
             Some(cursor) => {
                 if let Some(current) = self.in_flight_cursor.take() {

@@ -112,6 +112,17 @@ fn matches_any(tags: &[hmac::Tag], candidate: &[u8]) -> bool {
 /// sends two or three; more is refused as malformed, before any is decoded.
 pub(crate) const MAX_SIGNATURES: usize = 16;
 
+/// Refuses a signature header with more than [`MAX_SIGNATURES`] entries.
+fn within_signature_cap(header: &'static str, entries: usize) -> Result<(), WebhookError> {
+    if entries > MAX_SIGNATURES {
+        return Err(WebhookError::MalformedHeader {
+            header,
+            reason: "has more signatures than a sender rotating secrets sends (16)",
+        });
+    }
+    Ok(())
+}
+
 /// What a verified request says about itself, for the replay guard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Verified {
@@ -200,12 +211,7 @@ pub(crate) mod svix {
         signed.push(b'.');
         signed.extend_from_slice(body);
         let entries: Vec<&str> = signatures.split(' ').filter(|e| !e.is_empty()).collect();
-        if entries.len() > MAX_SIGNATURES {
-            return Err(WebhookError::MalformedHeader {
-                header: signature_name,
-                reason: "has more signatures than a sender rotating secrets sends (16)",
-            });
-        }
+        within_signature_cap(signature_name, entries.len())?;
         let tags = key.tags(&signed);
         let mut any_v1 = false;
         for entry in entries {
@@ -277,12 +283,7 @@ pub(crate) mod ofauth_header {
         if signatures.is_empty() {
             return Err(WebhookError::NoSupportedSignature { header: NAME });
         }
-        if signatures.len() > MAX_SIGNATURES {
-            return Err(WebhookError::MalformedHeader {
-                header: NAME,
-                reason: "has more signatures than a sender rotating secrets sends (16)",
-            });
-        }
+        within_signature_cap(NAME, signatures.len())?;
         let mut signed = format!("{timestamp_text}.").into_bytes();
         signed.extend_from_slice(body);
         let tags = key.tags(&signed);

@@ -43,7 +43,7 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     else {
         return;
     };
-    // Reference → the known values of the enum it names.
+    // Component name → the known values of the enum.
     let mut open: BTreeMap<String, Value> = BTreeMap::new();
     for (name, schema) in schemas.iter_mut() {
         if !is_open(schema) {
@@ -53,54 +53,41 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
             obj.remove(OPEN_ENUM);
             obj.remove("nullable");
             let known = obj.remove("x-known-values").unwrap_or(Value::Null);
-            open.insert(format!("#/components/schemas/{name}"), known);
+            open.insert(name.clone(), known);
         }
     }
     if open.is_empty() {
         return;
     }
     let mut wrapped = 0usize;
-    wrap_references(doc, &open, &mut wrapped);
+    walk::for_each_schema_mut(doc, &mut |_, schema, _| {
+        let Some((name, known)) =
+            walk::referenced_component(schema).and_then(|name| open.get_key_value(name))
+        else {
+            return;
+        };
+        let mut wrapper = json!({
+            "type": "string",
+            "x-rust-type": {
+                "crate": OPEN_CRATE,
+                "version": "*",
+                "path": OPEN_TYPE,
+                "parameters": [walk::component_ref(name)],
+            },
+        });
+        if !known.is_null() {
+            wrapper["x-known-values"] = known.clone();
+        }
+        if let Some(description) = schema.get("description") {
+            wrapper["description"] = description.clone();
+        }
+        *schema = wrapper;
+        wrapped += 1;
+    });
     report.note(format!(
         "{} response enums are open ({wrapped} places): the known values or the text received",
         open.len()
     ));
-}
-
-/// Replaces each reference to an open enum by `Open<that enum>`.
-fn wrap_references(value: &mut Value, open: &BTreeMap<String, Value>, wrapped: &mut usize) {
-    match value {
-        Value::Object(obj) => {
-            let target = obj.get("$ref").and_then(Value::as_str);
-            if let Some((reference, known)) = target.and_then(|t| open.get_key_value(t)) {
-                let mut wrapper = json!({
-                    "type": "string",
-                    "x-rust-type": {
-                        "crate": OPEN_CRATE,
-                        "version": "*",
-                        "path": OPEN_TYPE,
-                        "parameters": [{"$ref": reference}],
-                    },
-                });
-                if !known.is_null() {
-                    wrapper["x-known-values"] = known.clone();
-                }
-                if let Some(description) = obj.get("description") {
-                    wrapper["description"] = description.clone();
-                }
-                *value = wrapper;
-                *wrapped += 1;
-                return;
-            }
-            for sub in obj.values_mut() {
-                wrap_references(sub, open, wrapped);
-            }
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| wrap_references(item, open, wrapped)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]
