@@ -25,13 +25,16 @@ fn main() {
             println!("cargo::warning={} operation left out: {omitted}", api.title);
         }
         write(&out.join(format!("{}.rs", api.name)), &generated.code);
-        let operations = onlyfans_codegen::api_operations(&normalized, &generated)
+        let operations = onlyfans_codegen::api_operations(api, &normalized, &generated)
             .unwrap_or_else(|e| panic!("{} operation model: {e}", api.name));
         let events = onlyfans_codegen::api_events(&normalized)
             .unwrap_or_else(|e| panic!("{} webhook events: {e}", api.name));
         let facade = onlyfans_codegen::generate_api_facade(api, &operations, &events)
             .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));
         write(&out.join(format!("{}_facade.rs", api.name)), &facade);
+        let resources = onlyfans_codegen::generate_api_resources(api, &operations)
+            .unwrap_or_else(|e| panic!("{} resources: {e}", api.name));
+        write(&out.join(format!("{}_resources.rs", api.name)), &resources);
         if std::env::var_os("CARGO_FEATURE___CONFORMANCE").is_some() {
             let calls = onlyfans_codegen::generate_api_conformance(api, &normalized, &operations)
                 .unwrap_or_else(|e| panic!("{} conformance calls: {e}", api.name));

@@ -55,14 +55,9 @@ fn generated_code() {
 fn facade_public_surface() {
     for api in ALL {
         let (n, g) = generated(api);
-        let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
+        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
         let events = onlyfans_codegen::api_events(&n).unwrap();
-        let surface = onlyfans_codegen::facade::surface(
-            &operations,
-            &events,
-            onlyfans_codegen::facade_choices(api),
-        )
-        .unwrap();
+        let surface = onlyfans_codegen::facade::surface(&operations, &events).unwrap();
         insta::assert_snapshot!(format!("{}_facade_surface", api.name), surface);
     }
 }
@@ -80,7 +75,7 @@ fn generated_mocks() {
 
 fn mocks(api: onlyfans_codegen::ApiDef) -> onlyfans_codegen::Mocks {
     let (n, g) = generated(api);
-    let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
+    let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
     onlyfans_codegen::generate_api_mocks(api, &n, &operations).unwrap()
 }
 
@@ -215,7 +210,8 @@ fn multipart_operation_is_left_to_the_facade() {
     assert!(n.report.omitted.is_empty(), "{:?}", n.report.omitted);
     assert!(g.code.contains("pub async fn chats_list"));
     assert!(!g.code.contains("upload_media"), "not in the raw client");
-    let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
+    let operations =
+        onlyfans_codegen::api_operations(onlyfans_codegen::apis::OFAUTH, &n, &g).unwrap();
     let upload = operations
         .iter()
         .find(|op| op.path == "/v2/access/uploads")
@@ -309,7 +305,7 @@ fn coverage_doc_tables_match_the_specs() {
     for api in ALL {
         let (effective, _) = onlyfans_codegen::effective_spec(api, repo_root()).unwrap();
         let (n, g) = generated(api);
-        let operations = onlyfans_codegen::api_operations(&n, &g).unwrap();
+        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
         let id = |op: &onlyfans_codegen::model::Operation| {
             n.spec["paths"][&op.path][op.method.to_ascii_lowercase()]["operationId"].as_str()
         };
@@ -430,4 +426,89 @@ fn quirk_shapes_are_one_type_each() {
             "{projection} is still a type of its own"
         );
     }
+}
+
+/// `docs/NAMES.md` maps every vendor operation to where it sits on its
+/// client; the tables are the ones the naming rule gives the current specs.
+#[test]
+fn names_doc_tables_match_the_surface() {
+    let names = std::fs::read_to_string(repo_root().join("docs/NAMES.md")).unwrap_or_default();
+    let mut missing = String::new();
+    for (api, client) in ALL.into_iter().zip(["of", "api"]) {
+        let (n, g) = generated(api);
+        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
+        let table = onlyfans_codegen::naming::table(api.title, client, &operations);
+        if !names.contains(&table) {
+            missing.push_str(&table);
+            missing.push('\n');
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/NAMES.md lacks the current names tables:\n\n{missing}"
+    );
+}
+
+/// Every name of the vendored specs' surface keeps to the naming rule: at
+/// most four words, no keyword, no route repaired to stay unique.
+#[test]
+fn every_name_keeps_to_the_rule() {
+    for api in ALL {
+        let (n, g) = generated(api);
+        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
+        let problems = onlyfans_codegen::naming::problems(&operations);
+        assert!(
+            problems.is_empty(),
+            "{}:\n{}",
+            api.name,
+            problems.join("\n")
+        );
+    }
+}
+
+/// Vendor operations the naming rule cannot place well still get routes
+/// that compile, and each repair is reported: no tag (`other`), a keyword
+/// for a name, a route another operation has.
+#[test]
+fn awkward_names_are_repaired_and_reported() {
+    let doc = spec_with_extra_operations(json!({
+        "/v2/access/things": {"get": {
+            "summary": "Things list",
+            "tags": ["Type"],
+            "responses": {"200": {"description": "ok"}}
+        }},
+        "/v2/access/stuff": {"get": {
+            "summary": "Stuff",
+            "responses": {"200": {"description": "ok"}}
+        }},
+        "/v2/access/things/all": {"get": {
+            "operationId": "list_chats",
+            "tags": ["Messages"],
+            "responses": {"200": {"description": "ok"}}
+        }}
+    }));
+    let n = onlyfans_codegen::normalize::normalize(doc);
+    let g = onlyfans_codegen::generate::generate(&n.spec, &Default::default(), "").unwrap();
+    let operations = onlyfans_codegen::api_operations(OFAUTH, &n, &g).unwrap();
+    let route = |path: &str| {
+        operations
+            .iter()
+            .find(|op| op.path == path)
+            .map(|op| op.route.dotted())
+            .unwrap()
+    };
+    assert_eq!(route("/v2/access/things"), "type_.list_things");
+    assert_eq!(route("/v2/access/stuff"), "other.get_stuff");
+    assert_eq!(route("/v2/access/chats"), "messages.list_chats");
+    assert_eq!(route("/v2/access/things/all"), "messages.list_chats_get");
+    let problems = onlyfans_codegen::naming::problems(&operations).join("\n");
+    assert!(
+        problems.contains("GET /v2/access/things (`type_.list_things`)"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("(`messages.list_chats_get`): renamed"),
+        "{problems}"
+    );
+    assert_eq!(problems.lines().count(), 3, "{problems}");
 }

@@ -475,7 +475,7 @@ async fn a_fault_for_an_operation_both_apis_have_names_its_api() {
     let of = server.ofauth().build().unwrap();
     let api = server.onlyfansapi().build().unwrap();
     of.whoami().send().await.unwrap();
-    let error = api.whoami().send().await.unwrap_err();
+    let error = api.whoami().get().send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(418));
     assert!(
         server

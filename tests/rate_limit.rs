@@ -188,8 +188,8 @@ async fn onlyfansapi_meta_of_every_operation_feeds_the_limiter() {
     let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
     let client = onlyfansapi_client(&server.uri(), Some(RateLimit::per_minute(1000)));
     let started = Instant::now();
-    client.whoami().send().await.unwrap();
-    client.whoami().send().await.unwrap();
+    client.whoami().get().send().await.unwrap();
+    client.whoami().get().send().await.unwrap();
     let after_generated = started.elapsed();
     assert!(
         after_generated >= Duration::from_secs(60),
@@ -214,7 +214,7 @@ async fn onlyfansapi_meta_is_ignored_without_a_limiter() {
     let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
     let client = onlyfansapi_client(&server.uri(), None);
     let started = Instant::now();
-    client.whoami().send().await.unwrap();
-    client.whoami().send().await.unwrap();
+    client.whoami().get().send().await.unwrap();
+    client.whoami().get().send().await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(1));
 }

@@ -15,24 +15,19 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::examples;
-use crate::facade::{self, Choices, Kind};
+use crate::facade::{self, Kind};
 use crate::model::{self, BodyEncoding, Location, Operation, SpecOperation};
 use crate::walk;
 
 /// Emits the conformance calls of one API: a `CALLS` table of
 /// `(method, path template, operation, call)`, where `call` takes the facade
 /// client and sends the operation.
-pub fn emit(
-    operations: &[Operation],
-    choices: &Choices,
-    spec: &Value,
-    header: &str,
-) -> Result<String, Error> {
+pub fn emit(operations: &[Operation], spec: &Value, header: &str) -> Result<String, Error> {
     let mut functions = Vec::new();
     let mut entries = Vec::new();
     for (index, op) in operations.iter().enumerate() {
         let function = format_ident!("call_{index}");
-        let body = call(op, choices, spec)?;
+        let body = call(op, spec)?;
         functions.push(quote! {
             fn #function(client: &super::Client) -> Pending<'_> {
                 ::std::boxed::Box::pin(async move { #body })
@@ -60,16 +55,27 @@ pub fn emit(
 
 /// The body of one call: the builder with every setter, then `send()`,
 /// answering what came back.
-fn call(op: &Operation, choices: &Choices, spec: &Value) -> Result<TokenStream, Error> {
+fn call(op: &Operation, spec: &Value) -> Result<TokenStream, Error> {
     let spec_op = model::spec_operation(spec, &op.method, &op.path)
         .ok_or_else(|| Error::Generate(format!("{} {}: not in the spec", op.method, op.path)))?;
     let parameter =
         |location: Location, wire: &str| parameter_value(spec, &spec_op, location, wire);
-    let method = format_ident!("{}", choices.method_name(&op.name));
+    // Through the public surface: `client.account(..).chats().messages().send(..)`.
+    let method = format_ident!("{}", op.route.method);
+    let mut receiver = quote!(client);
     let mut args = Vec::new();
     for param in op.params.iter().filter(|p| p.location == Location::Path) {
         let value = parameter(Location::Path, &param.wire);
-        args.push(argument(&param.ty, &value)?);
+        let value = argument(&param.ty, &value)?;
+        if op.route.account.as_deref() == Some(param.wire.as_str()) {
+            receiver = quote!(#receiver.account(#value));
+        } else {
+            args.push(value);
+        }
+    }
+    for resource in &op.route.resources {
+        let resource = format_ident!("{}", resource);
+        receiver = quote!(#receiver.#resource());
     }
     let mut setters = Vec::new();
     let mut taken: Vec<String> = facade::RESERVED.iter().map(|s| s.to_string()).collect();
@@ -106,7 +112,7 @@ fn call(op: &Operation, choices: &Choices, spec: &Value) -> Result<TokenStream, 
     }
     let send = quote!(.send().await.map(|response| answer(&response)));
     Ok(quote! {
-        ::std::result::Result::Ok(client.#method(#(#args),*) #(#setters)* #send)
+        ::std::result::Result::Ok(#receiver.#method(#(#args),*) #(#setters)* #send)
     })
 }
 

@@ -86,11 +86,21 @@ pub fn emit(
     let types_path = path(types_path)?;
     let client_path = path(client_path)?;
     let call_methods = path(call_methods)?;
+    // The client's own resource handles (`chats()`, `account(..)`).
+    let resources: std::collections::BTreeSet<&str> = operations
+        .iter()
+        .map(|op| match (&op.route.account, op.route.resources.first()) {
+            (Some(_), _) => "account",
+            (None, first) => first.map_or("", String::as_str),
+        })
+        .collect();
     let mut builders = Vec::new();
     let mut methods = Vec::new();
     for op in operations {
         let (method, builder) = operation(op, &choices, &call_methods)?;
-        methods.push(method);
+        if !resources.contains(choices.method_name(&op.name).as_str()) {
+            methods.push(method);
+        }
         builders.push(builder);
     }
     let events = event_enum(events, &choices)?;
@@ -203,6 +213,15 @@ impl Kind {
         }
     }
 
+    /// What a path parameter's argument takes.
+    pub(crate) fn path_argument(&self) -> TokenStream {
+        match self {
+            Kind::Text => quote!(impl ::std::convert::Into<::std::string::String>),
+            Kind::Scalar(t) => t.clone(),
+            other => other.storage(),
+        }
+    }
+
     /// The type kept in the builder.
     fn storage(&self) -> TokenStream {
         match self {
@@ -297,16 +316,11 @@ impl Kind {
 /// The public surface of a facade: per operation, the client method, each
 /// setter with what it takes, and what `send` returns. Kept as a snapshot, so
 /// a spec update shows every change callers see.
-pub fn surface(
-    operations: &[Operation],
-    events: &[WebhookEvent],
-    choices: Choices,
-) -> Result<String, Error> {
+pub fn surface(operations: &[Operation], events: &[WebhookEvent]) -> Result<String, Error> {
     let mut out = String::new();
     for op in operations {
-        let name = choices.method_name(&op.name);
         let mut args = Vec::new();
-        for param in op.params.iter().filter(|p| p.location == Location::Path) {
+        for param in op.handle_args() {
             args.push(format!(
                 "{}: {}",
                 param.ident,
@@ -314,8 +328,10 @@ pub fn surface(
             ));
         }
         let builder = format!("{}Request", op.name.to_upper_camel_case());
+        let call = op.route.call("client", &[]);
+        let call = call.strip_suffix("()").unwrap_or(&call);
         out.push_str(&format!(
-            "{name}({}) -> {builder}   // {} {}\n",
+            "{call}({}) -> {builder}   // {} {}\n",
             args.join(", "),
             op.method,
             op.path
@@ -553,16 +569,17 @@ fn operation(
         let wire = param.wire.as_str();
         let kind = Kind::of(&param.ty)?;
         let segment = format_ident!("segment_{}", param.ident);
+        let argument = kind.path_argument();
         match &kind {
             Kind::Text => {
-                args.push(quote!(#ident: impl ::std::convert::Into<::std::string::String>));
+                args.push(quote!(#ident: #argument));
                 inits.push(quote!(#slot: #ident.into()));
                 fields.push(quote!(#slot: ::std::string::String));
                 debug.push(debug_field(&slot, wire, false));
                 prepare.push(quote!(let #segment = request::path_segment(#wire, &self.#slot)?;));
             }
             Kind::Scalar(t) => {
-                args.push(quote!(#ident: #t));
+                args.push(quote!(#ident: #argument));
                 inits.push(quote!(#slot: #ident));
                 fields.push(quote!(#slot: #t));
                 debug.push(debug_field(&slot, wire, false));
@@ -570,7 +587,7 @@ fn operation(
             }
             _ => {
                 let storage = kind.storage();
-                args.push(quote!(#ident: #storage));
+                args.push(quote!(#ident: #argument));
                 inits.push(quote!(#slot: #ident));
                 fields.push(quote!(#slot: #storage));
                 debug.push(debug_field(&slot, wire, false));
@@ -829,15 +846,17 @@ fn operation(
         "The request of [`Client::{fn_name}`](super::Client::{fn_name}): `{} {}`.\n\n{}",
         op.method, op.path, op.doc
     );
+    let arg_names: Vec<syn::Ident> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| format_ident!("{}", p.ident))
+        .collect();
     let method = quote! {
         #[doc = #method_doc]
+        #[doc(hidden)]
         pub fn #fn_name(&self, #(#args),*) -> #builder {
-            #builder {
-                core: self.core().clone(),
-                options: ::std::default::Default::default(),
-                invalid: None,
-                #(#inits,)*
-            }
+            #builder::new(self.core().clone(), #(#arg_names),*)
         }
     };
     let builder_item = quote! {
@@ -868,6 +887,16 @@ fn operation(
         impl #builder {
             const REQUEST: crate::RequestInfo = crate::RequestInfo::operation(#operation_text, #method_text, #path_text);
             const METHOD: ::reqwest::Method = #method_tokens;
+
+            /// The request with its path parameters and nothing else set.
+            pub(crate) fn new(core: crate::transport::config::Core, #(#args),*) -> Self {
+                Self {
+                    core,
+                    options: ::std::default::Default::default(),
+                    invalid: None,
+                    #(#inits,)*
+                }
+            }
 
             crate::transport::config::call_option_methods!();
             #call_methods!();

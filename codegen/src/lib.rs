@@ -32,9 +32,11 @@ pub mod generate;
 pub mod merge;
 pub mod mock;
 pub mod model;
+pub mod naming;
 pub mod normalize;
 pub mod overlay;
 pub mod replacements;
+pub mod resources;
 pub mod spec;
 pub mod summary;
 pub mod synthetic;
@@ -216,7 +218,7 @@ pub fn api_model(api: ApiDef, effective: Value) -> Result<ApiModel, Error> {
     }
     let (normalized, generated) = generate_normalized(api, normalize::normalize(effective))?;
     Ok(ApiModel {
-        operations: api_operations(&normalized, &generated)?,
+        operations: api_operations(api, &normalized, &generated)?,
         events: api_events(&normalized)?,
         types: model::named_types(&generated.code)?,
         omitted: normalized.report.omitted,
@@ -226,10 +228,13 @@ pub fn api_model(api: ApiDef, effective: Value) -> Result<ApiModel, Error> {
 /// The operation model of an API: its generated client joined with its
 /// normalized spec (see [`model`]).
 pub fn api_operations(
+    api: ApiDef,
     normalized: &Normalized,
     generated: &Generated,
 ) -> Result<Vec<model::Operation>, Error> {
-    model::operations(&generated.code, &normalized.spec)
+    let mut operations = model::operations(&generated.code, &normalized.spec)?;
+    naming::assign(&mut operations, &normalized.spec, &naming_choices(api))?;
+    Ok(operations)
 }
 
 /// The webhook events of an API with their generated types (see
@@ -257,6 +262,20 @@ pub fn generate_api_facade(
     )
 }
 
+/// The resource handles of an API (see [`resources`]): how a caller
+/// reaches each request builder.
+pub fn generate_api_resources(
+    api: ApiDef,
+    operations: &[model::Operation],
+) -> Result<String, Error> {
+    resources::emit(
+        operations,
+        "super::Client",
+        "super::requests",
+        &generated_header(api),
+    )
+}
+
 /// The conformance calls of one API (see [`conformance`]): every operation
 /// through its facade builder with every parameter and body field set.
 pub fn generate_api_conformance(
@@ -265,7 +284,7 @@ pub fn generate_api_conformance(
     operations: &[model::Operation],
 ) -> Result<String, Error> {
     let header = generated_header(api);
-    conformance::emit(operations, &facade_choices(api), &normalized.spec, &header)
+    conformance::emit(operations, &normalized.spec, &header)
 }
 
 /// The document an independent validator checks this crate's requests and
@@ -322,6 +341,155 @@ pub fn facade_choices(api: ApiDef) -> facade::Choices {
     facade::Choices {
         handwritten,
         event_type_fields,
+    }
+}
+
+/// Where each API's operations sit on its client ([`naming`]): the routes
+/// the naming rule cannot give (over four words, or outside the vendor's
+/// resource tree), by `"METHOD /path"`.
+pub fn naming_choices(api: ApiDef) -> naming::Choices {
+    match api.name {
+        "ofauth" => naming::Choices {
+            account_param: None,
+            tag_names: &[("Self", "me")],
+            routes: &[
+                ("GET /v2/account/whoami", "account.whoami"),
+                ("GET /v2/access/self", "me.get"),
+                (
+                    "GET /v2/access/mass-messages/scheduled",
+                    "mass_messages.list_scheduled",
+                ),
+                (
+                    "GET /v2/access/analytics/visitor-countries/top",
+                    "analytics.list_top_visitor_countries",
+                ),
+                ("GET /v2/access/users/blocked", "users.list_blocked"),
+                ("GET /v2/access/users/restrict", "users.list_restricted"),
+                ("PATCH /v2/access/self", "me.update"),
+                ("POST /v2/dynamic-rules/sign", "dynamic_rules.sign"),
+                (
+                    "PUT /v2/access/subscribers/{userId}/custom-name",
+                    "subscribers.set_custom_name",
+                ),
+                (
+                    "PUT /v2/access/subscribers/{userId}/discount",
+                    "subscribers.apply_discount",
+                ),
+                ("POST /v2/access/uploads/check", "upload.check_media"),
+                ("POST /v2/access/uploads/init", "upload.initialize"),
+                ("POST /v2/access/uploads/complete", "upload.finalize"),
+                (
+                    "PUT /v2/access/uploads/{mediaUploadId}",
+                    "upload.upload_single_part",
+                ),
+                (
+                    "PUT /v2/access/uploads/{mediaUploadId}/parts/{partNumber}",
+                    "upload.upload_part",
+                ),
+                (
+                    "POST /v2/access/users/{userId}/lists",
+                    "user_lists.add_user_to_lists",
+                ),
+                (
+                    "GET /v2/access/users/lists/{listId}/users",
+                    "user_lists.list_users",
+                ),
+                (
+                    "POST /v2/access/users/lists/{listId}/users/{userId}",
+                    "user_lists.add_user",
+                ),
+                (
+                    "DELETE /v2/access/users/lists/{listId}/users/{userId}",
+                    "user_lists.remove_user",
+                ),
+                ("GET /v2/access/vault/lists", "vault.list_lists"),
+                (
+                    "GET /v2/access/vault/lists/{listId}/media",
+                    "vault.list_list_media",
+                ),
+                (
+                    "POST /v2/access/vault/lists/{listId}/media",
+                    "vault.add_list_media",
+                ),
+                (
+                    "POST /v2/vault/cache/list/{listId}",
+                    "vault.cache_list_media",
+                ),
+                ("GET /v2/vault-plus/{mediaId}", "vault_plus.get_media"),
+                ("DELETE /v2/vault-plus/{mediaId}", "vault_plus.delete_media"),
+                ("POST /v2/vault-plus/batch", "vault_plus.get_media_batch"),
+                ("GET /v2/vault-plus/list", "vault_plus.list_media"),
+                ("DELETE /v2/vault-plus/purge", "vault_plus.purge_media"),
+                (
+                    "POST /v2/vault-plus/store/list/{listId}",
+                    "vault_plus.store_list_media",
+                ),
+                (
+                    "GET /v2/vault-plus/store/status",
+                    "vault_plus.get_storage_status",
+                ),
+                (
+                    "GET /v2/vault-plus/store/stats",
+                    "vault_plus.get_organization_stats",
+                ),
+            ],
+        },
+        "onlyfansapi" => naming::Choices {
+            account_param: Some("account"),
+            tag_names: &[],
+            routes: &[
+                // Upstream text, outside the SDK's tree: where the SDK puts them.
+                (
+                    "GET /api/{account}/chats/{chat_id}/messages",
+                    "chats.messages.list",
+                ),
+                ("GET /api/{account}/users/blocked", "users.list_blocked"),
+                (
+                    "GET /api/{account}/users/restricted",
+                    "users.list_restricted",
+                ),
+                (
+                    "GET /api/fan-summary-categories",
+                    "fan_summary_categories.list",
+                ),
+                ("GET /api/usage/credits", "usage.get_credits"),
+                (
+                    "GET /api/{account}/media/download/drm/{media_id}",
+                    "media.download_drm",
+                ),
+                // Names over four words, or the SDK's `mark_all_as_read.all()`.
+                (
+                    "POST /api/{account}/chats/mark-as-read",
+                    "chats.mark_all_as_read",
+                ),
+                ("PUT /api/{account}/fans/{fan_id}/notes", "fans.notes.set"),
+                (
+                    "GET /api/{account}/banking/details/legal-info",
+                    "banking.details.get_legal_info",
+                ),
+                (
+                    "GET /api/{account}/media/download/{cdnUrl}",
+                    "media.download",
+                ),
+                (
+                    "PATCH /api/{account}/saved-for-later/messages/settings/enable-or-update-automatic-messaging",
+                    "saved_for_later.messages.settings.enable",
+                ),
+                (
+                    "PATCH /api/{account}/saved-for-later/messages/settings/disable-automatic-messaging",
+                    "saved_for_later.messages.settings.disable",
+                ),
+                (
+                    "PATCH /api/{account}/saved-for-later/posts/settings/enable-or-update-automatic-posting",
+                    "saved_for_later.posts.settings.enable",
+                ),
+                (
+                    "PATCH /api/{account}/saved-for-later/posts/settings/disable-automatic-posting",
+                    "saved_for_later.posts.settings.disable",
+                ),
+            ],
+        },
+        _ => naming::Choices::default(),
     }
 }
 

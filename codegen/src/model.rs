@@ -25,6 +25,11 @@ pub const FACADE_MULTIPART: &str = "x-facade-multipart";
 pub struct Operation {
     /// The raw client's method name (progenitor's snake case of the operation id).
     pub name: String,
+    /// The operation id as the spec has it (synthesized from the summary
+    /// where the vendor gives none).
+    pub id: String,
+    /// Where the facade puts it ([`naming`](crate::naming)).
+    pub route: crate::naming::Route,
     /// Upper-case HTTP method.
     pub method: String,
     /// Path template as the spec writes it (`/api/{account}/chats`).
@@ -40,6 +45,16 @@ pub struct Operation {
     /// Why a list-like operation (paging parameters or an items array) has
     /// no stream.
     pub no_stream: Option<String>,
+}
+
+impl Operation {
+    /// The path parameters a caller passes to the operation's method: all
+    /// but the one its account handle fills in.
+    pub fn handle_args(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| {
+            p.location == Location::Path && self.route.account.as_deref() != Some(p.wire.as_str())
+        })
+    }
 }
 
 /// A list operation's paging: detected once, here, from the response schema
@@ -350,6 +365,8 @@ fn multipart_operation(
         .unwrap_or_default();
     Ok(Operation {
         name: id.to_snake_case(),
+        id: id.to_owned(),
+        route: Default::default(),
         method: method.to_ascii_uppercase(),
         path: path.to_owned(),
         doc: format!("{summary}\n\n{description}").trim().to_owned(),
@@ -465,6 +482,13 @@ fn operation(
         };
     Ok(Operation {
         name,
+        id: op
+            .op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        route: Default::default(),
         method,
         path,
         doc: doc_before_sends(&function.attrs),

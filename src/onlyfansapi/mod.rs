@@ -42,6 +42,17 @@ generated_module! {
 }
 
 generated_module! {
+    /// The OnlyFansAPI resources, following the vendor's own tree: each is a
+    /// handle from the [`Client`] (`client.chats()`), listing its operations
+    /// and its sub-resources; each operation returns its request builder
+    /// ([`requests`]). `docs/NAMES.md` maps every vendor operation to its
+    /// place here.
+    pub mod resources {
+        "/onlyfansapi_resources.rs"
+    }
+}
+
+generated_module! {
     /// A request builder for every operation of the spec, generated from it:
     /// `client.<operation>(path parameters)` returns one, with a setter per
     /// query parameter and per top-level body field, per-call options, and

@@ -513,7 +513,7 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 api.name, api.name
             ));
         }
-        let operations = match onlyfans_codegen::api_operations(&normalized, &generated) {
+        let operations = match onlyfans_codegen::api_operations(api, &normalized, &generated) {
             Ok(operations) => operations,
             Err(e) => {
                 problems.push(format!("{} operation model: {e}", api.name));
@@ -527,11 +527,7 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 continue;
             }
         };
-        let surface = match onlyfans_codegen::facade::surface(
-            &operations,
-            &events,
-            onlyfans_codegen::facade_choices(api),
-        ) {
+        let surface = match onlyfans_codegen::facade::surface(&operations, &events) {
             Ok(surface) => surface,
             Err(e) => {
                 problems.push(format!("{} facade: {e}", api.name));
