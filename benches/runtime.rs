@@ -306,7 +306,7 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
     // code path).
     let ofauth_facade = async || {
         for _ in 0..BATCH {
-            of.chats_list().send().await.unwrap();
+            of.messages().list_chats().send().await.unwrap();
         }
     };
     // What the bare side does per call: send, read the whole body.
@@ -325,7 +325,13 @@ fn bench_requests(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'sta
     };
     let onlyfansapi_facade = async || {
         for _ in 0..BATCH {
-            api.list_chat_messages("acct_1", "9").send().await.unwrap();
+            api.account("acct_1")
+                .chats()
+                .messages()
+                .list("9")
+                .send()
+                .await
+                .unwrap();
         }
     };
     let onlyfansapi_bare = async || {
@@ -454,7 +460,10 @@ fn bench_paging(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> f64 {
         .unwrap();
     let stream = async || {
         let mut stream = std::pin::pin!(
-            api.list_chat_messages("acct_1", "9")
+            api.account("acct_1")
+                .chats()
+                .messages()
+                .list("9")
                 .limit(PER_PAGE)
                 .stream()
         );
@@ -471,7 +480,12 @@ fn bench_paging(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> f64 {
         let mut next_page: Option<String> = None;
         let mut n = 0u64;
         loop {
-            let mut request = api.list_chat_messages("acct_1", "9").limit(PER_PAGE);
+            let mut request = api
+                .account("acct_1")
+                .chats()
+                .messages()
+                .list("9")
+                .limit(PER_PAGE);
             if let Some(next) = &next_page {
                 request = request.next_page(next);
             }
@@ -509,7 +523,10 @@ fn peak_while_streaming(
         let before = LIVE.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
         let mut stream = std::pin::pin!(
-            api.list_chat_messages("acct_1", "9")
+            api.account("acct_1")
+                .chats()
+                .messages()
+                .list("9")
                 .next_page(format!("?id={start}"))
                 .stream()
                 .take(total)
@@ -565,7 +582,7 @@ fn bench_rate_limiter(rt: &tokio::runtime::Runtime) -> Option<(f64, f64, f64, f6
         let client = client.clone();
         async move || {
             for _ in 0..BATCH {
-                client.chats_list().send().await.unwrap();
+                client.messages().list_chats().send().await.unwrap();
             }
         }
     };

@@ -34,7 +34,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
         None => ofauth::Client::from_env()?,
     };
     let chats: Vec<ofauth::Chat> = of
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(20)
         .stream()
         .take(12)
@@ -71,12 +72,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
         ),
     };
     let first = api
-        .list_chat_messages(&account, &chat)
+        .account(&account)
+        .chats()
+        .messages()
+        .list(&chat)
         .limit(10)
         .send()
         .await?;
     let messages: Vec<onlyfansapi::Message> = api
-        .list_chat_messages(&account, &chat)
+        .account(&account)
+        .chats()
+        .messages()
+        .list(&chat)
         .limit(10)
         .stream()
         .take(12)

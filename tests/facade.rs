@@ -48,6 +48,7 @@ async fn json_post_sends_the_fields_set_and_decodes_the_reply() {
         .await;
     let of = ofauth_client(&server).await;
     let sent = of
+        .messages()
         .send_chat_message("123")
         .text("hello")
         .price(5.0)
@@ -78,8 +79,13 @@ async fn delete_and_patch_go_to_their_paths() {
         .mount(&server)
         .await;
     let of = ofauth_client(&server).await;
-    of.delete_user_list("55").send().await.unwrap();
-    of.update_user_list("55").name("VIPs").send().await.unwrap();
+    of.user_lists().delete("55").send().await.unwrap();
+    of.user_lists()
+        .update("55")
+        .name("VIPs")
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -94,7 +100,8 @@ async fn octet_stream_put_sends_the_bytes_as_given() {
     let of = ofauth_client(&server).await;
     let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let result = of
-        .upload_chunk_to_managed_media_upload("up_1", 2)
+        .upload()
+        .upload_part("up_1", 2)
         .body(bytes.clone())
         .send()
         .await;
@@ -124,13 +131,19 @@ async fn header_and_query_parameters_reach_the_server() {
         .mount(&server)
         .await;
     let api = onlyfansapi_client(&server).await;
-    api.send_message("acct_1", "9")
+    api.account("acct_1")
+        .chats()
+        .messages()
+        .send("9")
         .idempotency_key("k-1")
         .text("hi")
         .send()
         .await
         .unwrap();
-    api.list_chat_messages("acct_1", "9")
+    api.account("acct_1")
+        .chats()
+        .messages()
+        .list("9")
         .limit(25)
         .order("desc")
         .send()
@@ -145,7 +158,10 @@ async fn invalid_values_are_refused_and_nothing_is_sent() {
     let of = ofauth_client(&server).await;
     let refusals = [
         (
-            api.list_chat_messages("acct_1", "9")
+            api.account("acct_1")
+                .chats()
+                .messages()
+                .list("9")
                 .limit(0)
                 .send()
                 .await
@@ -153,7 +169,10 @@ async fn invalid_values_are_refused_and_nothing_is_sent() {
             "limit",
         ),
         (
-            api.list_chat_messages("acct_1", "9")
+            api.account("acct_1")
+                .chats()
+                .messages()
+                .list("9")
                 .limit(101)
                 .send()
                 .await
@@ -161,19 +180,37 @@ async fn invalid_values_are_refused_and_nothing_is_sent() {
             "limit",
         ),
         (
-            api.list_chat_messages("..", "9").send().await.err(),
+            api.account("..")
+                .chats()
+                .messages()
+                .list("9")
+                .send()
+                .await
+                .err(),
             "account",
         ),
         (
-            api.list_chat_messages("", "9").send().await.err(),
+            api.account("")
+                .chats()
+                .messages()
+                .list("9")
+                .send()
+                .await
+                .err(),
             "account",
         ),
         (
-            of.chats_list().query("x".repeat(101)).send().await.err(),
+            of.messages()
+                .list_chats()
+                .query("x".repeat(101))
+                .send()
+                .await
+                .err(),
             "query",
         ),
         (
-            of.send_chat_message("1")
+            of.messages()
+                .send_chat_message("1")
                 .connection_id("bad\nid")
                 .send()
                 .await
@@ -202,7 +239,7 @@ async fn error_statuses_and_bodies_that_do_not_fit_are_typed_errors() {
         .mount(&server)
         .await;
     let of = ofauth_client(&server).await;
-    match of.delete_user_list("7").send().await {
+    match of.user_lists().delete("7").send().await {
         Err(Error::Api { request, response }) => {
             assert_eq!(response.status, 404);
             assert_eq!(response.body_excerpt, "no such list");
@@ -211,7 +248,7 @@ async fn error_statuses_and_bodies_that_do_not_fit_are_typed_errors() {
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }
-    match of.send_chat_message("7").text("x").send().await {
+    match of.messages().send_chat_message("7").text("x").send().await {
         Err(Error::Decode { path, .. }) => assert_eq!(path, "id"),
         other => panic!("expected Error::Decode, got {other:?}"),
     }
@@ -412,7 +449,8 @@ async fn streams_page_through_every_style_and_layout() {
     let of = ofauth_client(&server).await;
     let api = onlyfansapi_client(&server).await;
     let chats: Vec<_> = of
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(3)
         .stream()
         .try_collect()
@@ -425,14 +463,35 @@ async fn streams_page_through_every_style_and_layout() {
             .collect(),
         7,
     );
-    let trials: Vec<_> = of.top_trials().stream().try_collect().await.unwrap();
+    let trials: Vec<_> = of
+        .analytics()
+        .list_top_trials()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(trials.len(), 5);
-    let transactions: Vec<_> = of.list_transactions().stream().try_collect().await.unwrap();
+    let transactions: Vec<_> = of
+        .earnings()
+        .list_transactions()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(transactions.len(), 6);
-    let media: Vec<_> = of.get_chat_media("5").stream().try_collect().await.unwrap();
+    let media: Vec<_> = of
+        .messages()
+        .get_chat_media("5")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_every_item_once(media.iter().map(|m| m.id).collect(), 8);
     let messages: Vec<_> = api
-        .list_chat_messages("acct_1", "9")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("9")
         .limit(3)
         .stream()
         .try_collect()
@@ -440,21 +499,28 @@ async fn streams_page_through_every_style_and_layout() {
         .unwrap();
     assert_every_item_once(messages.iter().map(|m| m.id).collect(), 7);
     let transactions: Vec<_> = api
-        .list_transactions("acct_1")
+        .account("acct_1")
+        .transactions()
+        .list()
         .stream()
         .try_collect()
         .await
         .unwrap();
     assert_eq!(transactions.len(), 5);
     let archive: Vec<_> = api
-        .list_story_archive("acct_1")
+        .account("acct_1")
+        .stories()
+        .list_archive()
         .stream()
         .try_collect()
         .await
         .unwrap();
     assert_eq!(archive.len(), 5);
     let highlights: Vec<_> = api
-        .list_story_highlights("acct_1")
+        .account("acct_1")
+        .stories()
+        .highlights()
+        .list()
         .stream()
         .try_collect()
         .await
@@ -491,7 +557,7 @@ async fn a_stream_skips_an_overlapping_item_and_stops_on_a_repeated_cursor() {
     )
     .await;
     let of = ofauth_client(&server).await;
-    let results: Vec<_> = of.get_chat_media("5").stream().collect().await;
+    let results: Vec<_> = of.messages().get_chat_media("5").stream().collect().await;
     let (ok, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
     let ids: Vec<u64> = ok.into_iter().filter_map(|r| Some(r.ok()?.id)).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5], "each item once, the overlaps skipped");
@@ -514,7 +580,9 @@ async fn deep_object_filters_are_sent_as_bracketed_query_parameters() {
         .mount(&server)
         .await;
     let api = onlyfansapi_client(&server).await;
-    api.list_active_fans("acct_1")
+    api.account("acct_1")
+        .fans()
+        .list_active()
         .filter_online(1)
         .filter_total_spent(100)
         .limit(10)
@@ -522,7 +590,14 @@ async fn deep_object_filters_are_sent_as_bracketed_query_parameters() {
         .await
         .unwrap();
     // `filter[online]` is 1 or 0: anything else is refused before sending.
-    match api.list_active_fans("acct_1").filter_online(2).send().await {
+    match api
+        .account("acct_1")
+        .fans()
+        .list_active()
+        .filter_online(2)
+        .send()
+        .await
+    {
         Err(Error::InvalidRequest { parameter, .. }) => assert_eq!(parameter, "filter[online]"),
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -571,7 +646,10 @@ async fn multipart_uploads_send_each_part_byte_for_byte() {
     let api = onlyfansapi_client(&server).await;
     let photo: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
     let reply = api
-        .upload_media_to_vault("acct_1")
+        .account("acct_1")
+        .media()
+        .vault()
+        .upload()
         .file(FilePart::bytes(photo.clone()).file_name("photo.jpg"))
         .async_(true)
         .send()
@@ -585,7 +663,9 @@ async fn multipart_uploads_send_each_part_byte_for_byte() {
     let video_path = dir.join("clip.mp4");
     let video: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(&video_path, &video).unwrap();
-    api.upload_media_to_the_only_fans_cdn("acct_1")
+    api.account("acct_1")
+        .media()
+        .upload()
         .file(FilePart::path(&video_path))
         .type_("avatar")
         .send()
@@ -610,7 +690,10 @@ async fn multipart_uploads_send_each_part_byte_for_byte() {
     // A file that cannot be opened is refused before anything is sent.
     let before = received(&server).await.len();
     match api
-        .upload_media_to_vault("acct_1")
+        .account("acct_1")
+        .media()
+        .vault()
+        .upload()
         .file(FilePart::path(dir.join("missing.jpg")))
         .send()
         .await
@@ -652,7 +735,8 @@ async fn the_chats_stream_tells_chats_apart_by_their_user() {
     .await;
     let of = ofauth_client(&server).await;
     let chats: Vec<_> = of
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(3)
         .stream()
         .try_collect()
@@ -672,7 +756,9 @@ async fn multipart_text_fields_are_checked_before_sending() {
     let server = MockServer::start().await;
     let api = onlyfansapi_client(&server).await;
     let error = api
-        .upload_media_to_the_only_fans_cdn("acct_1")
+        .account("acct_1")
+        .media()
+        .upload()
         .file(FilePart::bytes(vec![1, 2, 3]).file_name("a.jpg"))
         .type_("selfie")
         .send()

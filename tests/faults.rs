@@ -46,7 +46,8 @@ async fn call(
             .max_response_bytes(max_body)
             .strict_decoding(strict)
             .build()?
-            .chats_list()
+            .messages()
+            .list_chats()
             .send()
             .await
             .map(|p| p.list.as_ref().map_or(0, Vec::len)),
@@ -58,7 +59,10 @@ async fn call(
             .max_response_bytes(max_body)
             .strict_decoding(strict)
             .build()?
-            .list_chat_messages("acct_1", "9")
+            .account("acct_1")
+            .chats()
+            .messages()
+            .list("9")
             .send()
             .await
             .map(|p| p.data.as_ref().map_or(0, Vec::len)),
@@ -407,7 +411,7 @@ async fn every_call_ends_by_its_deadline_and_a_stalled_attempt_leaves_time_to_re
         })
         .build()
         .unwrap();
-    let page = of.chats_list().send().await.unwrap();
+    let page = of.messages().list_chats().send().await.unwrap();
     assert_eq!(page.list.as_ref().unwrap().len(), 1);
     assert_eq!(server.hits(), 2);
 }
@@ -430,7 +434,10 @@ async fn non_idempotent_calls_are_repeated_only_when_that_is_safe() {
     }))
     .await;
     let api = onlyfansapi_client(&server.uri());
-    api.send_message("acct_1", "42")
+    api.account("acct_1")
+        .chats()
+        .messages()
+        .send("42")
         .text("hi")
         .send()
         .await
@@ -452,13 +459,19 @@ async fn non_idempotent_calls_are_repeated_only_when_that_is_safe() {
 
     // A caller's own key is sent as given; each call gets a fresh one.
     heads.lock().unwrap().clear();
-    api.send_message("acct_1", "42")
+    api.account("acct_1")
+        .chats()
+        .messages()
+        .send("42")
         .text("hi")
         .idempotency_key("order-77")
         .send()
         .await
         .unwrap();
-    api.send_message("acct_1", "42")
+    api.account("acct_1")
+        .chats()
+        .messages()
+        .send("42")
         .text("hi")
         .send()
         .await

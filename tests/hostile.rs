@@ -158,7 +158,8 @@ fn decode_errors_from_bytes_name_the_path() {
 async fn hostile_parameters_are_encoded_exactly() {
     let server = FaultServer::start(vec![Fault::json(200, &ofauth_page(0..1, false, None))]).await;
     ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .query("a&b=c#d%e/ü ?")
         .send()
         .await
@@ -170,7 +171,10 @@ async fn hostile_parameters_are_encoded_exactly() {
 
     let server = FaultServer::start(vec![Fault::json(200, &onlyfansapi_page(&[1], None))]).await;
     onlyfansapi_client(&server.uri())
-        .list_chat_messages("acct/../../admin", "1?x=2#frag")
+        .account("acct/../../admin")
+        .chats()
+        .messages()
+        .list("1?x=2#frag")
         .limit(100)
         .send()
         .await
@@ -199,7 +203,13 @@ async fn path_parameters_never_leave_their_segment() {
         ("acct\\..", "%2e%2e"),
         ("\u{ff0e}\u{ff0e}", "a;b@c:d+e!f"),
     ] {
-        api.list_chat_messages(account, chat).send().await.unwrap();
+        api.account(account)
+            .chats()
+            .messages()
+            .list(chat)
+            .send()
+            .await
+            .unwrap();
     }
     assert_eq!(
         server.request_lines(),
@@ -247,7 +257,7 @@ async fn credentials_never_follow_a_redirect_to_another_origin() {
             .unwrap(),
     ];
     for client in &clients {
-        let error = client.chats_list().send().await.unwrap_err();
+        let error = client.messages().list_chats().send().await.unwrap_err();
         assert!(
             matches!(&error, Error::Api { response, .. } if response.status.is_redirection()),
             "{error:?}"
@@ -268,7 +278,8 @@ async fn credentials_never_follow_a_redirect_to_another_origin() {
     ])
     .await;
     let page = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .send()
         .await
         .unwrap();
@@ -328,9 +339,9 @@ async fn server_waits_are_bounded() {
         .timeout(std::time::Duration::from_secs(5))
         .build()
         .unwrap();
-    of.chats_list().send().await.unwrap();
+    of.messages().list_chats().send().await.unwrap();
     let started = std::time::Instant::now();
-    of.chats_list().send().await.unwrap();
+    of.messages().list_chats().send().await.unwrap();
     let waited = started.elapsed();
     assert!(
         waited >= std::time::Duration::from_millis(200)
@@ -351,7 +362,7 @@ async fn server_waits_are_bounded() {
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let error = of.chats_list().send().await.unwrap_err();
+    let error = of.messages().list_chats().send().await.unwrap_err();
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     match error {
         Error::RateLimited { response, .. } => {
@@ -379,7 +390,7 @@ async fn errors_and_logs_never_show_a_filled_in_path() {
         .build()
         .unwrap();
     let raw = of.raw().get_login_status(secret).await.unwrap_err();
-    let facade = of.get_login_status(secret).send().await.unwrap_err();
+    let facade = of.link().get_login_status(secret).send().await.unwrap_err();
     for error in [
         raw.to_string(),
         facade.to_string(),
@@ -472,7 +483,7 @@ proptest! {
                 .build()
                 .unwrap();
             let call = of
-                .chats_list()
+                .messages().list_chats()
                 .max_retries(retries)
                 .timeout(Duration::from_nanos(timeout_ns).min(Duration::from_secs(5)))
                 .send();
@@ -489,18 +500,30 @@ async fn numbers_out_of_range_and_oversized_text_are_refused_locally() {
     let of = ofauth_client(&server.uri());
     let api = onlyfansapi_client(&server.uri());
     let refused = [
-        of.chats_list().limit(u64::MAX).send().await.unwrap_err(),
-        of.chats_list()
+        of.messages()
+            .list_chats()
+            .limit(u64::MAX)
+            .send()
+            .await
+            .unwrap_err(),
+        of.messages()
+            .list_chats()
             .query("ü".repeat(101))
             .send()
             .await
             .unwrap_err(),
-        api.list_chat_messages("acct_1", "1")
+        api.account("acct_1")
+            .chats()
+            .messages()
+            .list("1")
             .limit(101)
             .send()
             .await
             .unwrap_err(),
-        api.list_chat_messages("acct\r\n", "1")
+        api.account("acct\r\n")
+            .chats()
+            .messages()
+            .list("1")
             .send()
             .await
             .unwrap_err(),

@@ -16,7 +16,7 @@ async fn both_facades_work_against_the_mock_with_no_setup() {
     let of = server.ofauth().build().unwrap();
     let api = server.onlyfansapi().build().unwrap();
 
-    let page = of.chats_list().send().await.unwrap();
+    let page = of.messages().list_chats().send().await.unwrap();
     assert_eq!(
         page.list.as_ref().map_or(0, Vec::len),
         10,
@@ -25,7 +25,14 @@ async fn both_facades_work_against_the_mock_with_no_setup() {
     assert_eq!(page.has_more, Some(true));
     assert_eq!(page.next_offset, Some(10));
 
-    let page = api.list_chat_messages(ACCOUNT, "42").send().await.unwrap();
+    let page = api
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("42")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.data.as_ref().map_or(0, Vec::len), 10);
     // The spec's own example message, first in the list.
     assert_eq!(
@@ -55,7 +62,8 @@ async fn ofauth_streams_every_item_over_several_pages() {
     let server = MockServer::builder().items(57).start().await.unwrap();
     let of = server.ofauth().build().unwrap();
     let chats: Vec<_> = of
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(20)
         .stream()
         .try_collect()
@@ -82,7 +90,10 @@ async fn onlyfansapi_streams_every_item_by_cursor() {
     let server = MockServer::start().await.unwrap();
     let api = server.onlyfansapi().build().unwrap();
     let messages: Vec<_> = api
-        .list_chat_messages(ACCOUNT, "42")
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("42")
         .limit(20)
         .stream()
         .try_collect()
@@ -104,7 +115,13 @@ async fn onlyfansapi_streams_every_item_by_cursor() {
 async fn an_empty_list_is_one_page() {
     let server = MockServer::builder().items(0).start().await.unwrap();
     let of = server.ofauth().build().unwrap();
-    let chats: Vec<_> = of.chats_list().stream().try_collect().await.unwrap();
+    let chats: Vec<_> = of
+        .messages()
+        .list_chats()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert!(chats.is_empty());
     assert_eq!(server.hits("chats_list"), 1);
 }
@@ -116,7 +133,7 @@ async fn injected_server_errors_are_retried_by_the_client() {
         .inject("chats_list", Fault::status(503).times(2))
         .unwrap();
     let of = server.ofauth().build().unwrap();
-    let page = of.chats_list().send().await.unwrap();
+    let page = of.messages().list_chats().send().await.unwrap();
     assert_eq!(page.list.as_ref().map_or(0, Vec::len), 10);
     let statuses: Vec<u16> = server.received().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [503, 503, 200]);
@@ -134,14 +151,23 @@ async fn injected_rate_limits_carry_retry_after() {
     let api = server.onlyfansapi().build().unwrap();
     // 120 s is past the client's Retry-After cap: it gives up at once.
     let error = api
-        .list_chat_messages(ACCOUNT, "42")
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("42")
         .send()
         .await
         .unwrap_err();
     assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
     assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
     // The fault was used up: the next call is served.
-    api.list_chat_messages(ACCOUNT, "42").send().await.unwrap();
+    api.account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("42")
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -156,7 +182,10 @@ async fn injected_slow_responses_hit_the_callers_timeout() {
         .build()
         .unwrap();
     let error = api
-        .list_chat_messages(ACCOUNT, "42")
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("42")
         .send()
         .await
         .unwrap_err();
@@ -171,7 +200,7 @@ async fn faults_queue_in_order_and_unknown_operations_are_refused() {
         .inject("chats_list", Fault::rate_limited(Duration::ZERO))
         .unwrap();
     let of = server.ofauth().build().unwrap();
-    of.chats_list().send().await.unwrap();
+    of.messages().list_chats().send().await.unwrap();
     let statuses: Vec<u16> = server.received().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [500, 429, 200]);
 
@@ -195,7 +224,7 @@ async fn missing_or_wrong_credentials_get_401() {
         .base_url(server.ofauth_url())
         .build()
         .unwrap();
-    let error = wrong.chats_list().send().await.unwrap_err();
+    let error = wrong.messages().list_chats().send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
 
     let no_connection = ofauth::Client::builder()
@@ -203,7 +232,12 @@ async fn missing_or_wrong_credentials_get_401() {
         .base_url(server.ofauth_url())
         .build()
         .unwrap();
-    let error = no_connection.chats_list().send().await.unwrap_err();
+    let error = no_connection
+        .messages()
+        .list_chats()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert!(error.to_string().contains("x-connection-id"), "{error}");
 
@@ -213,7 +247,10 @@ async fn missing_or_wrong_credentials_get_401() {
         .build()
         .unwrap();
     let error = wrong
-        .list_chat_messages(ACCOUNT, "1")
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("1")
         .send()
         .await
         .unwrap_err();
@@ -282,16 +319,29 @@ async fn an_unknown_cursor_is_refused_and_a_stream_resumes_from_a_known_one() {
     let server = MockServer::start().await.unwrap();
     let api = server.onlyfansapi().build().unwrap();
     let error = api
-        .list_chat_messages(ACCOUNT, "1")
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("1")
         .next_page("?id=7")
         .send()
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
 
-    let first = api.list_chat_messages(ACCOUNT, "1").send().await.unwrap();
+    let first = api
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("1")
+        .send()
+        .await
+        .unwrap();
     let rest: Vec<_> = api
-        .list_chat_messages(ACCOUNT, "1")
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("1")
         .next_page(
             first
                 .pagination
@@ -319,7 +369,10 @@ async fn an_unknown_cursor_is_refused_and_a_stream_resumes_from_a_known_one() {
 async fn requests_are_recorded_without_credentials() {
     let server = MockServer::start().await.unwrap();
     let api = server.onlyfansapi().build().unwrap();
-    api.list_chat_messages("acct 1/ü", "9")
+    api.account("acct 1/ü")
+        .chats()
+        .messages()
+        .list("9")
         .limit(3)
         .send()
         .await
@@ -354,17 +407,28 @@ async fn generated_streams_page_in_every_style() {
 
     // offset + hasMore (`data.list`), OnlyFansAPI
     let highlights: Vec<_> = api
-        .list_story_highlights(ACCOUNT)
+        .account(ACCOUNT)
+        .stories()
+        .highlights()
+        .list()
         .limit(7)
         .stream()
         .try_collect()
         .await
         .unwrap();
     // marker + nextMarker, OFAuth (no page-size parameter: the mock's 10)
-    let transactions: Vec<_> = of.list_transactions().stream().try_collect().await.unwrap();
+    let transactions: Vec<_> = of
+        .earnings()
+        .list_transactions()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     // marker + nextMarker in `data`, OnlyFansAPI
     let archive: Vec<_> = api
-        .list_story_archive(ACCOUNT)
+        .account(ACCOUNT)
+        .stories()
+        .list_archive()
         .limit(7)
         .stream()
         .try_collect()
@@ -372,6 +436,7 @@ async fn generated_streams_page_in_every_style() {
         .unwrap();
     // last id, OFAuth
     let media: Vec<_> = of
+        .messages()
         .get_chat_media("42")
         .limit(7)
         .stream()
@@ -380,7 +445,10 @@ async fn generated_streams_page_in_every_style() {
         .unwrap();
     // `_pagination.next_page`, OnlyFansAPI
     let messages: Vec<_> = api
-        .list_chat_messages(ACCOUNT, "42")
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("42")
         .limit(7)
         .stream()
         .try_collect()
@@ -388,7 +456,8 @@ async fn generated_streams_page_in_every_style() {
         .unwrap();
     // `_pagination.next_page_url` with a `cursor`, OnlyFansAPI search
     let profiles: Vec<_> = api
-        .search_profiles()
+        .search()
+        .list_profiles()
         .limit(7)
         .stream()
         .try_collect()
@@ -419,7 +488,8 @@ async fn generated_streams_page_in_every_style() {
 async fn request_bodies_are_checked_against_the_schema() {
     let server = MockServer::start().await.unwrap();
     let of = server.ofauth().build().unwrap();
-    of.send_chat_message("42")
+    of.messages()
+        .send_chat_message("42")
         .text("hi")
         .price(5.0)
         .send()
@@ -474,7 +544,7 @@ async fn a_fault_for_an_operation_both_apis_have_names_its_api() {
         .unwrap();
     let of = server.ofauth().build().unwrap();
     let api = server.onlyfansapi().build().unwrap();
-    of.whoami().send().await.unwrap();
+    of.account().whoami().send().await.unwrap();
     let error = api.whoami().get().send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(418));
     assert!(

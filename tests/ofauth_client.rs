@@ -28,7 +28,8 @@ async fn sends_auth_headers_and_every_parameter_as_the_api_expects() {
         .mount(&server)
         .await;
     let page = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(20)
         .offset(40)
         .order(ofauth::ChatOrder::Recent)
@@ -71,7 +72,8 @@ async fn unset_parameters_are_not_sent_and_connection_id_is_overridable_per_call
         .mount(&server)
         .await;
     let page = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .connection_id("conn_other")
         .send()
         .await
@@ -94,7 +96,8 @@ async fn rate_limit_headers_are_exposed_on_every_page() {
         .mount(&server)
         .await;
     let page = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .send()
         .await
         .unwrap();
@@ -125,7 +128,8 @@ async fn paging_server(total: u64) -> MockServer {
 async fn stream_yields_every_chat_across_pages_once_in_order() {
     let server = paging_server(47).await;
     let chats: Vec<ofauth::Chat> = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(20)
         .stream()
         .try_collect()
@@ -143,7 +147,8 @@ async fn stream_yields_every_chat_across_pages_once_in_order() {
 async fn stream_starts_at_offset_and_stops_at_max_items() {
     let server = paging_server(100).await;
     let chats: Vec<ofauth::Chat> = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(10)
         .offset(30)
         .stream()
@@ -165,7 +170,12 @@ async fn a_server_that_repeats_its_offset_ends_the_stream_with_an_error_not_a_lo
         .respond_with(ResponseTemplate::new(200).set_body_json(ofauth_page(0..5, true, Some(0))))
         .mount(&server)
         .await;
-    let mut stream = Box::pin(ofauth_client(&server.uri()).chats_list().stream());
+    let mut stream = Box::pin(
+        ofauth_client(&server.uri())
+            .messages()
+            .list_chats()
+            .stream(),
+    );
     let mut ids = Vec::new();
     let error = loop {
         match stream.try_next().await {
@@ -199,12 +209,23 @@ async fn out_of_range_or_oversized_parameters_send_nothing() {
         .await;
     let client = ofauth_client(&server.uri());
     for (request, parameter, words) in [
-        (client.chats_list().limit(21), "limit", "1..=20"),
-        (client.chats_list().limit(0), "limit", "1..=20"),
-        (client.chats_list().query("x".repeat(101)), "query", "100"),
-        (client.chats_list().user_list_id(0), "userListId", "above 0"),
+        (client.messages().list_chats().limit(21), "limit", "1..=20"),
+        (client.messages().list_chats().limit(0), "limit", "1..=20"),
         (
-            client.chats_list().connection_id("conn\r\nX-Evil: 1"),
+            client.messages().list_chats().query("x".repeat(101)),
+            "query",
+            "100",
+        ),
+        (
+            client.messages().list_chats().user_list_id(0),
+            "userListId",
+            "above 0",
+        ),
+        (
+            client
+                .messages()
+                .list_chats()
+                .connection_id("conn\r\nX-Evil: 1"),
             "connection_id",
             "CR",
         ),
@@ -289,7 +310,8 @@ async fn by_default_misfits_are_taken_out_listed_and_the_page_kept() {
         .mount(&server)
         .await;
     let page = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .send()
         .await
         .unwrap();
@@ -359,7 +381,8 @@ async fn a_stream_keeps_every_item_and_hands_each_page_s_misfits_to_the_hook() {
         .build()
         .unwrap();
     let chats: Vec<ofauth::Chat> = client
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(10)
         .stream()
         .try_collect()
@@ -375,7 +398,8 @@ async fn a_stream_keeps_every_item_and_hands_each_page_s_misfits_to_the_hook() {
     );
     // Strict decoding ends the stream at the first page instead.
     let strict: Result<Vec<ofauth::Chat>, _> = client
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(10)
         .strict_decoding(true)
         .stream()
@@ -408,7 +432,8 @@ async fn from_env_reads_key_connection_and_base_url() {
     }
     let client = ofauth::Client::from_env().unwrap();
     client
-        .chats_list()
+        .messages()
+        .list_chats()
         .timeout(Duration::from_secs(5))
         .send()
         .await

@@ -33,7 +33,10 @@ async fn sends_bearer_auth_and_typed_parameters_as_strings() {
         .mount(&server)
         .await;
     let page = onlyfansapi_client(&server.uri())
-        .list_chat_messages("acct_123", "456")
+        .account("acct_123")
+        .chats()
+        .messages()
+        .list("456")
         .limit(50)
         .order("desc")
         .skip_users("all")
@@ -79,7 +82,10 @@ async fn the_spec_example_decodes_through_the_facade() {
         .mount(&server)
         .await;
     let page = onlyfansapi_client(&server.uri())
-        .list_chat_messages("acct_123", "456")
+        .account("acct_123")
+        .chats()
+        .messages()
+        .list("456")
         .send()
         .await
         .unwrap();
@@ -115,7 +121,10 @@ async fn cursor_server(total: u64, page_size: usize) -> MockServer {
 async fn stream_follows_the_cursor_and_yields_each_message_once_in_order() {
     let server = cursor_server(250, 100).await;
     let messages: Vec<onlyfansapi::Message> = onlyfansapi_client(&server.uri())
-        .list_chat_messages("acct_123", "456")
+        .account("acct_123")
+        .chats()
+        .messages()
+        .list("456")
         .stream()
         .try_collect()
         .await
@@ -144,7 +153,10 @@ async fn overlapping_pages_do_not_duplicate_messages() {
         .mount(&server)
         .await;
     let ids: Vec<u64> = onlyfansapi_client(&server.uri())
-        .list_chat_messages("acct_123", "456")
+        .account("acct_123")
+        .chats()
+        .messages()
+        .list("456")
         .stream()
         .map_ok(|m| m.id)
         .try_collect()
@@ -168,7 +180,10 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error_naming_it() {
         .await;
     let mut stream = Box::pin(
         onlyfansapi_client(&server.uri())
-            .list_chat_messages("acct_123", "456")
+            .account("acct_123")
+            .chats()
+            .messages()
+            .list("456")
             .stream(),
     );
     let mut ids = Vec::new();
@@ -195,7 +210,10 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error_naming_it() {
 async fn resuming_from_a_cursor_and_max_items() {
     let server = cursor_server(250, 100).await;
     let ids: Vec<u64> = onlyfansapi_client(&server.uri())
-        .list_chat_messages("acct_123", "456")
+        .account("acct_123")
+        .chats()
+        .messages()
+        .list("456")
         .next_page("?id=150")
         .stream()
         .take(120)
@@ -217,17 +235,36 @@ async fn invalid_parameters_send_nothing() {
     let client = onlyfansapi_client(&server.uri());
     for (request, parameter) in [
         (
-            client.list_chat_messages("acct_123", "456").limit(101),
+            client
+                .account("acct_123")
+                .chats()
+                .messages()
+                .list("456")
+                .limit(101),
             "limit",
         ),
         (
-            client.list_chat_messages("acct_123", "456").limit(0),
+            client
+                .account("acct_123")
+                .chats()
+                .messages()
+                .list("456")
+                .limit(0),
             "limit",
         ),
-        (client.list_chat_messages("..", "456"), "account"),
-        (client.list_chat_messages(".", "456"), "account"),
-        (client.list_chat_messages("acct_123", ".."), "chat_id"),
-        (client.list_chat_messages("", "1"), "account"),
+        (
+            client.account("..").chats().messages().list("456"),
+            "account",
+        ),
+        (
+            client.account(".").chats().messages().list("456"),
+            "account",
+        ),
+        (
+            client.account("acct_123").chats().messages().list(".."),
+            "chat_id",
+        ),
+        (client.account("").chats().messages().list("1"), "account"),
     ] {
         match request.send().await.unwrap_err() {
             Error::InvalidRequest { parameter: p, .. } => assert_eq!(p, parameter),
@@ -247,7 +284,10 @@ async fn hostile_path_parameters_are_encoded_into_their_segment() {
         .await;
     let client = onlyfansapi_client(&server.uri());
     client
-        .list_chat_messages("a/../b?x=1#f", "50%/ü")
+        .account("a/../b?x=1#f")
+        .chats()
+        .messages()
+        .list("50%/ü")
         .send()
         .await
         .unwrap();
@@ -277,7 +317,8 @@ async fn a_success_without_a_body_is_a_success() {
     let api = onlyfansapi_client(&server.uri());
     for (id, status) in [("wh_1", 204), ("wh_2", 202)] {
         let deleted = api
-            .delete_webhook(id)
+            .webhooks()
+            .delete(id)
             .strict_decoding(true)
             .send()
             .await
@@ -291,6 +332,6 @@ async fn a_success_without_a_body_is_a_success() {
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
-    let error = api.delete_webhook("wh_3").send().await.unwrap_err();
+    let error = api.webhooks().delete("wh_3").send().await.unwrap_err();
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
 }

@@ -104,7 +104,8 @@ async fn transient_failures_lose_and_duplicate_nothing() {
     for seed in [1, 7, 42, 1234] {
         let server = ofauth_server(Flaky::new(seed, 2)).await;
         let ids: Vec<u64> = ofauth_client(&server.uri())
-            .chats_list()
+            .messages()
+            .list_chats()
             .limit(20)
             .stream()
             .map_ok(|c| c.with_user.as_ref().unwrap().id)
@@ -115,7 +116,10 @@ async fn transient_failures_lose_and_duplicate_nothing() {
 
         let server = onlyfansapi_server(Flaky::new(seed, 2)).await;
         let ids: Vec<u64> = onlyfansapi_client(&server.uri())
-            .list_chat_messages("acct_1", "9")
+            .account("acct_1")
+            .chats()
+            .messages()
+            .list("9")
             .stream()
             .map_ok(|m| m.id)
             .try_collect()
@@ -147,7 +151,7 @@ async fn a_permanent_failure_names_the_page_and_resuming_there_completes_the_set
     flaky.broken.lock().unwrap().push("100".into());
     let server = ofauth_server(flaky.clone()).await;
     let client = ofauth_client(&server.uri());
-    let (first, error) = until_error(client.chats_list().limit(20).stream()).await;
+    let (first, error) = until_error(client.messages().list_chats().limit(20).stream()).await;
     let error = error.expect("the broken page ends the stream");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(error.request().unwrap().page.as_deref(), Some("offset 100"));
@@ -158,7 +162,8 @@ async fn a_permanent_failure_names_the_page_and_resuming_there_completes_the_set
     assert_eq!(ids, (0..100).collect::<Vec<_>>());
     flaky.broken.lock().unwrap().clear();
     let rest: Vec<u64> = client
-        .chats_list()
+        .messages()
+        .list_chats()
         .limit(20)
         .offset(100)
         .stream()
@@ -174,7 +179,15 @@ async fn a_permanent_failure_names_the_page_and_resuming_there_completes_the_set
     flaky.broken.lock().unwrap().push("155".into());
     let server = onlyfansapi_server(flaky.clone()).await;
     let client = onlyfansapi_client(&server.uri());
-    let (first, error) = until_error(client.list_chat_messages("acct_1", "9").stream()).await;
+    let (first, error) = until_error(
+        client
+            .account("acct_1")
+            .chats()
+            .messages()
+            .list("9")
+            .stream(),
+    )
+    .await;
     let error = error.expect("the broken page ends the stream");
     let page = error.request().unwrap().page.clone().unwrap();
     assert!(page.ends_with("id=155"), "{page}");
@@ -182,7 +195,10 @@ async fn a_permanent_failure_names_the_page_and_resuming_there_completes_the_set
     assert_eq!(ids, (156..=TOTAL).rev().collect::<Vec<_>>());
     flaky.broken.lock().unwrap().clear();
     let rest: Vec<u64> = client
-        .list_chat_messages("acct_1", "9")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("9")
         .next_page(&page)
         .stream()
         .map_ok(|m| m.id)
@@ -217,7 +233,8 @@ async fn a_stream_that_makes_no_progress_ends_with_an_error() {
     }))
     .await;
     let items: Vec<Result<_, Error>> = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .stream()
         .collect()
         .await;
@@ -261,7 +278,10 @@ async fn relative_next_page_links_are_followed_and_unusable_ones_reported() {
     .await;
     let api = onlyfansapi_client(&server.uri());
     let ids: Vec<u64> = api
-        .list_chat_messages("acct_1", "9")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("9")
         .stream()
         .map_ok(|message| message.id)
         .try_collect()
@@ -275,7 +295,10 @@ async fn relative_next_page_links_are_followed_and_unusable_ones_reported() {
     )])
     .await;
     let items: Vec<Result<_, Error>> = onlyfansapi_client(&server.uri())
-        .list_chat_messages("acct_1", "9")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("9")
         .stream()
         .collect()
         .await;

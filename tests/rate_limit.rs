@@ -86,7 +86,7 @@ async fn concurrent_callers_get_no_429_and_finish_in_the_minimum_time() {
     let calls: Vec<_> = (0..150)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move { client.chats_list().send().await })
+            tokio::spawn(async move { client.messages().list_chats().send().await })
         })
         .collect();
     for call in calls {
@@ -116,7 +116,8 @@ async fn connections_have_their_own_buckets() {
     for connection in ["conn_a", "conn_b", "conn_c"] {
         for _ in 0..2 {
             client
-                .chats_list()
+                .messages()
+                .list_chats()
                 .connection_id(connection)
                 .send()
                 .await
@@ -128,7 +129,8 @@ async fn connections_have_their_own_buckets() {
         "each connection had its own burst"
     );
     client
-        .chats_list()
+        .messages()
+        .list_chats()
         .connection_id("conn_a")
         .send()
         .await
@@ -147,8 +149,8 @@ async fn the_servers_remaining_count_closes_the_bucket_until_reset() {
     let server = FaultServer::start(vec![ok]).await;
     let client = ofauth_limited(&server.uri(), RateLimit::per_minute(60));
     let started = Instant::now();
-    client.chats_list().send().await.unwrap();
-    client.chats_list().send().await.unwrap();
+    client.messages().list_chats().send().await.unwrap();
+    client.messages().list_chats().send().await.unwrap();
     let elapsed = started.elapsed();
     assert!(
         elapsed >= Duration::from_secs(42) && elapsed < Duration::from_secs(43),
@@ -164,12 +166,18 @@ async fn onlyfansapi_meta_feeds_the_limiter() {
     let client = onlyfansapi_client(&server.uri(), Some(RateLimit::per_minute(1000)));
     let started = Instant::now();
     client
-        .list_chat_messages("acct_1", "9")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("9")
         .send()
         .await
         .unwrap();
     client
-        .list_chat_messages("acct_1", "9")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("9")
         .send()
         .await
         .unwrap();

@@ -40,7 +40,7 @@ async fn a_subscription_price_with_cents() {
     let mut body = example("getCurrentAccount");
     body["data"]["subscribePrice"] = json!(9.99);
     let (_server, api) = serving("GET", "/api/acct_1/me", body).await;
-    let me = api.get_current_account("acct_1").send().await.unwrap();
+    let me = api.account("acct_1").me().get().send().await.unwrap();
     assert_eq!(me.data.as_ref().unwrap().subscribe_price, Some(9.99));
 }
 
@@ -53,7 +53,14 @@ async fn vault_photos_with_thumbnails() {
     files["preview"] = file.clone();
     files["squarePreview"] = file;
     let (_server, api) = serving("GET", "/api/acct_1/media/vault", body).await;
-    let page = api.list_vault_media("acct_1").send().await.unwrap();
+    let page = api
+        .account("acct_1")
+        .media()
+        .vault()
+        .list()
+        .send()
+        .await
+        .unwrap();
     let media = &page.data.as_ref().unwrap().list.as_ref().unwrap()[0];
     let files = media.files.as_ref().unwrap();
     let thumb = serde_json::to_value(files.thumb.as_ref().unwrap()).unwrap();
@@ -65,7 +72,14 @@ async fn vault_photos_with_thumbnails() {
 async fn label_ids_that_are_names_or_numbers() {
     let body = example("listLabels");
     let (_server, api) = serving("GET", "/api/acct_1/posts/labels", body).await;
-    let page = api.list_labels("acct_1").send().await.unwrap();
+    let page = api
+        .account("acct_1")
+        .posts()
+        .labels()
+        .list()
+        .send()
+        .await
+        .unwrap();
     let ids: Vec<&Id> = page
         .data
         .as_ref()
@@ -88,7 +102,9 @@ async fn user_details_keyed_by_user_id_keep_every_user() {
     body["data"]["2000000"] = first;
     let (_server, api) = serving("GET", "/api/acct_1/users/list", body).await;
     let users = api
-        .mass_list_user_details("acct_1")
+        .account("acct_1")
+        .users()
+        .list()
         .ids("1000000,2000000")
         .send()
         .await
@@ -103,7 +119,13 @@ async fn user_details_keyed_by_user_id_keep_every_user() {
 async fn a_list_s_sort_order_as_a_map_or_an_empty_list() {
     let body = example("listUserLists");
     let (_server, api) = serving("GET", "/api/acct_1/user-lists", body).await;
-    let lists = api.list_user_lists("acct_1").send().await.unwrap();
+    let lists = api
+        .account("acct_1")
+        .user_lists()
+        .list()
+        .send()
+        .await
+        .unwrap();
     let lists = lists.data.as_ref().unwrap();
     assert_eq!(lists[0].sort_list, Some(json!([])));
     assert_eq!(
@@ -121,7 +143,10 @@ async fn a_paid_message_with_cents_and_release_form_tags() {
         .mount(&server)
         .await;
     let api = onlyfansapi_client(&server.uri());
-    api.send_message("acct_1", "42")
+    api.account("acct_1")
+        .chats()
+        .messages()
+        .send("42")
         .text("For you")
         .price(9.99)
         .rf_tag([111u64, 222])
@@ -146,7 +171,10 @@ async fn chat_messages_in_a_documented_order() {
         .await;
     let api = onlyfansapi_client(&server.uri());
     let page = api
-        .list_chat_messages("acct_1", "42")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("42")
         .order(onlyfansapi::raw::types::ListChatMessagesOrder::Asc)
         .skip_users("all")
         .send()
@@ -154,7 +182,10 @@ async fn chat_messages_in_a_documented_order() {
         .unwrap();
     assert_eq!(page.data.as_ref().unwrap().len(), 1);
     let refused = api
-        .list_chat_messages("acct_1", "42")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("42")
         .order("newest")
         .send()
         .await
@@ -173,7 +204,14 @@ async fn dates_are_chrono_values_on_the_wire_and_in_answers() {
         example("listChatMessages"),
     )
     .await;
-    let page = api.list_chat_messages("acct_1", "42").send().await.unwrap();
+    let page = api
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("42")
+        .send()
+        .await
+        .unwrap();
     let sent_at: DateTime<Utc> = page.data.as_ref().unwrap()[0].created_at.unwrap();
     assert_eq!(sent_at.to_rfc3339(), "2025-09-02T21:02:18+00:00");
 
@@ -186,7 +224,9 @@ async fn dates_are_chrono_values_on_the_wire_and_in_answers() {
     )
     .await;
     let forecast = api
-        .get_revenue_forecast()
+        .analytics()
+        .financial()
+        .get_forecast()
         .account_ids(["acct_1".to_owned()])
         .forecast_days(30)
         .historical_days(90)
@@ -203,7 +243,13 @@ async fn dates_are_chrono_values_on_the_wire_and_in_answers() {
         example("getModelStartDate"),
     )
     .await;
-    let start = api.get_model_start_date("acct_1").send().await.unwrap();
+    let start = api
+        .account("acct_1")
+        .me()
+        .get_model_start_date()
+        .send()
+        .await
+        .unwrap();
     let text = start.data.as_ref().unwrap().start_date.as_deref();
     assert_eq!(text, Some("2025-01-01 01:01:01"));
 }
@@ -232,7 +278,8 @@ async fn date_filters_are_sent_as_rfc_3339() {
         .and_hms_opt(0, 0, 0)
         .unwrap()
         .and_utc();
-    api.get_earnings_chart()
+    api.earnings()
+        .get_chart()
         .start_date(start)
         .end_date(Utc.with_ymd_and_hms(2025, 1, 31, 23, 59, 59).unwrap())
         .send()
@@ -248,7 +295,8 @@ async fn date_filters_are_sent_as_rfc_3339() {
         .mount(&server)
         .await;
     onlyfansapi_client(&server.uri())
-        .get_credit_usage()
+        .usage()
+        .get_credits()
         .from(NaiveDate::from_ymd_opt(2026, 7, 9).unwrap())
         .send()
         .await

@@ -127,7 +127,8 @@ async fn run(
                             for call in 0..calls {
                                 let connection = connections[(n + call) % connections.len()];
                                 let result = client
-                                    .chats_list()
+                                    .messages()
+                                    .list_chats()
                                     .connection_id(connection)
                                     .send()
                                     .await
@@ -275,15 +276,15 @@ async fn an_unreachable_or_frozen_redis_never_holds_a_call_past_its_deadline() {
         store(&redis, "t4:").await,
         StoreFailure::UseLocalBucket,
     );
-    failing.chats_list().send().await.unwrap();
+    failing.messages().list_chats().send().await.unwrap();
 
     // Frozen: connections open, no answer. Bounded by the store's timeout.
     redis.freeze();
     let started = Instant::now();
-    let error = failing.chats_list().send().await.unwrap_err();
+    let error = failing.messages().list_chats().send().await.unwrap_err();
     assert!(matches!(error, Error::RateLimitStore { .. }), "{error:?}");
     assert!(error.to_string().contains("not sent"), "{error}");
-    local.chats_list().send().await.unwrap();
+    local.messages().list_chats().send().await.unwrap();
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
@@ -295,15 +296,15 @@ async fn an_unreachable_or_frozen_redis_never_holds_a_call_past_its_deadline() {
     redis.kill();
     let started = Instant::now();
     assert!(matches!(
-        failing.chats_list().send().await,
+        failing.messages().list_chats().send().await,
         Err(Error::RateLimitStore { .. })
     ));
-    local.chats_list().send().await.unwrap();
+    local.messages().list_chats().send().await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(2));
     redis.restart();
     let back = Instant::now();
     loop {
-        match failing.chats_list().send().await {
+        match failing.messages().list_chats().send().await {
             Ok(_) => break,
             Err(Error::RateLimitStore { .. }) if back.elapsed() < Duration::from_secs(10) => {
                 tokio::time::sleep(Duration::from_millis(100)).await
@@ -346,9 +347,9 @@ async fn a_server_pause_seen_by_one_client_delays_the_others() {
         let prefix = format!("t5-{n}:");
         let first = client(&api, store(&redis, &prefix).await, StoreFailure::FailCall);
         let second = client(&api, store(&redis, &prefix).await, StoreFailure::FailCall);
-        let _ = first.chats_list().send().await;
+        let _ = first.messages().list_chats().send().await;
         let started = Instant::now();
-        second.chats_list().send().await.unwrap();
+        second.messages().list_chats().send().await.unwrap();
         let waited = started.elapsed();
         assert!(
             waited >= Duration::from_millis(900) && waited < Duration::from_millis(1_500),
@@ -370,10 +371,10 @@ async fn a_slot_beyond_the_deadline_fails_at_once_without_taking_it() {
         .rate_limit_store(store(&redis, "t6:").await)
         .build()
         .unwrap();
-    client.chats_list().send().await.unwrap();
-    client.chats_list().send().await.unwrap();
+    client.messages().list_chats().send().await.unwrap();
+    client.messages().list_chats().send().await.unwrap();
     let started = Instant::now();
-    let error = client.chats_list().send().await.unwrap_err();
+    let error = client.messages().list_chats().send().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(200));
     match &error {
         Error::RateLimitWait { wait, timeout, .. } => {

@@ -36,7 +36,8 @@ async fn retries_429_honouring_retry_after_then_succeeds() {
     .await;
     let started = Instant::now();
     let page = ofauth_client(&server.uri())
-        .chats_list()
+        .messages()
+        .list_chats()
         .send()
         .await
         .unwrap();
@@ -54,7 +55,8 @@ async fn retries_each_retryable_status() {
     for status in [408, 429, 500, 502, 503, 504] {
         let server = server_with(vec![ResponseTemplate::new(status), ok_page()]).await;
         ofauth_client(&server.uri())
-            .chats_list()
+            .messages()
+            .list_chats()
             .send()
             .await
             .unwrap_or_else(|e| panic!("{status}: {e}"));
@@ -128,14 +130,20 @@ async fn attempts_are_configurable_per_client_and_per_call() {
         .max_retries(4)
         .build()
         .unwrap();
-    client.chats_list().send().await.unwrap_err();
+    client.messages().list_chats().send().await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 5);
     server.reset().await;
     Mock::given(path(CHATS))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    client.chats_list().max_retries(0).send().await.unwrap_err();
+    client
+        .messages()
+        .list_chats()
+        .max_retries(0)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
@@ -166,7 +174,7 @@ async fn a_slow_server_is_a_timeout_error_per_client_and_per_call() {
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    match client.chats_list().send().await.unwrap_err() {
+    match client.messages().list_chats().send().await.unwrap_err() {
         Error::Timeout { after, request } => {
             assert_eq!(after, Duration::from_millis(300));
             assert_eq!(request.operation, "chats_list");
@@ -174,7 +182,8 @@ async fn a_slow_server_is_a_timeout_error_per_client_and_per_call() {
         other => panic!("expected Timeout, got {other:?}"),
     }
     match client
-        .chats_list()
+        .messages()
+        .list_chats()
         .timeout(Duration::from_millis(100))
         .send()
         .await
@@ -194,7 +203,7 @@ async fn connection_errors_are_retried_then_reported_as_transport_errors() {
         .unwrap()
         .port();
     let client = ofauth_client(&format!("http://127.0.0.1:{port}"));
-    let error = client.chats_list().send().await.unwrap_err();
+    let error = client.messages().list_chats().send().await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     let text = error.to_string();
     assert!(
@@ -325,14 +334,20 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
         format!("{api:?}"),
         format!(
             "{:?}",
-            of.chats_list().connection_id("conn_SECRET_override")
+            of.messages()
+                .list_chats()
+                .connection_id("conn_SECRET_override")
         ),
-        format!("{:?}", api.list_chat_messages("acct_1", "1")),
+        format!("{:?}", api.account("acct_1").chats().messages().list("1")),
         // Parameters and fields the spec names as secrets.
-        format!("{:?}", of.get_login_status("cs_SECRET_client_secret")),
         format!(
             "{:?}",
-            api.start_authentication()
+            of.link().get_login_status("cs_SECRET_client_secret")
+        ),
+        format!(
+            "{:?}",
+            api.authenticate()
+                .start()
                 .email("fan@example.com")
                 .password("pw_SECRET_password")
         ),
@@ -347,7 +362,8 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
         format!("{}", onlyfans_clients::Secret::new(OFAUTH_KEY)),
     ];
     let api_error = of
-        .chats_list()
+        .messages()
+        .list_chats()
         .connection_id("conn_SECRET_override")
         .send()
         .await
@@ -360,7 +376,10 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
         .unwrap()
         .port();
     let transport_error = onlyfansapi_client(&format!("http://127.0.0.1:{port}"))
-        .list_chat_messages("acct_1", "1")
+        .account("acct_1")
+        .chats()
+        .messages()
+        .list("1")
         .send()
         .await
         .unwrap_err();

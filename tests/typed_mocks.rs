@@ -28,7 +28,14 @@ async fn ofauth_chats_list_with_typed_matchers_and_body() {
         .base_url(server.base_url())
         .build()
         .unwrap();
-    let page = of.chats_list().limit(5).offset(15).send().await.unwrap();
+    let page = of
+        .messages()
+        .list_chats()
+        .limit(5)
+        .offset(15)
+        .send()
+        .await
+        .unwrap();
     let chats = page.list.as_deref().unwrap();
     assert_eq!(chats.len(), 1);
     assert_eq!(chats[0].with_user.as_ref().unwrap().id, 7);
@@ -60,7 +67,10 @@ async fn onlyfansapi_messages_with_typed_path_matchers() {
         .build()
         .unwrap();
     let page = api
-        .list_chat_messages(account, "9")
+        .account(account)
+        .chats()
+        .messages()
+        .list("9")
         .limit(3)
         .send()
         .await
@@ -70,7 +80,10 @@ async fn onlyfansapi_messages_with_typed_path_matchers() {
 
     // `.` is not a wildcard: a look-alike account does not match.
     let error = api
-        .list_chat_messages("acctX1+(x) ü", "9")
+        .account("acctX1+(x) ü")
+        .chats()
+        .messages()
+        .list("9")
         .limit(3)
         .send()
         .await

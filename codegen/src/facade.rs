@@ -32,50 +32,23 @@ pub(crate) const RESERVED: &[&str] = &[
     "prepare",
 ];
 
-/// Methods every facade client has by hand; an operation with one of these
-/// names (or one of the API's own, [`Choices::handwritten`]) gets
-/// `_operation` appended.
-const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "from_env",
-    "raw",
-    "base_url",
-    "core",
-    "request",
-    "from_core",
-    "raw_for_call",
-];
-
 /// The Rust-side choices of one API's facade (one small table per API, in
 /// `lib.rs`); facts about the API itself belong in its overlay.
 #[derive(Debug, Clone, Copy)]
 pub struct Choices {
-    /// Client methods written by hand for this API (`chats`).
-    pub handwritten: &'static [&'static str],
     /// Where a webhook body names its event (`eventType`, then `type`).
     pub event_type_fields: &'static [&'static str],
 }
 
-impl Choices {
-    pub(crate) fn method_name(&self, op: &str) -> String {
-        if CLIENT_METHODS.contains(&op) || self.handwritten.contains(&op) {
-            format!("{op}_operation")
-        } else {
-            op.to_owned()
-        }
-    }
-}
-
 /// Emits the facade of one API. `types_path` is where the generated types
-/// live (`super::raw::types`); `client_path` the facade client
-/// (`super::Client`); `call_methods` a macro every builder expands for the
-/// API's own per-call options (`super::api_call_methods`).
+/// live (`super::raw::types`); `call_methods` a macro every builder expands
+/// for the API's own per-call options (`super::api_call_methods`). Callers
+/// reach the builders through the resource handles ([`crate::resources`]).
 pub fn emit(
     operations: &[Operation],
     events: &[WebhookEvent],
     choices: Choices,
     types_path: &str,
-    client_path: &str,
     call_methods: &str,
     header: &str,
 ) -> Result<String, Error> {
@@ -84,24 +57,10 @@ pub fn emit(
             .map_err(|e| Error::Generate(format!("`{text}` is not a path: {e}")))
     };
     let types_path = path(types_path)?;
-    let client_path = path(client_path)?;
     let call_methods = path(call_methods)?;
-    // The client's own resource handles (`chats()`, `account(..)`).
-    let resources: std::collections::BTreeSet<&str> = operations
-        .iter()
-        .map(|op| match (&op.route.account, op.route.resources.first()) {
-            (Some(_), _) => "account",
-            (None, first) => first.map_or("", String::as_str),
-        })
-        .collect();
     let mut builders = Vec::new();
-    let mut methods = Vec::new();
     for op in operations {
-        let (method, builder) = operation(op, &choices, &call_methods)?;
-        if !resources.contains(choices.method_name(&op.name).as_str()) {
-            methods.push(method);
-        }
-        builders.push(builder);
+        builders.push(operation(op, &call_methods)?);
     }
     let events = event_enum(events, &choices)?;
     let path_table = operations.iter().map(|op| {
@@ -114,10 +73,6 @@ pub fn emit(
         use crate::Error;
         use crate::transport::request::{self, Call, Response};
         use crate::transport::validate;
-
-        impl #client_path {
-            #(#methods)*
-        }
 
         #(#builders)*
 
@@ -534,12 +489,7 @@ fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
     quote!(#allowed #bounds)
 }
 
-fn operation(
-    op: &Operation,
-    choices: &Choices,
-    call_methods: &syn::Path,
-) -> Result<(TokenStream, TokenStream), Error> {
-    let fn_name = format_ident!("{}", choices.method_name(&op.name));
+fn operation(op: &Operation, call_methods: &syn::Path) -> Result<TokenStream, Error> {
     let builder = format_ident!("{}Request", op.name.to_upper_camel_case());
     let method_text = op.method.as_str();
     let path_text = op.path.as_str();
@@ -829,36 +779,15 @@ fn operation(
         None => quote!(),
     };
 
-    let summary = op.doc.lines().next().unwrap_or_default().trim().to_owned();
-    let method_doc = format!(
-        "{}\n\n`{} {}`: returns the request; set its parameters, then \
-         [`send`]({}::send) it.",
-        if summary.is_empty() {
-            op.name.as_str()
-        } else {
-            summary.as_str()
-        },
+    let handle = crate::resources::struct_name(op.route.account.is_some(), &op.route.resources);
+    let builder_doc = format!(
+        "The request of [`{}`](super::resources::{handle}::{}): `{} {}`.\n\n{}",
+        op.route.call("client", &[]),
+        op.route.method,
         op.method,
         op.path,
-        builder
+        op.doc
     );
-    let builder_doc = format!(
-        "The request of [`Client::{fn_name}`](super::Client::{fn_name}): `{} {}`.\n\n{}",
-        op.method, op.path, op.doc
-    );
-    let arg_names: Vec<syn::Ident> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Path)
-        .map(|p| format_ident!("{}", p.ident))
-        .collect();
-    let method = quote! {
-        #[doc = #method_doc]
-        #[doc(hidden)]
-        pub fn #fn_name(&self, #(#args),*) -> #builder {
-            #builder::new(self.core().clone(), #(#arg_names),*)
-        }
-    };
     let builder_item = quote! {
         #[doc = #builder_doc]
         #[derive(#clone_derive)]
@@ -924,7 +853,7 @@ fn operation(
             #stream
         }
     };
-    Ok((method, builder_item))
+    Ok(builder_item)
 }
 
 /// `stream()` of a list operation's builder.

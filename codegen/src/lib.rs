@@ -256,7 +256,6 @@ pub fn generate_api_facade(
         events,
         facade_choices(api),
         "super::raw::types",
-        "super::Client",
         "super::api_call_methods",
         &header,
     )
@@ -330,18 +329,13 @@ fn generated_header(api: ApiDef) -> String {
 
 /// The Rust-side choices of each API's facade.
 pub fn facade_choices(api: ApiDef) -> facade::Choices {
-    // None today: the 0.1 handwritten calls are generated like the others.
-    let handwritten: &'static [&'static str] = &[];
     // Where each API's webhook envelope names its event.
     let event_type_fields: &'static [&'static str] = match api.name {
         "ofauth" => &["eventType", "type"],
         "onlyfansapi" => &["event"],
         _ => &[],
     };
-    facade::Choices {
-        handwritten,
-        event_type_fields,
-    }
+    facade::Choices { event_type_fields }
 }
 
 /// Where each API's operations sit on its client ([`naming`]): the routes

@@ -164,6 +164,17 @@ const KEYWORDS: &[&str] = &[
     "use", "virtual", "where", "while", "yield",
 ];
 
+/// Methods every facade client has by hand: no resource takes their names.
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "from_env",
+    "raw",
+    "base_url",
+    "core",
+    "request",
+    "from_core",
+];
+
 /// At most this many words in a method name.
 pub const MAX_WORDS: usize = 4;
 
@@ -183,6 +194,14 @@ pub fn assign(operations: &mut [Operation], spec: &Value, choices: &Choices) -> 
                 route.repaired = Some("not a Rust identifier");
                 *name = fixed;
             }
+        }
+        if route.account.is_none()
+            && let Some(top) = route.resources.first_mut()
+            && (CLIENT_METHODS.contains(&top.as_str())
+                || (choices.account_param.is_some() && top == "account"))
+        {
+            route.repaired = Some("a method of the client");
+            top.push('_');
         }
         if seen.contains(&route.dotted()) {
             route.repaired = Some("the route of another operation");

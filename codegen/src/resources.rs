@@ -30,7 +30,7 @@ type Key = (bool, Vec<String>);
 
 /// The struct of a resource: `ChatsMessages`, or `AccountChatsMessages`
 /// under the account handle.
-fn struct_name(account: bool, resources: &[String]) -> syn::Ident {
+pub(crate) fn struct_name(account: bool, resources: &[String]) -> syn::Ident {
     let mut name = if account {
         "Account".to_owned()
     } else {

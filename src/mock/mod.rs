@@ -27,7 +27,7 @@
 //!
 //! // The first call gets a 503; the client retries and pages through all 45 chats.
 //! server.inject("chats_list", Fault::status(503))?;
-//! let chats: Vec<_> = of.chats_list().limit(20).stream().try_collect().await?;
+//! let chats: Vec<_> = of.messages().list_chats().limit(20).stream().try_collect().await?;
 //! assert_eq!(chats.len(), 45);
 //! assert_eq!(server.received().len(), 4); // 503, then pages at offset 0, 20, 40
 //! # Ok(()) }

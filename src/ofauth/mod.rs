@@ -11,12 +11,12 @@
 //!     .api_key("sk_live_…")
 //!     .connection_id("conn_123")
 //!     .build()?;
-//! let page = of.chats_list().limit(20).order(ofauth::ChatOrder::Recent).send().await?;
+//! let page = of.messages().list_chats().limit(20).order(ofauth::ChatOrder::Recent).send().await?;
 //! for chat in page.list.iter().flatten() {
 //!     let fan = chat.with_user.as_ref().map(|user| user.id);
 //!     println!("{fan:?} ({:?} unread)", chat.unread_messages_count);
 //! }
-//! let unread: Vec<ofauth::Chat> = of.chats_list().filter(ofauth::ChatFilter::Unread).stream().try_collect().await?;
+//! let unread: Vec<ofauth::Chat> = of.messages().list_chats().filter(ofauth::ChatFilter::Unread).stream().try_collect().await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -109,7 +109,7 @@ generated_module! {
     ///     .api_key("key")
     ///     .base_url(server.base_url())
     ///     .build()?;
-    /// let page = of.chats_list().limit(5).send().await?;
+    /// let page = of.messages().list_chats().limit(5).send().await?;
     /// assert!(page.list.as_ref().is_some_and(|list| list.is_empty()));
     /// mock.assert_async().await;
     /// # Ok(()) }

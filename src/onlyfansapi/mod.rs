@@ -8,7 +8,7 @@
 //!
 //! let api = onlyfansapi::Client::builder().api_key("ofapi_…").build()?;
 //! let page = api
-//!     .list_chat_messages("acct_123", "456")
+//!     .account("acct_123").chats().messages().list("456")
 //!     .limit(50)
 //!     .order("desc")
 //!     .send()
@@ -16,7 +16,7 @@
 //! let credits = page.meta.as_ref().and_then(|m| m.credits.as_ref()).and_then(|c| c.balance);
 //! println!("{} messages, {credits:?} credits left", page.data.iter().flatten().count());
 //! let all: Vec<onlyfansapi::Message> =
-//!     api.list_chat_messages("acct_123", "456").stream().try_collect().await?;
+//!     api.account("acct_123").chats().messages().list("456").stream().try_collect().await?;
 //! # Ok(()) }
 //! ```
 //!

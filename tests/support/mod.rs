@@ -65,7 +65,8 @@ pub fn ofauth_client(base: &str) -> onlyfans_clients::ofauth::Client {
 /// type is the error.
 pub async fn ofauth_chats_error(base: &str) -> onlyfans_clients::Error {
     ofauth_client(base)
-        .chats_list()
+        .messages()
+        .list_chats()
         .strict_decoding(true)
         .send()
         .await
