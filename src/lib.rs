@@ -68,6 +68,7 @@ pub use error::{Error, ErrorResponse, RequestInfo, ResponseBody};
 /// escape hatch needs no direct dependency on it).
 pub use reqwest::Method;
 pub use shared_types::{CanNotSendReason, Id, MediaKind, Open, UserRef};
+pub use transport::config::CallOptions;
 pub use transport::decode::Misfit;
 pub use transport::rate_limit::{
     Correction, DEFAULT_MAX_SERVER_WAIT, MemoryStore, RateLimitStore, Reservation, StoreError,

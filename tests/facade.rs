@@ -208,15 +208,7 @@ async fn invalid_values_are_refused_and_nothing_is_sent() {
                 .err(),
             "query",
         ),
-        (
-            of.messages()
-                .send_chat_message("1")
-                .connection_id("bad\nid")
-                .send()
-                .await
-                .err(),
-            "connection_id",
-        ),
+        (of.for_connection("bad\nid").err(), "connection_id"),
     ];
     for (error, parameter) in refusals {
         match error {

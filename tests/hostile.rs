@@ -484,8 +484,8 @@ proptest! {
                 .unwrap();
             let call = of
                 .messages().list_chats()
-                .max_retries(retries)
-                .timeout(Duration::from_nanos(timeout_ns).min(Duration::from_secs(5)))
+                .call_options(onlyfans_clients::CallOptions::new().max_retries(retries))
+                .call_options(onlyfans_clients::CallOptions::new().timeout(Duration::from_nanos(timeout_ns).min(Duration::from_secs(5))))
                 .send();
             let _ = tokio::time::timeout(Duration::from_secs(20), call)
                 .await

@@ -72,14 +72,41 @@ async fn unset_parameters_are_not_sent_and_connection_id_is_overridable_per_call
         .mount(&server)
         .await;
     let page = ofauth_client(&server.uri())
+        .for_connection("conn_other")
+        .unwrap()
         .messages()
         .list_chats()
-        .connection_id("conn_other")
         .send()
         .await
         .unwrap();
     assert_ne!(page.has_more, Some(true));
     assert_eq!(page.next_offset, None);
+}
+
+/// A body field named like a per-call setting is the operation's own: the
+/// link session's `connectionId` goes in the body, the client's connection
+/// stays in the header, and call settings ride apart in `call_options`.
+#[tokio::test]
+async fn operation_parameters_and_call_settings_never_share_a_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/link/init"))
+        .and(header("x-connection-id", CONNECTION))
+        .and(wiremock::matchers::body_partial_json(
+            serde_json::json!({"connectionId": "conn_relink"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    ofauth_client(&server.uri())
+        .link()
+        .initialize_session()
+        .connection_id("conn_relink")
+        .call_options(onlyfans_clients::CallOptions::new().timeout(Duration::from_secs(5)))
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -221,14 +248,6 @@ async fn out_of_range_or_oversized_parameters_send_nothing() {
             "userListId",
             "above 0",
         ),
-        (
-            client
-                .messages()
-                .list_chats()
-                .connection_id("conn\r\nX-Evil: 1"),
-            "connection_id",
-            "CR",
-        ),
     ] {
         let error = request.clone().send().await.unwrap_err();
         match &error {
@@ -244,6 +263,14 @@ async fn out_of_range_or_oversized_parameters_send_nothing() {
         assert!(error.to_string().contains("nothing was sent"));
         let streamed: Result<Vec<_>, _> = request.stream().try_collect().await;
         assert!(matches!(streamed, Err(Error::InvalidRequest { .. })));
+    }
+    // Another connection's client refuses a header-breaking id before any call.
+    match client.for_connection("conn\r\nX-Evil: 1") {
+        Err(Error::InvalidRequest { parameter, reason }) => {
+            assert_eq!(parameter, "connection_id");
+            assert!(reason.contains("CR"), "{reason}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
     }
 }
 
@@ -401,7 +428,7 @@ async fn a_stream_keeps_every_item_and_hands_each_page_s_misfits_to_the_hook() {
         .messages()
         .list_chats()
         .limit(10)
-        .strict_decoding(true)
+        .call_options(onlyfans_clients::CallOptions::new().strict_decoding(true))
         .stream()
         .try_collect()
         .await;
@@ -434,7 +461,7 @@ async fn from_env_reads_key_connection_and_base_url() {
     client
         .messages()
         .list_chats()
-        .timeout(Duration::from_secs(5))
+        .call_options(onlyfans_clients::CallOptions::new().timeout(Duration::from_secs(5)))
         .send()
         .await
         .unwrap();

@@ -319,7 +319,7 @@ async fn a_success_without_a_body_is_a_success() {
         let deleted = api
             .webhooks()
             .delete(id)
-            .strict_decoding(true)
+            .call_options(onlyfans_clients::CallOptions::new().strict_decoding(true))
             .send()
             .await
             .unwrap();

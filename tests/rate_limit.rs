@@ -116,9 +116,10 @@ async fn connections_have_their_own_buckets() {
     for connection in ["conn_a", "conn_b", "conn_c"] {
         for _ in 0..2 {
             client
+                .for_connection(connection)
+                .unwrap()
                 .messages()
                 .list_chats()
-                .connection_id(connection)
                 .send()
                 .await
                 .unwrap();
@@ -129,9 +130,10 @@ async fn connections_have_their_own_buckets() {
         "each connection had its own burst"
     );
     client
+        .for_connection("conn_a")
+        .unwrap()
         .messages()
         .list_chats()
-        .connection_id("conn_a")
         .send()
         .await
         .unwrap();

@@ -127,9 +127,10 @@ async fn run(
                             for call in 0..calls {
                                 let connection = connections[(n + call) % connections.len()];
                                 let result = client
+                                    .for_connection(connection)
+                                    .unwrap()
                                     .messages()
                                     .list_chats()
-                                    .connection_id(connection)
                                     .send()
                                     .await
                                     .map(|_| ());

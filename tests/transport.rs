@@ -140,7 +140,7 @@ async fn attempts_are_configurable_per_client_and_per_call() {
     client
         .messages()
         .list_chats()
-        .max_retries(0)
+        .call_options(onlyfans_clients::CallOptions::new().max_retries(0))
         .send()
         .await
         .unwrap_err();
@@ -184,7 +184,7 @@ async fn a_slow_server_is_a_timeout_error_per_client_and_per_call() {
     match client
         .messages()
         .list_chats()
-        .timeout(Duration::from_millis(100))
+        .call_options(onlyfans_clients::CallOptions::new().timeout(Duration::from_millis(100)))
         .send()
         .await
         .unwrap_err()
@@ -332,12 +332,7 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
     let mut texts = vec![
         format!("{of:?}"),
         format!("{api:?}"),
-        format!(
-            "{:?}",
-            of.messages()
-                .list_chats()
-                .connection_id("conn_SECRET_override")
-        ),
+        format!("{:?}", of.for_connection("conn_SECRET_override").unwrap()),
         format!("{:?}", api.account("acct_1").chats().messages().list("1")),
         // Parameters and fields the spec names as secrets.
         format!(
@@ -362,9 +357,10 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
         format!("{}", onlyfans_clients::Secret::new(OFAUTH_KEY)),
     ];
     let api_error = of
+        .for_connection("conn_SECRET_override")
+        .unwrap()
         .messages()
         .list_chats()
-        .connection_id("conn_SECRET_override")
         .send()
         .await
         .unwrap_err();

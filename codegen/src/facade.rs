@@ -19,17 +19,17 @@ use crate::model::{
     WebhookEvent,
 };
 
-/// Setter names the builders keep for themselves.
+/// Names the builders keep for themselves: an operation's parameter named
+/// like one gets `_` appended. Per-call settings live apart, in
+/// `.call_options(CallOptions)`, so no parameter gives way to them.
 pub(crate) const RESERVED: &[&str] = &[
     "send",
     "stream",
     "next_page",
     "body",
-    "timeout",
-    "max_retries",
-    "strict_decoding",
-    "connection_id",
+    "call_options",
     "prepare",
+    "new",
 ];
 
 /// The Rust-side choices of one API's facade (one small table per API, in
@@ -41,15 +41,13 @@ pub struct Choices {
 }
 
 /// Emits the facade of one API. `types_path` is where the generated types
-/// live (`super::raw::types`); `call_methods` a macro every builder expands
-/// for the API's own per-call options (`super::api_call_methods`). Callers
+/// live (`super::raw::types`). Callers
 /// reach the builders through the resource handles ([`crate::resources`]).
 pub fn emit(
     operations: &[Operation],
     events: &[WebhookEvent],
     choices: Choices,
     types_path: &str,
-    call_methods: &str,
     header: &str,
 ) -> Result<String, Error> {
     let path = |text: &str| {
@@ -57,10 +55,9 @@ pub fn emit(
             .map_err(|e| Error::Generate(format!("`{text}` is not a path: {e}")))
     };
     let types_path = path(types_path)?;
-    let call_methods = path(call_methods)?;
     let mut builders = Vec::new();
     for op in operations {
-        builders.push(operation(op, &call_methods)?);
+        builders.push(operation(op)?);
     }
     let events = event_enum(events, &choices)?;
     let path_table = operations.iter().map(|op| {
@@ -489,7 +486,7 @@ fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
     quote!(#allowed #bounds)
 }
 
-fn operation(op: &Operation, call_methods: &syn::Path) -> Result<TokenStream, Error> {
+fn operation(op: &Operation) -> Result<TokenStream, Error> {
     let builder = format_ident!("{}Request", op.name.to_upper_camel_case());
     let method_text = op.method.as_str();
     let path_text = op.path.as_str();
@@ -794,7 +791,7 @@ fn operation(op: &Operation, call_methods: &syn::Path) -> Result<TokenStream, Er
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             core: crate::transport::config::Core,
-            options: crate::transport::CallOptions,
+            options: crate::transport::CallSettings,
             /// The first value that could not be converted: reported by `send`.
             invalid: ::std::option::Option<(&'static str, ::std::string::String)>,
             #(#fields,)*
@@ -828,7 +825,6 @@ fn operation(op: &Operation, call_methods: &syn::Path) -> Result<TokenStream, Er
             }
 
             crate::transport::config::call_option_methods!();
-            #call_methods!();
 
             #(#setters)*
 

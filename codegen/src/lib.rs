@@ -256,7 +256,6 @@ pub fn generate_api_facade(
         events,
         facade_choices(api),
         "super::raw::types",
-        "super::api_call_methods",
         &header,
     )
 }

@@ -27,7 +27,8 @@ impl ClientBuilder {
     client_builder_methods!();
 
     /// The connection (linked OnlyFans account) calls act for, sent as
-    /// `x-connection-id`. Overridable per call; required by most endpoints.
+    /// `x-connection-id`; required by most endpoints. For another connection,
+    /// [`Client::for_connection`].
     pub fn connection_id(mut self, id: impl Into<String>) -> Self {
         self.connection_id = Some(Secret::new(id.into()));
         self
@@ -77,9 +78,25 @@ impl Client {
     }
 
     facade_client_methods!(raw::Client);
+
+    /// The same client acting for another connection (`x-connection-id`):
+    /// it shares this one's connection pool, settings and rate limiter, and
+    /// its rate budget is that connection's own. Fails, naming
+    /// `connection_id`, on an id with CR/LF.
+    ///
+    /// ```no_run
+    /// # async fn run(of: onlyfans_clients::ofauth::Client) -> Result<(), onlyfans_clients::Error> {
+    /// let other = of.for_connection("conn_456")?;
+    /// let chats = other.messages().list_chats().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn for_connection(&self, id: impl Into<String>) -> Result<Client, Error> {
+        let header = connection_header(&id.into())?;
+        Ok(Client::from_core(self.core.with_headers(vec![header])))
+    }
 }
 
-/// The `x-connection-id` header for a per-call override.
+/// The `x-connection-id` header of a connection other than the client's.
 pub(crate) fn connection_header(
     id: &str,
 ) -> Result<(HeaderName, reqwest::header::HeaderValue), Error> {

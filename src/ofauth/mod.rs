@@ -20,14 +20,18 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every operation of the spec is a method of [`Client`] returning a generated
-//! request builder ([`requests`]); the types are the generated ones
-//! ([`raw::types`]), with every field the spec has.
+//! Every operation of the spec is reached through its resource
+//! ([`resources`]: `of.messages().list_chats()`), returning a generated request builder
+//! ([`requests`]); the types are the generated ones ([`types`]), with every
+//! field the spec has.
 
 mod client;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
+/// Every generated type of the API (request bodies, responses, their parts),
+/// by the names [`raw::types`] gives them.
+pub use raw::types;
 /// The types of the chats list, by their short names.
 pub use raw::types::{
     Chat, ChatsListFilter as ChatFilter, ChatsListOrder as ChatOrder, Media, Message,
@@ -44,7 +48,7 @@ generated_module! {
 
 generated_module! {
     /// The OFAuth resources, following the vendor's own tree: each is a
-    /// handle from the [`Client`] (`client.chats()`), listing its operations
+    /// handle from the [`Client`] (`of.messages()`), listing its operations
     /// and its sub-resources; each operation returns its request builder
     /// ([`requests`]). `docs/NAMES.md` maps every vendor operation to its
     /// place here.
@@ -55,35 +59,15 @@ generated_module! {
 
 generated_module! {
     /// A request builder for every operation of the spec, generated from it:
-    /// `client.<operation>(path parameters)` returns one, with a setter per
-    /// query parameter and per top-level body field, per-call options, and
-    /// `send()`, which checks every value against the spec before anything is
-    /// sent and returns the typed [`Response`](crate::Response).
+    /// its resource's method (path parameters as arguments) returns one, with
+    /// a setter per query parameter and per top-level body field,
+    /// `.call_options(CallOptions)` for this call's settings, and `send()`, which
+    /// checks every value against the spec before anything is sent and
+    /// returns the typed [`Response`](crate::Response).
     pub mod requests {
         "/ofauth_facade.rs"
     }
 }
-
-/// Per-call options of OFAuth's request builders, beyond the shared ones.
-macro_rules! api_call_methods {
-    () => {
-        /// Act for this connection instead of the client's (`x-connection-id`).
-        pub fn connection_id(
-            mut self,
-            id: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            match super::client::connection_header(&id.into()) {
-                Ok(header) => self.options.headers.push(header),
-                Err(error) => {
-                    self.invalid
-                        .get_or_insert(("connection_id", error.to_string()));
-                }
-            }
-            self
-        }
-    };
-}
-use api_call_methods;
 
 generated_module! {
     /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same

@@ -20,15 +20,19 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every operation of the spec is a method of [`Client`] returning a generated
-//! request builder ([`requests`]); the types are the generated ones
-//! ([`raw::types`]), with every field the spec has.
+//! Every operation of the spec is reached through its resource
+//! ([`resources`]: `api.account("acct_1").chats().messages().list(chat_id)`), returning a generated request builder
+//! ([`requests`]); the types are the generated ones ([`types`]), with every
+//! field the spec has.
 
 mod client;
 mod rate_limits;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
+/// Every generated type of the API (request bodies, responses, their parts),
+/// by the names [`raw::types`] gives them.
+pub use raw::types;
 /// A chat message and the `_meta` of every response, by their short names.
 pub use raw::types::{Message, Meta, MetaRateLimits as RateLimits};
 
@@ -43,7 +47,7 @@ generated_module! {
 
 generated_module! {
     /// The OnlyFansAPI resources, following the vendor's own tree: each is a
-    /// handle from the [`Client`] (`client.chats()`), listing its operations
+    /// handle from the [`Client`] (`api.account("acct_1")`), listing its operations
     /// and its sub-resources; each operation returns its request builder
     /// ([`requests`]). `docs/NAMES.md` maps every vendor operation to its
     /// place here.
@@ -54,21 +58,15 @@ generated_module! {
 
 generated_module! {
     /// A request builder for every operation of the spec, generated from it:
-    /// `client.<operation>(path parameters)` returns one, with a setter per
-    /// query parameter and per top-level body field, per-call options, and
-    /// `send()`, which checks every value against the spec before anything is
-    /// sent and returns the typed [`Response`](crate::Response).
+    /// its resource's method (path parameters as arguments) returns one, with
+    /// a setter per query parameter and per top-level body field,
+    /// `.call_options(CallOptions)` for this call's settings, and `send()`, which
+    /// checks every value against the spec before anything is sent and
+    /// returns the typed [`Response`](crate::Response).
     pub mod requests {
         "/onlyfansapi_facade.rs"
     }
 }
-
-/// Per-call options of OnlyFansAPI's request builders beyond the shared ones:
-/// none (the account is a path parameter of every call).
-macro_rules! api_call_methods {
-    () => {};
-}
-use api_call_methods;
 
 generated_module! {
     /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same

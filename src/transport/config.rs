@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{
-    CallOptions, Credentials, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RateLimit, RetryPolicy,
+    CallSettings, Credentials, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RateLimit, RetryPolicy,
     Secret, Transport,
     rate_limit::{Limiter, RateLimitStore, StoreFailure},
 };
@@ -58,9 +58,27 @@ pub(crate) struct Core {
 }
 
 impl Core {
-    /// The transport for one call, carrying that call's overrides.
-    pub(crate) fn for_call(&self, call: CallOptions) -> Transport {
+    /// The transport for one call, carrying that call's overrides after the
+    /// headers every call of this client sends (a scoped client's, see
+    /// [`Core::with_headers`]).
+    pub(crate) fn for_call(&self, mut call: CallSettings) -> Transport {
+        call.headers
+            .splice(0..0, self.transport.call_headers().iter().cloned());
         self.transport.with_call(call)
+    }
+
+    /// The same client sending `headers` with every call (the raw client's
+    /// included).
+    pub(crate) fn with_headers(
+        &self,
+        headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
+    ) -> Core {
+        let mut core = self.clone();
+        core.transport = self.transport.with_call(CallSettings {
+            headers,
+            ..CallSettings::default()
+        });
+        core
     }
 }
 
@@ -292,28 +310,72 @@ macro_rules! facade_client_methods {
 }
 pub(crate) use facade_client_methods;
 
-/// Per-call override methods every request builder has.
+/// Settings of one call that override the client's, kept apart from the
+/// operation's own parameters (a parameter named `timeout` stays the
+/// operation's): `request.call_options(CallOptions::new().timeout(..))`.
+///
+/// ```
+/// use std::time::Duration;
+/// use onlyfans_clients::CallOptions;
+///
+/// let quick = CallOptions::new().timeout(Duration::from_secs(5)).max_retries(0);
+/// # let _ = quick;
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    timeout: Option<std::time::Duration>,
+    max_retries: Option<u32>,
+    strict_decoding: Option<bool>,
+}
+
+impl CallOptions {
+    /// No overrides: the client's settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Time this call may take, retries included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries after the first attempt.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// With `true`, a success body with a part that does not fit its type
+    /// fails the call with [`Error::Decode`](crate::Error::Decode) instead
+    /// of being taken out and listed in
+    /// [`Response::misfits`](crate::Response::misfits).
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = Some(strict);
+        self
+    }
+
+    /// Sets what these options set on a call's settings.
+    pub(crate) fn apply(&self, call: &mut super::CallSettings) {
+        if let Some(timeout) = self.timeout {
+            call.timeout = Some(timeout);
+        }
+        if let Some(retries) = self.max_retries {
+            call.max_attempts = Some(retries.saturating_add(1));
+        }
+        if let Some(strict) = self.strict_decoding {
+            call.strict_decoding = Some(strict);
+        }
+    }
+}
+
+/// The `call_options` method every request builder has.
 macro_rules! call_option_methods {
     () => {
-        /// Time this call may take, retries included (overrides the client's).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
-        }
-
-        /// Retries after the first attempt for this call (overrides the client's).
-        pub fn max_retries(mut self, retries: u32) -> Self {
-            self.options.max_attempts = Some(retries.saturating_add(1));
-            self
-        }
-
-        /// With `true`, a success body with a part that does not fit its
-        /// type fails this call with [`Error::Decode`](crate::Error::Decode)
-        /// instead of being taken out and listed in
-        /// [`Response::misfits`](crate::Response::misfits) (overrides the
-        /// client's).
-        pub fn strict_decoding(mut self, strict: bool) -> Self {
-            self.options.strict_decoding = Some(strict);
+        /// Overrides the client's settings for this call (timeout, retries,
+        /// strict decoding); see [`CallOptions`](crate::CallOptions).
+        pub fn call_options(mut self, options: $crate::CallOptions) -> Self {
+            options.apply(&mut self.options);
             self
         }
     };

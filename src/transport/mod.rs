@@ -41,7 +41,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 #[derive(Clone, Debug)]
 pub struct Transport {
     shared: Arc<Shared>,
-    call: CallOptions,
+    call: CallSettings,
 }
 
 #[derive(Debug)]
@@ -90,7 +90,7 @@ enum Refused {
 
 /// Settings one call may override.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct CallOptions {
+pub(crate) struct CallSettings {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) max_attempts: Option<u32>,
     pub(crate) timeout: Option<Duration>,
@@ -161,12 +161,17 @@ impl Transport {
                 body_remaining,
                 base_segments,
             }),
-            call: CallOptions::default(),
+            call: CallSettings::default(),
         }
     }
 
     /// The same transport with one call's overrides (and its own outcome slot).
-    pub(crate) fn with_call(&self, mut call: CallOptions) -> Self {
+    /// The headers every call through this transport sends.
+    pub(crate) fn call_headers(&self) -> &[(HeaderName, HeaderValue)] {
+        &self.call.headers
+    }
+
+    pub(crate) fn with_call(&self, mut call: CallSettings) -> Self {
         call.outcome = CallOutcome::default();
         Self {
             shared: Arc::clone(&self.shared),

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use super::config::Core;
 use super::decode::{self, Misfit};
 use super::paging::{Cursor, Paging};
-use super::{CallOptions, RateLimitHeaders, Transport};
+use super::{CallSettings, RateLimitHeaders, Transport};
 use crate::Error;
 use crate::error::RequestInfo;
 
@@ -96,7 +96,7 @@ pub(crate) struct Call {
     core: Core,
     request: RequestInfo,
     builder: reqwest::RequestBuilder,
-    options: CallOptions,
+    options: CallSettings,
     /// A page's cursor, applied to the built request's query.
     cursor: Option<(Paging, Cursor)>,
 }
@@ -108,7 +108,7 @@ impl Call {
         request: RequestInfo,
         method: reqwest::Method,
         path: &str,
-        mut options: CallOptions,
+        mut options: CallSettings,
     ) -> Call {
         let url = format!("{}{path}", core.base_url);
         options.path_template = Some(request.path.clone());
@@ -465,7 +465,7 @@ pub struct CustomRequest {
     query: Vec<(String, String)>,
     body: Option<Result<Vec<u8>, String>>,
     invalid: Option<(&'static str, String)>,
-    options: CallOptions,
+    options: CallSettings,
 }
 
 impl CustomRequest {
@@ -478,7 +478,7 @@ impl CustomRequest {
             query: Vec::new(),
             body: None,
             invalid,
-            options: CallOptions::default(),
+            options: CallSettings::default(),
         }
     }
 

@@ -67,7 +67,7 @@ pub async fn ofauth_chats_error(base: &str) -> onlyfans_clients::Error {
     ofauth_client(base)
         .messages()
         .list_chats()
-        .strict_decoding(true)
+        .call_options(onlyfans_clients::CallOptions::new().strict_decoding(true))
         .send()
         .await
         .expect_err("the call fails")
