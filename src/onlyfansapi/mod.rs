@@ -34,7 +34,7 @@ pub use client::{Client, ClientBuilder};
 /// by the names [`raw::types`] gives them.
 pub use raw::types;
 /// A chat message and the `_meta` of every response, by their short names.
-pub use raw::types::{Message, Meta, MetaRateLimits as RateLimits};
+pub use raw::types::{Message, Meta, RateLimits};
 
 generated_module! {
     /// The client generated from `specs/onlyfansapi/` by progenitor, reachable

@@ -17,16 +17,18 @@
 //! 9. [`integers`]: ids and counts become `uint64`;
 //! 10. [`string_ids`]: a response `id` typed string may arrive as a number;
 //! 11. [`dates`]: strings named as dates are `date-time`s;
-//! 12. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
-//! 13. [`tolerant`]: response schemas accept what the APIs really send;
-//! 14. [`hoist`]: one named component per distinct object shape;
-//! 15. [`shared_types`]: one type per thing sent in several shapes (the
+//! 12. [`envelopes`]: the envelope most answers carry (`_meta`) is described once;
+//! 13. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
+//! 14. [`tolerant`]: response schemas accept what the APIs really send;
+//! 15. [`hoist`]: one named component per distinct object shape;
+//! 16. [`shared_types`]: one type per thing sent in several shapes (the
 //!     handwritten quirk types, the one recursive `Message`);
-//! 16. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
+//! 17. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
 
 pub mod any_of;
 pub mod dates;
 pub mod downgrade;
+pub mod envelopes;
 pub mod error_bodies;
 pub mod hoist;
 pub mod integers;
@@ -123,13 +125,14 @@ type Rule = fn(&mut Value, &mut Report);
 /// dates), rather than shape the document for generation: an independent validator
 /// judges by the vendor's description with these corrections
 /// (`validator_spec`).
-pub const TYPE_FACTS: [&str; 6] = [
+pub const TYPE_FACTS: [&str; 7] = [
     "money",
     "string_objects",
     "keyed_maps",
     "integers",
     "string_ids",
     "dates",
+    "envelopes",
 ];
 
 /// Runs the [`TYPE_FACTS`] rules on `spec`, in pipeline order.
@@ -142,7 +145,7 @@ pub fn correct_types(spec: &mut Value, report: &mut Report) {
 }
 
 /// The rules in order, by name.
-const RULES: [(&str, Rule); 16] = [
+const RULES: [(&str, Rule); 17] = [
     ("webhooks", webhooks::apply),
     ("downgrade", downgrade::apply),
     ("operation_ids", operation_ids::apply),
@@ -154,6 +157,7 @@ const RULES: [(&str, Rule); 16] = [
     ("integers", integers::apply),
     ("string_ids", string_ids::apply),
     ("dates", dates::apply),
+    ("envelopes", envelopes::apply),
     ("error_bodies", error_bodies::apply),
     ("tolerant", tolerant::apply),
     ("hoist", hoist::apply),
