@@ -194,10 +194,10 @@ fn bench_decode(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'stati
         one_megabyte(|n| onlyfansapi_body(&(1..=n as u64).collect::<Vec<_>>(), None, &example));
     let typed = |api: &str, body: &[u8]| match api {
         "ofauth" => onlyfans_clients::decode::<ofauth::raw::types::ChatsListResponse>(body)
-            .map(|p| p.list.as_ref().map_or(0, Vec::len))
+            .map(|p| p.list.len())
             .unwrap(),
         _ => onlyfans_clients::decode::<onlyfansapi::raw::types::ListChatMessagesResponse>(body)
-            .map(|p| p.data.as_ref().map_or(0, Vec::len))
+            .map(|p| p.data.len())
             .unwrap(),
     };
     let value = |body: &[u8]| serde_json::from_slice::<Value>(body).unwrap();
@@ -236,7 +236,7 @@ fn bench_decode(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'stati
     };
     let lenient = |body: &[u8]| {
         onlyfans_clients::decode_lenient::<ofauth::raw::types::ChatsListResponse>(body)
-            .map(|(page, misfits)| (page.list.map_or(0, |l| l.len()), misfits.len()))
+            .map(|(page, misfits)| (page.list.len(), misfits.len()))
             .unwrap()
     };
     let (items, misfits) = lenient(&misfitting);
@@ -490,7 +490,7 @@ fn bench_paging(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> f64 {
                 request = request.next_page(next);
             }
             let page = request.send().await.unwrap().into_inner();
-            n += page.data.as_ref().map_or(0, Vec::len) as u64;
+            n += page.data.len() as u64;
             work_on_page().await;
             match page.pagination.and_then(|p| p.next_page) {
                 Some(next) => next_page = Some(next),

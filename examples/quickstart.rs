@@ -102,7 +102,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 m.created_at
                     .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_else(|| "-".into()),
-                text(m.media.as_ref().map(Vec::len)),
+                text(Some(m.media.len())),
                 m.text.as_deref().map(plain).unwrap_or_default(),
             ]
         }),

@@ -30,12 +30,12 @@ fn onlyfansapi_spec_example_decodes_and_ids_round_trip() {
     let body = onlyfansapi_example();
     let decoded: onlyfansapi::raw::types::ListChatMessagesResponse =
         serde_json::from_value(body.clone()).expect("example decodes");
-    let data = decoded.data.as_ref().unwrap();
+    let data = &decoded.data;
     assert_eq!(data.len(), 2);
     assert_eq!(data[0].id, 1_234_567_890_123);
     assert_eq!(data[1].from_user.as_ref().unwrap().id, 123_456_789);
     // The video's `createdAt` and `files.full.url` are null in the example.
-    assert_eq!(data[1].media.as_ref().unwrap().len(), 1);
+    assert_eq!(data[1].media.len(), 1);
     assert_eq!(
         decoded
             .meta
@@ -60,7 +60,7 @@ fn ofauth_schema_following_body_decodes() {
     let body = ofauth_synthesized();
     let decoded: ofauth::raw::types::ChatsListResponse =
         serde_json::from_value(body.clone()).unwrap();
-    let chat = &decoded.list.as_ref().unwrap()[0];
+    let chat = &decoded.list[0];
     let message = chat.last_message.as_ref().unwrap();
     assert!(message.id >= 1_234_567_890_123);
     assert!(message.from_user.as_ref().unwrap().id > 0);
@@ -91,19 +91,13 @@ fn ofauth_body_with_real_media_objects_decodes() {
     body["list"][0]["lastMessage"]["media"] = real_media;
     body["list"][0]["lastMessage"]["createdAt"] = Value::Null;
     let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body).unwrap();
-    let media = &decoded.list.unwrap()[0]
-        .last_message
-        .as_ref()
-        .unwrap()
-        .media
-        .clone()
-        .unwrap()[0];
+    let media = &decoded.list[0].last_message.as_ref().unwrap().media[0].clone();
     assert_eq!(media.id, 9_876_543_210);
     assert_eq!(media.created_at, None);
     assert_eq!(media.type_, Some(onlyfans_clients::MediaKind::Video));
     let files = media.files.as_ref().unwrap();
     assert_eq!(files.full.as_ref().unwrap().url, None);
-    assert_eq!(files.preview.as_ref().unwrap().options, None);
+    assert!(files.preview.as_ref().unwrap().options.is_empty());
 }
 
 #[test]
@@ -112,13 +106,7 @@ fn unknown_fields_and_enum_values_do_not_fail_decoding() {
     body["list"][0]["lastMessage"]["media"][0]["type"] = Value::from("hologram");
     body["list"][0]["brandNewField"] = Value::from(42);
     let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body).unwrap();
-    let media = &decoded.list.unwrap()[0]
-        .last_message
-        .as_ref()
-        .unwrap()
-        .media
-        .clone()
-        .unwrap()[0];
+    let media = &decoded.list[0].last_message.as_ref().unwrap().media[0].clone();
     assert_eq!(
         media.type_,
         Some(onlyfans_clients::MediaKind::Other("hologram".into()))
@@ -132,4 +120,28 @@ fn a_missing_id_is_still_an_error() {
     let err = serde_json::from_value::<onlyfansapi::raw::types::ListChatMessagesResponse>(body)
         .unwrap_err();
     assert!(err.to_string().contains("missing field `id`"), "{err}");
+}
+
+/// A list the answer leaves out or sends as `null` is an empty list, not a
+/// misfit: callers iterate without asking whether it came.
+#[test]
+fn absent_or_null_collections_are_empty() {
+    for body in [
+        &br#"{"hasMore": false}"#[..],
+        br#"{"list": null, "hasMore": false}"#,
+    ] {
+        let (page, misfits) =
+            onlyfans_clients::decode_lenient::<ofauth::raw::types::ChatsListResponse>(body)
+                .unwrap();
+        assert!(page.list.is_empty());
+        assert!(misfits.is_empty(), "{misfits:?}");
+    }
+    let (page, _) = onlyfans_clients::decode_lenient::<
+        onlyfansapi::raw::types::ListChatMessagesResponse,
+    >(br#"{"data": null, "_meta": {"_credits": {"used": 1}}}"#)
+    .unwrap();
+    assert!(page.data.is_empty());
+    // An empty list is left out on the way back, as an absent one came.
+    let json = serde_json::to_value(&page).unwrap();
+    assert!(json.get("data").is_none(), "{json}");
 }

@@ -50,7 +50,7 @@ async fn call(
             .list_chats()
             .send()
             .await
-            .map(|p| p.list.as_ref().map_or(0, Vec::len)),
+            .map(|p| p.list.len()),
         Api::OnlyFansApi => onlyfansapi::Client::builder()
             .api_key(ONLYFANSAPI_KEY)
             .base_url(server.uri())
@@ -65,7 +65,7 @@ async fn call(
             .list("9")
             .send()
             .await
-            .map(|p| p.data.as_ref().map_or(0, Vec::len)),
+            .map(|p| p.data.len()),
     }
 }
 
@@ -412,7 +412,7 @@ async fn every_call_ends_by_its_deadline_and_a_stalled_attempt_leaves_time_to_re
         .build()
         .unwrap();
     let page = of.messages().list_chats().send().await.unwrap();
-    assert_eq!(page.list.as_ref().unwrap().len(), 1);
+    assert_eq!(page.list.len(), 1);
     assert_eq!(server.hits(), 2);
 }
 

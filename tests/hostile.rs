@@ -93,10 +93,10 @@ fn decodes_or_reports(result: Result<usize, Error>) -> Result<(), TestCaseError>
 
 fn decode_both(body: &[u8]) -> Result<(), TestCaseError> {
     let chats = onlyfans_clients::decode::<ofauth::raw::types::ChatsListResponse>(body);
-    decodes_or_reports(chats.map(|p| p.list.map_or(0, |l| l.len())))?;
+    decodes_or_reports(chats.map(|p| p.list.len()))?;
     let messages =
         onlyfans_clients::decode::<onlyfansapi::raw::types::ListChatMessagesResponse>(body);
-    decodes_or_reports(messages.map(|p| p.data.map_or(0, |d| d.len())))
+    decodes_or_reports(messages.map(|p| p.data.len()))
 }
 
 proptest! {
@@ -283,7 +283,7 @@ async fn credentials_never_follow_a_redirect_to_another_origin() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.list.as_ref().unwrap().len(), 1);
+    assert_eq!(page.list.len(), 1);
     assert_eq!(server.hits(), 2);
 }
 

@@ -39,10 +39,10 @@ async fn sends_auth_headers_and_every_parameter_as_the_api_expects() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.list.as_ref().map_or(0, Vec::len), 2);
+    assert_eq!(page.list.len(), 2);
     assert_eq!(page.has_more, Some(true));
     assert_eq!(page.next_offset, Some(60));
-    let chat = &page.list.as_ref().unwrap()[0];
+    let chat = &page.list[0];
     assert_eq!(chat.with_user.as_ref().unwrap().id, 1);
     assert_eq!(chat.with_user.as_ref().unwrap().view.as_deref(), Some("s"));
     assert_eq!(chat.unread_messages_count, Some(2));
@@ -342,16 +342,10 @@ async fn by_default_misfits_are_taken_out_listed_and_the_page_kept() {
         .send()
         .await
         .unwrap();
-    let list = page.list.as_ref().unwrap();
+    let list = &page.list;
     assert_eq!(list.len(), 5);
     assert!(list[2].with_user.is_none());
-    let media = list[3]
-        .last_message
-        .as_ref()
-        .unwrap()
-        .media
-        .as_ref()
-        .unwrap();
+    let media = &list[3].last_message.as_ref().unwrap().media;
     assert_eq!(media[0].id, 5);
     assert!(media[0].created_at.is_none());
     let misfits: Vec<(&str, &serde_json::Value)> = page

@@ -45,7 +45,7 @@ async fn sends_bearer_auth_and_typed_parameters_as_strings() {
         .send()
         .await
         .unwrap();
-    let messages = page.data.as_deref().unwrap();
+    let messages = page.data.as_slice();
     assert_eq!(
         messages.iter().map(|m| m.id).collect::<Vec<_>>(),
         vec![3, 2, 1]
@@ -61,7 +61,7 @@ async fn sends_bearer_auth_and_typed_parameters_as_strings() {
         meta.rate_limits.as_ref().unwrap().remaining_minute,
         Some(999)
     );
-    let first = &page.data.as_ref().unwrap()[0];
+    let first = &page.data[0];
     assert_eq!(first.from_user.as_ref().unwrap().id, 987_654_321);
     assert_eq!(first.price, Some(0.0));
     assert_eq!(first.is_free, Some(true));
@@ -89,11 +89,8 @@ async fn the_spec_example_decodes_through_the_facade() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.data.as_ref().unwrap()[0].id, 1_234_567_890_123);
-    assert_eq!(
-        page.data.as_ref().unwrap()[1].media.as_ref().map(Vec::len),
-        Some(1)
-    );
+    assert_eq!(page.data[0].id, 1_234_567_890_123);
+    assert_eq!(Some(page.data[1].media.len()), Some(1));
     let next_page = page.pagination.as_ref().unwrap().next_page.as_deref();
     assert!(
         next_page.unwrap().contains("id=1234567890125"),

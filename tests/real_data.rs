@@ -61,7 +61,7 @@ async fn vault_photos_with_thumbnails() {
         .send()
         .await
         .unwrap();
-    let media = &page.data.as_ref().unwrap().list.as_ref().unwrap()[0];
+    let media = &page.data.as_ref().unwrap().list[0];
     let files = media.files.as_ref().unwrap();
     let thumb = serde_json::to_value(files.thumb.as_ref().unwrap()).unwrap();
     assert_eq!(thumb["url"], "https://cdn2.onlyfans.com/thumb.jpg");
@@ -85,8 +85,6 @@ async fn label_ids_that_are_names_or_numbers() {
         .as_ref()
         .unwrap()
         .list
-        .as_ref()
-        .unwrap()
         .iter()
         .map(|label| label.id.as_ref().unwrap())
         .collect();
@@ -109,7 +107,7 @@ async fn user_details_keyed_by_user_id_keep_every_user() {
         .send()
         .await
         .unwrap();
-    let data = serde_json::to_value(users.data.as_ref().unwrap()).unwrap();
+    let data = serde_json::to_value(&users.data).unwrap();
     let mut keys: Vec<&String> = data.as_object().unwrap().keys().collect();
     keys.sort();
     assert_eq!(keys, ["1000000", "2000000"]);
@@ -126,7 +124,7 @@ async fn a_list_s_sort_order_as_a_map_or_an_empty_list() {
         .send()
         .await
         .unwrap();
-    let lists = lists.data.as_ref().unwrap();
+    let lists = &lists.data;
     assert_eq!(lists[0].sort_list, Some(json!([])));
     assert_eq!(
         lists[1].sort_list.as_ref().unwrap()["expired"]["direction"],
@@ -180,7 +178,7 @@ async fn chat_messages_in_a_documented_order() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.data.as_ref().unwrap().len(), 1);
+    assert_eq!(page.data.len(), 1);
     let refused = api
         .account("acct_1")
         .chats()
@@ -212,7 +210,7 @@ async fn dates_are_chrono_values_on_the_wire_and_in_answers() {
         .send()
         .await
         .unwrap();
-    let sent_at: DateTime<Utc> = page.data.as_ref().unwrap()[0].created_at.unwrap();
+    let sent_at: DateTime<Utc> = page.data[0].created_at.unwrap();
     assert_eq!(sent_at.to_rfc3339(), "2025-09-02T21:02:18+00:00");
 
     // A forecast's points are days; the model's start date is the API's own
@@ -235,7 +233,7 @@ async fn dates_are_chrono_values_on_the_wire_and_in_answers() {
         .send()
         .await
         .unwrap();
-    let day = forecast.historical.as_ref().unwrap()[0].date.unwrap();
+    let day = forecast.historical[0].date.unwrap();
     assert_eq!(day, NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
     let (_server, api) = serving(
         "GET",

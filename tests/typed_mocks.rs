@@ -36,7 +36,7 @@ async fn ofauth_chats_list_with_typed_matchers_and_body() {
         .send()
         .await
         .unwrap();
-    let chats = page.list.as_deref().unwrap();
+    let chats = page.list.as_slice();
     assert_eq!(chats.len(), 1);
     assert_eq!(chats[0].with_user.as_ref().unwrap().id, 7);
     assert_eq!(page.has_more, Some(false));
@@ -75,7 +75,7 @@ async fn onlyfansapi_messages_with_typed_path_matchers() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.data.as_deref().unwrap()[0].id, 5);
+    assert_eq!(page.data.as_slice()[0].id, 5);
     exact.assert_async().await;
 
     // `.` is not a wildcard: a look-alike account does not match.

@@ -179,7 +179,7 @@ fn documented_events_decode_into_the_operations_types() {
     let ofauth::webhooks::Event::RealtimeChatTypingUpdated(typing) = event else {
         panic!("{event:?}")
     };
-    assert_eq!(typing.data.unwrap().event_body.unwrap()["typing"]["id"], 42);
+    assert_eq!(typing.data.unwrap().event_body["typing"]["id"], 42);
 
     // OnlyFansAPI: a received message is the chat endpoints' `Message`; the
     // account events share one state type.
@@ -211,7 +211,7 @@ fn documented_events_decode_into_the_operations_types() {
     else {
         panic!()
     };
-    assert_eq!(unlocked.payload.unwrap()["user"]["id"], 3);
+    assert_eq!(unlocked.payload["user"]["id"], 3);
 }
 
 #[test]

@@ -718,7 +718,7 @@ paths:
         test: GET /fans (list_fans)
           [additive] operation added
         test: types
-          [breaking] type `ListChatsResponse`: field `list` type changed: `Option<Vec<types::List>>` → `Option<Vec<types::ListChatsList>>`
+          [breaking] type `ListChatsResponse`: field `list` type changed: `Vec<types::List>` → `Vec<types::ListChatsList>`
           [breaking] type `List` renamed to `ListChatsList` (same fields)
           [additive] type `ListFansList` added
           [additive] type `ListFansOrder` added

@@ -64,7 +64,102 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
     let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)))
         .map_err(|panic| format!("generator panicked: {}", panic_message(&panic)))?
         .map_err(|e| e.to_string())?;
-    format(tokens)
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    empty_collections(&mut file);
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Where `null` or an absent value means an empty collection.
+const NULL_AS_EMPTY: &str = "crate::transport::decode::null_as_default";
+
+/// The collections a type holds are plain collections, absent or `null`
+/// read as empty: a field typify makes `Option<Vec<T>>` (or a map) because
+/// the answer may leave it out or send `null` becomes `Vec<T>`, decoded
+/// with [`NULL_AS_EMPTY`] and left out when empty on the way back. Callers
+/// iterate a list without asking whether it came.
+fn empty_collections(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Fields;
+    impl VisitMut for Fields {
+        fn visit_field_mut(&mut self, field: &mut syn::Field) {
+            let Some(inner) = option_of_collection(&field.ty) else {
+                return;
+            };
+            let Some(is_empty) = collection_is_empty(&inner) else {
+                return;
+            };
+            for attr in &mut field.attrs {
+                if !attr.path().is_ident("serde") {
+                    continue;
+                }
+                let Ok(items) = attr.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                ) else {
+                    continue;
+                };
+                let skips_none = items.iter().any(|m| match m {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {
+                        matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })
+                            if s.value().ends_with("Option::is_none"))
+                    }
+                    _ => false,
+                });
+                // A flattened field gathers the rest of an object: left as it is.
+                if !skips_none || items.iter().any(|m| m.path().is_ident("flatten")) {
+                    return;
+                }
+                let kept = items.iter().filter(|m| {
+                    !m.path().is_ident("skip_serializing_if") && !m.path().is_ident("default")
+                });
+                *attr = syn::parse_quote! {
+                    #[serde(#(#kept,)* default, deserialize_with = #NULL_AS_EMPTY, skip_serializing_if = #is_empty)]
+                };
+                field.ty = inner;
+                return;
+            }
+        }
+    }
+    Fields.visit_file_mut(file);
+}
+
+/// `T` of a field typed `::std::option::Option<T>`.
+fn option_of_collection(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// The path of `is_empty` of the collection a type is.
+fn collection_is_empty(ty: &syn::Type) -> Option<&'static str> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let text: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let text = text.join("::");
+    let is_empty = match text.as_str() {
+        "std::vec::Vec" => "::std::vec::Vec::is_empty",
+        "std::collections::HashMap" => "::std::collections::HashMap::is_empty",
+        "serde_json::Map" => "::serde_json::Map::is_empty",
+        _ => return None,
+    };
+    Some(is_empty)
 }
 
 /// The document progenitor reads: the spec without the operations only the
@@ -110,12 +205,6 @@ pub(crate) fn generator(settings: &Settings) -> Result<Generator, String> {
         None,
     );
     Ok(Generator::new(&gen_settings))
-}
-
-pub(crate) fn format(tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
 }
 
 pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

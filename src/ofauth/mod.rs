@@ -12,7 +12,7 @@
 //!     .connection_id("conn_123")
 //!     .build()?;
 //! let page = of.messages().list_chats().limit(20).order(ofauth::ChatOrder::Recent).send().await?;
-//! for chat in page.list.iter().flatten() {
+//! for chat in &page.list {
 //!     let fan = chat.with_user.as_ref().map(|user| user.id);
 //!     println!("{fan:?} ({:?} unread)", chat.unread_messages_count);
 //! }
@@ -94,7 +94,7 @@ generated_module! {
     ///     .base_url(server.base_url())
     ///     .build()?;
     /// let page = of.messages().list_chats().limit(5).send().await?;
-    /// assert!(page.list.as_ref().is_some_and(|list| list.is_empty()));
+    /// assert!(page.list.is_empty());
     /// mock.assert_async().await;
     /// # Ok(()) }
     /// ```

@@ -14,7 +14,7 @@
 //!     .send()
 //!     .await?;
 //! let credits = page.meta.as_ref().and_then(|m| m.credits.as_ref()).and_then(|c| c.balance);
-//! println!("{} messages, {credits:?} credits left", page.data.iter().flatten().count());
+//! println!("{} messages, {credits:?} credits left", page.data.len());
 //! let all: Vec<onlyfansapi::Message> =
 //!     api.account("acct_123").chats().messages().list("456").stream().try_collect().await?;
 //! # Ok(()) }

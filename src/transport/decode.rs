@@ -69,6 +69,16 @@ const ROUND_BUDGET_BYTES: usize = 256 * 1024 * 1024;
 /// is an [`Error::Decode`]; otherwise the parts that do not fit are taken out
 /// and returned as misfits. `whole` gives the body to keep in an error (only
 /// called on failure: a caller holding a slice copies it only then).
+/// Reads an absent or `null` collection as an empty one (the generated
+/// types' lists and maps: callers never ask whether a list came).
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 pub(crate) fn decode<T: DeserializeOwned>(
     request: &RequestInfo,
     body: &[u8],
