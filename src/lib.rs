@@ -70,6 +70,7 @@ pub use reqwest::Method;
 pub use shared_types::{CanNotSendReason, Id, MediaKind, Open, UserRef};
 pub use transport::config::CallOptions;
 pub use transport::decode::Misfit;
+pub use transport::paging::Page;
 pub use transport::rate_limit::{
     Correction, DEFAULT_MAX_SERVER_WAIT, MemoryStore, RateLimitStore, Reservation, StoreError,
     StoreFailure, StoreFuture,

@@ -540,3 +540,38 @@ async fn a_fault_for_an_operation_both_apis_have_names_its_api() {
             .is_err()
     );
 }
+
+/// Every page reads its items the same way, wherever the API keeps them:
+/// `list` (OFAuth), `data` and `data.list` (OnlyFansAPI), through `Page`.
+#[tokio::test]
+async fn every_page_exposes_its_items_the_same_way() {
+    use onlyfans_clients::Page;
+    let server = MockServer::start().await.unwrap();
+    let of = server.ofauth().build().unwrap();
+    let api = server.onlyfansapi().build().unwrap();
+
+    let chats = of.messages().list_chats().send().await.unwrap();
+    assert_eq!(chats.items().len(), 10);
+    assert_eq!(chats.items(), chats.list.as_slice());
+
+    let messages = api
+        .account(ACCOUNT)
+        .chats()
+        .messages()
+        .list("42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(messages.items(), messages.data.as_slice());
+
+    let media = api
+        .account(ACCOUNT)
+        .chats()
+        .list_media("42")
+        .send()
+        .await
+        .unwrap();
+    let nested = media.data.as_ref().map_or(0, |data| data.list.len());
+    assert!(nested > 0);
+    assert_eq!(media.items().len(), nested);
+}

@@ -56,8 +56,15 @@ pub fn emit(
     };
     let types_path = path(types_path)?;
     let mut builders = Vec::new();
+    let mut pages = Vec::new();
+    let mut paged_types = std::collections::BTreeSet::new();
     for op in operations {
         builders.push(operation(op)?);
+        if let (Some(pagination), ResponseKind::Json(ty)) = (&op.pagination, &op.response)
+            && paged_types.insert(compact(ty))
+        {
+            pages.push(page_impl(ty, pagination)?);
+        }
     }
     let events = event_enum(events, &choices)?;
     let path_table = operations.iter().map(|op| {
@@ -72,6 +79,8 @@ pub fn emit(
         use crate::transport::validate;
 
         #(#builders)*
+
+        #(#pages)*
 
         #events
 
@@ -850,6 +859,42 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
         }
     };
     Ok(builder_item)
+}
+
+/// `impl Page` for a list operation's response: its items, wherever the
+/// answer keeps them.
+fn page_impl(ty: &str, pagination: &Pagination) -> Result<TokenStream, Error> {
+    let ty = tokens(ty)?;
+    let item = tokens(&pagination.item)?;
+    let mut expr = quote!(self);
+    let mut optional_before = false;
+    for (ident, optional) in &pagination.access {
+        let ident = format_ident!("{}", ident);
+        expr = if optional_before && *optional {
+            quote!(#expr.and_then(|v| v.#ident.as_ref()))
+        } else if optional_before {
+            quote!(#expr.map(|v| &v.#ident))
+        } else if *optional {
+            quote!(#expr.#ident.as_ref())
+        } else {
+            quote!(#expr.#ident)
+        };
+        optional_before |= *optional;
+    }
+    let body = if optional_before {
+        quote!(#expr.map_or(&[][..], |items| items.as_slice()))
+    } else {
+        quote!(#expr.as_slice())
+    };
+    Ok(quote! {
+        impl crate::Page for #ty {
+            type Item = #item;
+
+            fn items(&self) -> &[#item] {
+                #body
+            }
+        }
+    })
 }
 
 /// `stream()` of a list operation's builder.

@@ -68,6 +68,9 @@ pub struct Pagination {
     pub item: String,
     /// How an item's `id` is read, for the duplicate check.
     pub key: ItemKey,
+    /// The fields from the response to the items, each with whether it is
+    /// an `Option` (`data` then `list`): how `Page::items` reads them.
+    pub access: Vec<(String, bool)>,
 }
 
 /// How the next page is asked for.
@@ -587,9 +590,15 @@ fn detect_pagination(
         .filter(|(name, _, _)| stated_items.is_none_or(|s| s == *name))
         .find_map(|(name, fs, wire)| {
             let f = field(fs, wire)?;
-            Some(((*name).to_owned(), vec_item(&f.ty)?))
+            let mut access = Vec::new();
+            if name.starts_with("data.") {
+                let data = data.as_ref()?;
+                access.push((data.ident.clone(), data.optional));
+            }
+            access.push((f.ident.clone(), f.optional));
+            Some(((*name).to_owned(), vec_item(&f.ty)?, access))
         });
-    let Some((items, item)) = found else {
+    let Some((items, item, access)) = found else {
         return if paged {
             Err("no items array (`list`, `items`, `data`, `data.list` or `data.items`) in the response".into())
         } else {
@@ -658,6 +667,7 @@ fn detect_pagination(
         items,
         item,
         key,
+        access,
     }))
 }
 

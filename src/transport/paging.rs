@@ -291,6 +291,25 @@ where
     pagination::stream(context, None, fetch, key, None, request)
 }
 
+/// One page of a list operation's answer, whatever the API calls its items
+/// (`list`, `data`, `data.list`, …): `page.items()` reads them the same way
+/// for every list (a [`Response`](crate::Response) derefs to its page).
+///
+/// ```
+/// use onlyfans_clients::Page;
+/// use onlyfans_clients::ofauth::types::ChatsListResponse;
+///
+/// let page: ChatsListResponse = onlyfans_clients::decode(br#"{"list": [{"withUser": {"id": 7}}]}"#).unwrap();
+/// assert_eq!(page.items().len(), 1);
+/// ```
+pub trait Page {
+    /// What the list holds.
+    type Item;
+
+    /// The items of this page (none when the answer left them out).
+    fn items(&self) -> &[Self::Item];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
