@@ -11,6 +11,11 @@
 //! `--out PATH` writes elsewhere and leaves `specs/` and provenance alone (the
 //! tests derive from small fixture packages that way); `--vendored` and
 //! `--facts` replace the repository's vendored spec and upstream facts table.
+//!
+//! `--check` writes nothing: it derives into a temporary file and compares it
+//! with the committed one (or `--out`), printing the drift report and exiting
+//! 1 when they differ, so a scheduled job given the newest wheel notices a new
+//! SDK release. `--format json` prints the report as JSON.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -30,6 +35,8 @@ struct Options {
     facts: Option<PathBuf>,
     python: Option<PathBuf>,
     repo: PathBuf,
+    check: bool,
+    json: bool,
 }
 
 fn parse(args: &[String], default_repo: PathBuf) -> Result<Options, Failure> {
@@ -42,6 +49,8 @@ fn parse(args: &[String], default_repo: PathBuf) -> Result<Options, Failure> {
         facts: None,
         python: None,
         repo: default_repo,
+        check: false,
+        json: false,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -54,6 +63,14 @@ fn parse(args: &[String], default_repo: PathBuf) -> Result<Options, Failure> {
             "--facts" => options.facts = Some(PathBuf::from(value()?)),
             "--python" => options.python = Some(PathBuf::from(value()?)),
             "--repo" => options.repo = PathBuf::from(value()?),
+            "--check" => options.check = true,
+            "--format" => {
+                options.json = match value()?.as_str() {
+                    "json" => true,
+                    "text" => false,
+                    other => return Err(format!("unknown format `{other}` (text or json)")),
+                }
+            }
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -80,7 +97,7 @@ pub fn run(args: &[String], default_repo: PathBuf) -> Result<ExitCode, Failure> 
         (None, true) => Some(tool_dir.join("onlyfansapi-upstream-operations.tsv")),
         (None, false) => None,
     };
-    let into_specs = options.out.is_none();
+    let into_specs = options.out.is_none() && !options.check;
     // A derivation recorded in provenance names the exact wheel it read.
     let wheel = find_wheel(&options.from)?;
     if into_specs && wheel.is_none() {
@@ -99,6 +116,16 @@ pub fn run(args: &[String], default_repo: PathBuf) -> Result<ExitCode, Failure> 
         Some(python) => python.clone(),
         None => venv_python(&tool_dir.join("requirements.txt"))?,
     };
+    // A check derives beside the file it compares with, and removes it.
+    let written = if options.check {
+        std::env::temp_dir().join(format!(
+            "onlyfans-derive-check-{}-{}.yaml",
+            api.name,
+            std::process::id()
+        ))
+    } else {
+        out.clone()
+    };
     let mut command = Command::new(&python);
     command
         .arg(tool_dir.join("derive_specs.py"))
@@ -108,7 +135,7 @@ pub fn run(args: &[String], default_repo: PathBuf) -> Result<ExitCode, Failure> 
         .arg("--vendored")
         .arg(&vendored)
         .arg("--out")
-        .arg(&out);
+        .arg(&written);
     if let Some(facts) = &facts {
         command.arg("--facts").arg(facts);
     }
@@ -117,6 +144,11 @@ pub fn run(args: &[String], default_repo: PathBuf) -> Result<ExitCode, Failure> 
         .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
     if !status.success() {
         return Err(format!("derive_specs.py failed ({status})"));
+    }
+    if options.check {
+        let derived = read(&written);
+        let _ = std::fs::remove_file(&written);
+        return check(api, &options, &vendored, &out, &derived?);
     }
     if !into_specs {
         eprintln!("{}: wrote {}", api.name, out.display());
@@ -164,7 +196,7 @@ pub fn run(args: &[String], default_repo: PathBuf) -> Result<ExitCode, Failure> 
     let model = |doc: Value| onlyfans_codegen::api_model(api, doc).map_err(|e| e.to_string());
     let mut report = drift::diff(api.name, &model(before)?, &model(after)?);
     report.superseded = merged.superseded;
-    print!("{}", report.to_text());
+    crate::print_reports(&[(true, report)], options.json)?;
     eprintln!(
         "{}: wrote {} ({} derived operations merged); review the snapshots with `cargo insta test --review`",
         api.name,
@@ -172,6 +204,52 @@ pub fn run(args: &[String], default_repo: PathBuf) -> Result<ExitCode, Failure> 
         merged.derived.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--check`: whether the derivation (`derived`, the new text) is the one at
+/// `out`; when not, what it would change for callers.
+fn check(
+    api: ApiDef,
+    options: &Options,
+    vendored: &Path,
+    out: &Path,
+    derived: &str,
+) -> Result<ExitCode, Failure> {
+    let current = std::fs::read_to_string(out).unwrap_or_default();
+    if current == derived {
+        eprintln!("{}: {} is what the SDK gives", api.name, out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let upstream = spec::parse(&read(vendored)?, &vendored.display().to_string())
+        .map_err(|e| e.to_string())?;
+    // The repository's overlay fits the repository's vendored spec only.
+    let overlay = match options.vendored {
+        None => onlyfans_codegen::read_overlay(api, &options.repo).map_err(|e| e.to_string())?,
+        Some(_) => None,
+    };
+    let effective = |text: &str| -> Result<Value, Failure> {
+        let derived = if text.is_empty() {
+            None
+        } else {
+            Some(spec::parse(text, "derived").map_err(|e| e.to_string())?)
+        };
+        onlyfans_codegen::assemble(upstream.clone(), derived.as_ref(), overlay.as_deref(), api)
+            .map(|(doc, _)| doc)
+            .map_err(|e| e.to_string())
+    };
+    let model = |doc: Value| onlyfans_codegen::api_model(api, doc).map_err(|e| e.to_string());
+    let report = drift::diff(
+        api.name,
+        &model(effective(&current)?)?,
+        &model(effective(derived)?)?,
+    );
+    crate::print_reports(&[(true, report)], options.json)?;
+    eprintln!(
+        "{}: {} differs from what the SDK gives (re-derive without --check to write it)",
+        api.name,
+        out.display()
+    );
+    Ok(ExitCode::from(1))
 }
 
 /// The wheel `from` names: the file itself, or the only `.whl` in a directory.

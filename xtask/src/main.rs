@@ -36,7 +36,8 @@ const USAGE: &str = "usage:
                            [--check] [--prune-derived] [--format text|json] [--repo DIR]
   cargo xtask check [--repo DIR]
   cargo xtask derive-specs --api ofauth|onlyfansapi --from <SDK wheel | dir with it | unpacked source>
-                           [--out PATH] [--vendored PATH] [--facts PATH] [--python PATH] [--repo DIR]
+                           [--out PATH] [--vendored PATH] [--facts PATH] [--python PATH]
+                           [--check] [--format text|json] [--repo DIR]
   cargo xtask bench-build [--sizes 2,50,150,300]
   cargo xtask test [-- <cargo test arguments>]";
 
@@ -304,7 +305,7 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
     })
 }
 
-fn print_reports(reports: &[(bool, DriftReport)], json: bool) -> Result<(), Failure> {
+pub(crate) fn print_reports(reports: &[(bool, DriftReport)], json: bool) -> Result<(), Failure> {
     if json {
         let all: Vec<Value> = reports
             .iter()
