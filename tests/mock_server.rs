@@ -169,9 +169,12 @@ async fn injected_slow_responses_hit_the_callers_timeout() {
     server
         .inject("listChatMessages", Fault::slow(Duration::from_secs(5)))
         .unwrap();
+    // A fault slows one answer: without retries the one attempt meets the
+    // deadline (a retry after the attempt's own timeout would be answered).
     let api = server
         .onlyfansapi()
         .timeout(Duration::from_millis(200))
+        .max_retries(0)
         .build()
         .unwrap();
     let error = api
