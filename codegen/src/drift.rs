@@ -33,6 +33,24 @@ pub enum Impact {
 pub struct Change {
     pub impact: Impact,
     pub description: String,
+    /// For a change of type: the type before and after, as shown, so a
+    /// change that only spells a renamed type's new name is not listed
+    /// again beside the rename.
+    #[serde(skip)]
+    pub retype: Option<(String, String)>,
+}
+
+/// A name callers write that changed: a generated type, or the call that
+/// reaches an operation. Listed once, in its own section.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Rename {
+    /// `type` or `call`.
+    pub kind: &'static str,
+    pub from: String,
+    pub to: String,
+    /// The operation a call belongs to (`POST /api/…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 /// The changes of one operation.
@@ -49,9 +67,13 @@ pub struct OperationDrift {
 pub struct DriftReport {
     pub api: String,
     pub operations: Vec<OperationDrift>,
-    /// Named types of the generated code (`raw::types`) added, removed or
-    /// renamed: a rename breaks every caller that names the type.
+    /// Named types of the generated code (`raw::types`) added or removed,
+    /// and the fields and variants of those of the same name.
     pub types: Vec<Change>,
+    /// Types and calls renamed (each breaks every caller that names it),
+    /// paired, and not repeated as a removal and an addition, nor as the
+    /// changed type of a field that names them.
+    pub renames: Vec<Rename>,
     /// Operations of the new version the generator leaves out, with reasons.
     pub omitted: Vec<Omitted>,
     pub breaking: usize,
@@ -64,7 +86,7 @@ pub struct DriftReport {
 impl DriftReport {
     /// True when nothing callers can see changed.
     pub fn is_empty(&self) -> bool {
-        self.operations.is_empty() && self.types.is_empty()
+        self.operations.is_empty() && self.types.is_empty() && self.renames.is_empty()
     }
 
     /// `ofauth: 2 breaking, 5 additive`.
@@ -94,6 +116,21 @@ impl DriftReport {
                 };
                 let _ = writeln!(out, "  [{tag}] {}", change.description);
             }
+        }
+        if !self.renames.is_empty() {
+            let _ = writeln!(out, "{}: renames", self.api);
+        }
+        for rename in &self.renames {
+            let place = rename
+                .operation
+                .as_deref()
+                .map(|op| format!(" ({op})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  [breaking] {} `{}` → `{}`{place}",
+                rename.kind, rename.from, rename.to
+            );
         }
         if !self.types.is_empty() {
             let _ = writeln!(out, "{}: types", self.api);
@@ -145,9 +182,43 @@ pub fn diff(api: &str, old: &ApiModel, new: &ApiModel) -> DriftReport {
             ));
         }
     }
-    drift.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
-    let mut types = type_changes(&old.types, &new.types);
+    let (mut types, renamed) = type_changes(&old.types, &new.types);
     types.extend(event_changes(&old.events, &new.events));
+    let mut renames: Vec<Rename> = renamed
+        .iter()
+        .map(|(from, to)| Rename {
+            kind: "type",
+            from: from.clone(),
+            to: to.clone(),
+            operation: None,
+        })
+        .collect();
+    for (key, new_op) in &new_ops {
+        if let Some(old_op) = old_ops.get(key)
+            && old_op.route.dotted() != new_op.route.dotted()
+        {
+            renames.push(Rename {
+                kind: "call",
+                from: old_op.route.dotted(),
+                to: new_op.route.dotted(),
+                operation: Some(format!("{} {}", new_op.method, new_op.path)),
+            });
+        }
+    }
+    renames.sort();
+    // A type change that only spells a renamed type's new name is the rename.
+    let explained = |change: &Change| {
+        change
+            .retype
+            .as_ref()
+            .is_some_and(|(before, after)| &with_renames(before, &renamed) == after)
+    };
+    types.retain(|c| !explained(c));
+    for op in &mut drift {
+        op.changes.retain(|c| !explained(c));
+    }
+    drift.retain(|op| !op.changes.is_empty());
+    drift.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
     let count = |impact| {
         drift
             .iter()
@@ -158,13 +229,34 @@ pub fn diff(api: &str, old: &ApiModel, new: &ApiModel) -> DriftReport {
     };
     DriftReport {
         api: api.to_owned(),
-        breaking: count(Impact::Breaking),
+        breaking: count(Impact::Breaking) + renames.len(),
         additive: count(Impact::Additive),
         omitted: new.omitted.clone(),
         operations: drift,
         types,
+        renames,
         superseded: Vec::new(),
     }
+}
+
+/// `ty` with every renamed type's old name replaced by its new one.
+fn with_renames(ty: &str, renamed: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(renamed.get(word.as_str()).unwrap_or(word));
+        word.clear();
+    };
+    for c in ty.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// Webhook events added (additive), removed or retyped (breaking: callers
@@ -177,12 +269,11 @@ fn event_changes(old: &[model::WebhookEvent], new: &[model::WebhookEvent]) -> Ve
                 "webhook event `{}` added (`Event::{}`)",
                 event.name, event.variant
             ))),
-            Some(before) if before.ty != event.ty => changes.push(breaking(format!(
-                "webhook event `{}` type changed: `{}` → `{}`",
-                event.name,
+            Some(before) if before.ty != event.ty => changes.push(retyped(
+                &format!("webhook event `{}`", event.name),
                 rust(&before.ty),
-                rust(&event.ty)
-            ))),
+                rust(&event.ty),
+            )),
             Some(_) => {}
         }
     }
@@ -201,6 +292,7 @@ fn breaking(description: String) -> Change {
     Change {
         impact: Impact::Breaking,
         description,
+        retype: None,
     }
 }
 
@@ -208,21 +300,31 @@ fn additive(description: String) -> Change {
     Change {
         impact: Impact::Additive,
         description,
+        retype: None,
     }
 }
 
-/// Types removed (breaking), added (additive) and renamed (breaking: a
-/// removed and an added struct with the same, non-empty field names, and no
-/// other removed or added struct with those fields); the fields of structs
-/// and the variants of enums of the same name.
+/// `{what} type changed: `before` → `after``, breaking.
+fn retyped(what: &str, before: String, after: String) -> Change {
+    Change {
+        retype: Some((before.clone(), after.clone())),
+        ..breaking(format!("{what} type changed: `{before}` → `{after}`"))
+    }
+}
+
+/// Types removed (breaking), added (additive) and renamed (returned apart: a
+/// removed and an added struct with the same, non-empty field names, or enum
+/// with the same variants, and no other removed or added type with those);
+/// the fields of structs and the variants of enums of the same name.
 fn type_changes(
     old: &BTreeMap<String, NamedType>,
     new: &BTreeMap<String, NamedType>,
-) -> Vec<Change> {
+) -> (Vec<Change>, BTreeMap<String, String>) {
     let wire_names = |t: &NamedType| -> BTreeSet<String> {
         match t {
             NamedType::Struct(fields) => fields.iter().map(|f| f.wire.clone()).collect(),
-            NamedType::Enum(_) => BTreeSet::new(),
+            // An enum is known by its variants (prefixed: never a struct's fields).
+            NamedType::Enum(variants) => variants.iter().map(|v| format!("enum:{v}")).collect(),
         }
     };
     let removed: Vec<&String> = old.keys().filter(|n| !new.contains_key(*n)).collect();
@@ -246,11 +348,6 @@ fn type_changes(
         }
     }
     let mut changes = Vec::new();
-    for (from, to) in &renamed {
-        changes.push(breaking(format!(
-            "type `{from}` renamed to `{to}` (same fields)"
-        )));
-    }
     for name in removed.iter().filter(|n| !renamed.contains_key(**n)) {
         changes.push(breaking(format!("type `{name}` removed")));
     }
@@ -277,7 +374,11 @@ fn type_changes(
         }
     }
     changes.sort();
-    changes
+    let renamed = renamed
+        .into_iter()
+        .map(|(from, to)| (from.clone(), to.clone()))
+        .collect();
+    (changes, renamed)
 }
 
 fn op_drift(key: &(String, String), name: &str, mut changes: Vec<Change>) -> OperationDrift {
@@ -292,9 +393,11 @@ fn op_drift(key: &(String, String), name: &str, mut changes: Vec<Change>) -> Ope
 
 fn compare(old: &Operation, new: &Operation) -> Vec<Change> {
     let mut changes = Vec::new();
-    if old.name != new.name {
+    // A changed route is listed with the renames; the raw client's method
+    // follows the operation id.
+    if old.name != new.name && old.route.dotted() == new.route.dotted() {
         changes.push(breaking(format!(
-            "method renamed: `{}` → `{}`",
+            "raw client method renamed: `{}` → `{}`",
             old.name, new.name
         )));
     }
@@ -319,11 +422,7 @@ fn compare(old: &Operation, new: &Operation) -> Vec<Change> {
                 )));
             }
             if a.ty != b.ty {
-                changes.push(breaking(format!(
-                    "request body type changed: `{}` → `{}`",
-                    rust(&a.ty),
-                    rust(&b.ty)
-                )));
+                changes.push(retyped("request body", rust(&a.ty), rust(&b.ty)));
             }
             compare_fields(
                 "request body",
@@ -335,11 +434,11 @@ fn compare(old: &Operation, new: &Operation) -> Vec<Change> {
         }
     }
     if old.response != new.response {
-        changes.push(breaking(format!(
-            "response changed: {} → {}",
-            response(&old.response),
-            response(&new.response)
-        )));
+        let (before, after) = (response(&old.response), response(&new.response));
+        changes.push(Change {
+            retype: Some((before.clone(), after.clone())),
+            ..breaking(format!("response changed: {before} → {after}"))
+        });
     }
     match (&old.pagination, &new.pagination) {
         (None, Some(p)) => changes.push(additive(format!("stream added: {}", p.style))),
@@ -349,11 +448,7 @@ fn compare(old: &Operation, new: &Operation) -> Vec<Change> {
         }
         (Some(a), Some(b)) => {
             if a.item != b.item {
-                changes.push(breaking(format!(
-                    "stream item type changed: `{}` → `{}`",
-                    rust(&a.item),
-                    rust(&b.item)
-                )));
+                changes.push(retyped("stream item", rust(&a.item), rust(&b.item)));
             }
             if a.style != b.style || a.items != b.items {
                 changes.push(additive(format!(
@@ -417,15 +512,12 @@ fn compare_params(old: &[model::Param], new: &[model::Param], out: &mut Vec<Chan
             out.push(Change {
                 impact,
                 description: format!("{name} added ({req}, `{}`)", rust(&param.ty)),
+                retype: None,
             });
             continue;
         };
         if before.ty != param.ty {
-            out.push(breaking(format!(
-                "{name} type changed: `{}` → `{}`",
-                rust(&before.ty),
-                rust(&param.ty)
-            )));
+            out.push(retyped(&name, rust(&before.ty), rust(&param.ty)));
         }
         if before.required != param.required {
             let (impact, now) = if param.required {
@@ -436,6 +528,7 @@ fn compare_params(old: &[model::Param], new: &[model::Param], out: &mut Vec<Chan
             out.push(Change {
                 impact,
                 description: format!("{name} is now {now}"),
+                retype: None,
             });
         }
         compare_checks(&name, &before.checks, &param.checks, out);
@@ -585,15 +678,12 @@ fn compare_fields(
             out.push(Change {
                 impact,
                 description: format!("{name} added (`{}`)", shown(field)),
+                retype: None,
             });
             continue;
         };
         if shown(&before) != shown(field) {
-            out.push(breaking(format!(
-                "{name} type changed: `{}` → `{}`",
-                shown(&before),
-                shown(field)
-            )));
+            out.push(retyped(&name, shown(&before), shown(field)));
         }
         compare_checks(&name, &before.checks, &field.checks, out);
     }
@@ -717,14 +807,34 @@ paths:
         insta::assert_snapshot!(diff("test", &old, &new).to_text(), @r"
         test: GET /fans (list_fans)
           [additive] operation added
+        test: renames
+          [breaking] type `List` → `ListChatsList`
         test: types
-          [breaking] type `ListChatsResponse`: field `list` type changed: `Vec<types::List>` → `Vec<types::ListChatsList>`
-          [breaking] type `List` renamed to `ListChatsList` (same fields)
           [additive] type `ListFansList` added
           [additive] type `ListFansOrder` added
           [additive] type `ListFansResponse` added
-        test: 2 breaking, 4 additive
+        test: 1 breaking, 4 additive
         ");
+    }
+
+    /// An operation placed under another resource is a call rename, listed
+    /// once with the renames (and not again as a raw method rename).
+    #[test]
+    fn a_moved_call_is_a_rename() {
+        let old = spec(BASE_PARAMS, BASE_PROPS);
+        let mut new = old.clone();
+        new["paths"]["/chats"]["get"]["tags"] = serde_json::json!(["Messages"]);
+        let report = diff("test", &old, &new);
+        assert_eq!(report.renames.len(), 1, "{}", report.to_text());
+        let rename = &report.renames[0];
+        assert_eq!(
+            (rename.kind, rename.from.as_str(), rename.to.as_str()),
+            ("call", "other.list_chats", "messages.list_chats")
+        );
+        assert_eq!(rename.operation.as_deref(), Some("GET /chats"));
+        assert!(report.operations.is_empty(), "{}", report.to_text());
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["renames"][0]["kind"], "call");
     }
 
     #[test]
