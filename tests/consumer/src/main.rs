@@ -7,14 +7,14 @@ async fn ofauth_chats() -> Result<usize, onlyfans_clients::Error> {
     let of = onlyfans_clients::ofauth::Client::from_env()?;
     let first = of.messages().list_chats().limit(10).send().await?;
     let all: Vec<_> = of.messages().list_chats().stream().try_collect().await?;
-    Ok(first.list.as_ref().map_or(0, Vec::len) + all.len())
+    Ok(first.list.len() + all.len())
 }
 
 #[cfg(feature = "onlyfansapi")]
 async fn onlyfansapi_messages() -> Result<usize, onlyfans_clients::Error> {
     let api = onlyfans_clients::onlyfansapi::Client::from_env()?;
     let page = api.account("acct_1").chats().messages().list("42").limit(10).send().await?;
-    Ok(page.data.as_ref().map_or(0, Vec::len))
+    Ok(page.data.len())
 }
 
 #[cfg(feature = "mock")]
