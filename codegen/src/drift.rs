@@ -48,9 +48,11 @@ pub struct Rename {
     pub kind: &'static str,
     pub from: String,
     pub to: String,
-    /// The operation a call belongs to (`POST /api/…`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
+    /// The operations it belongs to (`POST /api/…`): a call's own; for a
+    /// type, the operations whose parameters, bodies or answers hold it
+    /// (after the change, or before it when nothing holds it any more).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
 }
 
 /// The changes of one operation.
@@ -121,11 +123,11 @@ impl DriftReport {
             let _ = writeln!(out, "{}: renames", self.api);
         }
         for rename in &self.renames {
-            let place = rename
-                .operation
-                .as_deref()
-                .map(|op| format!(" ({op})"))
-                .unwrap_or_default();
+            let place = match rename.operations.as_slice() {
+                [] => String::new(),
+                [one] => format!(" ({one})"),
+                [first, rest @ ..] => format!(" ({first} and {} more)", rest.len()),
+            };
             let _ = writeln!(
                 out,
                 "  [breaking] {} `{}` → `{}`{place}",
@@ -184,13 +186,18 @@ pub fn diff(api: &str, old: &ApiModel, new: &ApiModel) -> DriftReport {
     }
     let (mut types, renamed) = type_changes(&old.types, &new.types);
     types.extend(event_changes(&old.events, &new.events));
+    let (old_users, new_users) = (type_users(old), type_users(new));
     let mut renames: Vec<Rename> = renamed
         .iter()
         .map(|(from, to)| Rename {
             kind: "type",
             from: from.clone(),
             to: to.clone(),
-            operation: None,
+            operations: new_users
+                .get(to)
+                .or_else(|| old_users.get(from))
+                .map(|users| users.iter().cloned().collect())
+                .unwrap_or_default(),
         })
         .collect();
     for (key, new_op) in &new_ops {
@@ -201,7 +208,7 @@ pub fn diff(api: &str, old: &ApiModel, new: &ApiModel) -> DriftReport {
                 kind: "call",
                 from: old_op.route.dotted(),
                 to: new_op.route.dotted(),
-                operation: Some(format!("{} {}", new_op.method, new_op.path)),
+                operations: vec![format!("{} {}", new_op.method, new_op.path)],
             });
         }
     }
@@ -237,6 +244,64 @@ pub fn diff(api: &str, old: &ApiModel, new: &ApiModel) -> DriftReport {
         renames,
         superseded: Vec::new(),
     }
+}
+
+/// The operations holding each named type (`GET /chats`): through their
+/// parameters, bodies, answers and stream items, and the fields of the
+/// structs those hold; and the webhook events (`webhook connection.created`).
+pub fn type_users(model: &ApiModel) -> BTreeMap<String, BTreeSet<String>> {
+    let named = |ty: &str| -> Vec<String> {
+        ty.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|word| model.types.contains_key(*word))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut roots: Vec<(String, Vec<String>)> = model
+        .events
+        .iter()
+        .map(|event| (format!("webhook {}", event.name), named(&event.ty)))
+        .collect();
+    for op in &model.operations {
+        let mut todo: Vec<String> = Vec::new();
+        for param in &op.params {
+            todo.extend(named(&param.ty));
+        }
+        if let Some(body) = &op.body {
+            todo.extend(named(&body.ty));
+            for field in &body.fields {
+                todo.extend(named(&field.ty));
+            }
+        }
+        if let ResponseKind::Json(ty) = &op.response {
+            todo.extend(named(ty));
+        }
+        if let Some(paging) = &op.pagination {
+            todo.extend(named(&paging.item));
+        }
+        roots.push((format!("{} {}", op.method, op.path), todo));
+    }
+    for (label, mut todo) in roots {
+        while let Some(ty) = todo.pop() {
+            if !users.entry(ty.clone()).or_default().insert(label.clone()) {
+                continue;
+            }
+            match model.types.get(&ty) {
+                Some(NamedType::Struct(fields)) => {
+                    for field in fields {
+                        todo.extend(named(&field.ty));
+                    }
+                }
+                Some(NamedType::Enum { holds, .. } | NamedType::Union(holds)) => {
+                    for held in holds {
+                        todo.extend(named(held));
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    users
 }
 
 /// `ty` with every renamed type's old name replaced by its new one.
@@ -324,7 +389,11 @@ fn type_changes(
         match t {
             NamedType::Struct(fields) => fields.iter().map(|f| f.wire.clone()).collect(),
             // An enum is known by its variants (prefixed: never a struct's fields).
-            NamedType::Enum(variants) => variants.iter().map(|v| format!("enum:{v}")).collect(),
+            NamedType::Enum { variants, .. } => {
+                variants.iter().map(|v| format!("enum:{v}")).collect()
+            }
+            // A union is known by its parts' names, which carry its own.
+            NamedType::Union(parts) => parts.iter().map(|p| format!("union:{p}")).collect(),
         }
     };
     let removed: Vec<&String> = old.keys().filter(|n| !new.contains_key(*n)).collect();
@@ -362,12 +431,24 @@ fn type_changes(
             (NamedType::Struct(a), NamedType::Struct(b)) => {
                 compare_fields(&label, a, b, Side::Response, &mut changes);
             }
-            (NamedType::Enum(a), NamedType::Enum(b)) => {
+            (NamedType::Enum { variants: a, .. }, NamedType::Enum { variants: b, .. }) => {
                 for gone in a.iter().filter(|v| !b.contains(v)) {
                     changes.push(breaking(format!("{label}: variant `{gone}` removed")));
                 }
                 for new_variant in b.iter().filter(|v| !a.contains(v)) {
                     changes.push(additive(format!("{label}: variant `{new_variant}` added")));
+                }
+            }
+            (NamedType::Union(a), NamedType::Union(b)) => {
+                let shown = |parts: &[String]| {
+                    parts
+                        .iter()
+                        .map(|p| rust(p))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                };
+                if shown(a) != shown(b) {
+                    changes.push(retyped(&format!("{label}: union"), shown(a), shown(b)));
                 }
             }
             _ => changes.push(breaking(format!("{label} changed kind (struct / enum)"))),
@@ -792,29 +873,47 @@ paths:
         insta::assert_snapshot!(diff("test", &spec(BASE_PARAMS, BASE_PROPS), &new).to_text());
     }
 
-    /// A second list whose items take the name `List` renames the first
-    /// operation's item type; the report says so, and what it changes in the
-    /// types that use it.
+    /// An operation added beside another renames none of its types (each
+    /// type carries its operation's name); the vendor renaming an operation
+    /// renames its types, each paired, listed once, with its operation.
     #[test]
     fn renamed_and_added_types() {
         let old = spec(BASE_PARAMS, BASE_PROPS);
-        let mut new = old.clone();
+        let mut added = old.clone();
         let mut fans = old["paths"]["/chats"].clone();
         fans["get"]["operationId"] = "list_fans".into();
         fans["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["list"]
             ["items"]["properties"] = serde_json::json!({"name": {"type": "string"}});
-        new["paths"]["/fans"] = fans;
-        insta::assert_snapshot!(diff("test", &old, &new).to_text(), @r"
+        added["paths"]["/fans"] = fans;
+        insta::assert_snapshot!(diff("test", &old, &added).to_text(), @r"
         test: GET /fans (list_fans)
           [additive] operation added
-        test: renames
-          [breaking] type `List` → `ListChatsList`
         test: types
           [additive] type `ListFansList` added
           [additive] type `ListFansOrder` added
           [additive] type `ListFansResponse` added
-        test: 1 breaking, 4 additive
+        test: 0 breaking, 4 additive
         ");
+
+        let mut renamed = old.clone();
+        renamed["paths"]["/chats"]["get"]["operationId"] = "list_conversations".into();
+        let report = diff("test", &old, &renamed);
+        insta::assert_snapshot!(report.to_text(), @r"
+        test: renames
+          [breaking] call `other.list_chats` → `other.list_conversations` (GET /chats)
+          [breaking] type `ListChatsList` → `ListConversationsList` (GET /chats)
+          [breaking] type `ListChatsOrder` → `ListConversationsOrder` (GET /chats)
+          [breaking] type `ListChatsResponse` → `ListConversationsResponse` (GET /chats)
+        test: 4 breaking, 0 additive
+        ");
+        assert!(
+            report
+                .renames
+                .iter()
+                .filter(|r| r.kind == "type")
+                .all(|r| r.operations == ["GET /chats"]),
+            "{report:?}"
+        );
     }
 
     /// An operation placed under another resource is a call rename, listed
@@ -831,7 +930,7 @@ paths:
             (rename.kind, rename.from.as_str(), rename.to.as_str()),
             ("call", "other.list_chats", "messages.list_chats")
         );
-        assert_eq!(rename.operation.as_deref(), Some("GET /chats"));
+        assert_eq!(rename.operations, ["GET /chats"]);
         assert!(report.operations.is_empty(), "{}", report.to_text());
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["renames"][0]["kind"], "call");

@@ -1081,8 +1081,15 @@ pub fn webhook_events(spec: &Value) -> Result<Vec<WebhookEvent>, Error> {
 pub enum NamedType {
     /// A struct with named fields (empty for a newtype).
     Struct(Vec<Field>),
-    /// An enum: its variants.
-    Enum(Vec<String>),
+    /// A struct of flattened parts (progenitor's union of object shapes):
+    /// the types of its parts.
+    Union(Vec<String>),
+    /// An enum: its variants, and the types its variants hold (a union's
+    /// shapes).
+    Enum {
+        variants: Vec<String>,
+        holds: Vec<String>,
+    },
 }
 
 /// Every named type of `client_code` (progenitor's output): what the drift
@@ -1093,12 +1100,40 @@ pub fn named_types(client_code: &str) -> Result<BTreeMap<String, NamedType>, Err
     let structs = type_structs(&file);
     let mut out: BTreeMap<String, NamedType> = structs
         .iter()
-        .map(|(name, s)| (name.clone(), NamedType::Struct(struct_fields(s, &structs))))
+        .map(|(name, s)| {
+            let flattened = s
+                .fields
+                .iter()
+                .any(|field| SerdeAttrs::of(&field.attrs).flatten);
+            let named = if flattened {
+                NamedType::Union(
+                    s.fields
+                        .iter()
+                        .map(|field| {
+                            let ty = &field.ty;
+                            quote::quote!(#ty).to_string()
+                        })
+                        .collect(),
+                )
+            } else {
+                NamedType::Struct(struct_fields(s, &structs))
+            };
+            (name.clone(), named)
+        })
         .collect();
     for item in types_module(&file) {
         if let syn::Item::Enum(e) = item {
             let variants = e.variants.iter().map(|v| v.ident.to_string()).collect();
-            out.insert(e.ident.to_string(), NamedType::Enum(variants));
+            let holds = e
+                .variants
+                .iter()
+                .flat_map(|v| v.fields.iter())
+                .map(|field| {
+                    let ty = &field.ty;
+                    quote::quote!(#ty).to_string()
+                })
+                .collect();
+            out.insert(e.ident.to_string(), NamedType::Enum { variants, holds });
         }
     }
     Ok(out)

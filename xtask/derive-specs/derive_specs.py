@@ -58,15 +58,13 @@ class ApiConfig:
 
     dist_name: str  # the PyPI distribution name
     module: str  # the top-level import package inside the wheel
-    share_models: bool  # put models used in several places into components/schemas
 
 
 APIS = {
     # OFAuth's SDK (hand-written resource functions + datamodel-codegen models).
-    "ofauth": ApiConfig(dist_name="onlyfans-sdk", module="onlyfans_sdk", share_models=True),
-    # OnlyFansAPI's SDK (Stainless). Scribe inlines every schema, and Stainless
-    # gives each operation its own classes, so nothing is shared: inline all.
-    "onlyfansapi": ApiConfig(dist_name="onlyfans", module="onlyfansapi", share_models=False),
+    "ofauth": ApiConfig(dist_name="onlyfans-sdk", module="onlyfans_sdk"),
+    # OnlyFansAPI's SDK (Stainless).
+    "onlyfansapi": ApiConfig(dist_name="onlyfans", module="onlyfansapi"),
 }
 
 
@@ -424,20 +422,21 @@ class SchemaBook:
             schema = self.defs[key]
         return schema
 
-    def finalize(self, doc: dict, *, share: bool) -> tuple[dict, dict]:
-        """Inline every book reference or point it at components/schemas.
+    def finalize(self, doc: dict) -> tuple[dict, dict]:
+        """Inline every book reference, or point it at components/schemas when
+        the model is recursive (inlining would never end).
 
-        A model becomes a component when it is used in more than one place (and
-        `share`), or when it is recursive (inlining would never end). Components
-        keep the SDK's class names; a name two different models share is prefixed
-        with the defining module's name.
+        The SDKs' class names are not kept otherwise: generators number them
+        (`Type36`, `ListItem19`) and renumber them when any other operation
+        changes, so the project names shapes by their place and by the
+        overlay's domain names instead. A recursive model keeps its class name;
+        a name two different models share is prefixed with the defining module's
+        name.
         """
-        counts: dict[str, int] = {}
         reachable: list[str] = []
 
         def count(node: Any) -> None:
             for key in _book_refs(node):
-                counts[key] = counts.get(key, 0) + 1
                 if key not in reachable:
                     reachable.append(key)
                     count(self.defs[key])
@@ -445,7 +444,7 @@ class SchemaBook:
         count(doc)
         recursive = {key for key in reachable if self._on_cycle(key)}
         components = sorted(
-            key for key in reachable if key in recursive or (share and counts[key] > 1)
+            key for key in reachable if key in recursive
         )
         names = _component_names(components)
 
@@ -1314,7 +1313,7 @@ def assemble(cfg: ApiConfig, staged: StagedSdk, vendored: dict, derivation: Deri
     if derivation.webhooks:
         doc["webhooks"] = derivation.webhooks
 
-    finalized, schemas = book.finalize(doc, share=cfg.share_models)
+    finalized, schemas = book.finalize(doc)
     finalized = order_schemas_in(finalized)
     schemas = {name: order_schema(schema) for name, schema in schemas.items()}
     components: dict = {}

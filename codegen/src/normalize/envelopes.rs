@@ -15,11 +15,13 @@
 //! schemas are merged into one, written into every place: the union of the
 //! properties; where places disagree on a property, an object merges the
 //! same way, and anything else takes the schema most places give it (the
-//! first in document order on a tie). Hoisting then names the one shape
-//! after the property (`_meta` → `Meta`).
+//! first in document order on a tie). The envelope and the objects in it
+//! get the title of their property (`_meta` → `Meta`), the domain name
+//! hoisting gives the one shape.
 
 use std::collections::BTreeMap;
 
+use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 use super::Report;
@@ -67,8 +69,10 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
                 "envelope `{name}`: {distinct} descriptions in {} answers merged into one",
                 schemas.len()
             ));
-            envelopes.insert(name, merge(&schemas));
         }
+        let mut merged = merge(&schemas);
+        entitle(&mut merged, &name);
+        envelopes.insert(name, merged);
     }
     if envelopes.is_empty() {
         return;
@@ -100,6 +104,23 @@ fn alike(schemas: &[Value]) -> bool {
     schemas
         .iter()
         .all(|schema| names(schema).len() * 2 >= union.len())
+}
+
+/// Names the envelope and each object in it after its property (`_meta` →
+/// `Meta`, `_rate_limits` → `RateLimits`): shapes every answer shares on
+/// purpose, named by domain rather than after the first operation.
+fn entitle(schema: &mut Value, property: &str) {
+    if !walk::is_object_with_properties(schema) {
+        return;
+    }
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("title".into(), Value::from(property.to_upper_camel_case()));
+    }
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, sub) in properties.iter_mut() {
+            entitle(sub, name);
+        }
+    }
 }
 
 /// One schema for all `schemas` (see the module documentation).

@@ -8,12 +8,6 @@
 //!
 //! The passes:
 //!
-//! 0. **References to a place.** An inline schema has no name before this rule
-//!    gives it one, so the overlay can only say "this webhook payload is that
-//!    operation's message" with a `$ref` to the schema's place
-//!    (`#/paths/~1api~1…/items`). Such a reference is replaced by a copy of what
-//!    it points at; hoisting then gives both places the one component, as it
-//!    does for any repeated shape.
 //! 1. **Truncated recursion.** Generators of the upstream specs cannot express a
 //!    recursive type, so they inline one level and cut it: OFAuth's
 //!    `replyToMessage` is exactly `lastMessage` minus its own `replyToMessage`. A
@@ -27,18 +21,26 @@
 //!    (and every open enum: [`super::open_enums`]) is replaced by a `$ref` to
 //!    the component of its shape (documentation keys ignored when comparing).
 //! 3. **Naming**, once every shape and every place it appears are known, so that
-//!    names never depend on the order of the document (an operation added
-//!    upstream must not rename types it does not touch). Each shape asks, in
-//!    order, for its own name (the schema's `title`, else the property it sits
-//!    under, singular for array items: `releaseForms` → `ReleaseForm`; the one
-//!    most of its places suggest), then prefixed with its parent (the enclosing
-//!    object's title or property: `MessageMedia`, `PreviewOption`), with the
-//!    operation or component it belongs to (`ListFansList`), and with both. At
-//!    each step a name goes to the shape used in the most places among those
-//!    asking for it; on a tie, to none of them. A shape left without a name
-//!    (same hints, same places) is numbered in order of its JSON pointer. Names
-//!    that would shadow a Rust prelude type are never given. Where a name reads
-//!    badly, the overlay gives the schema a `title`.
+//!    names never depend on the order of the document. A type is named after
+//!    its operation and place, or by a domain name:
+//!    - **Domain names**, for shapes shared on purpose: a schema's `title`
+//!      (`Message`, given by the overlay or by a rule such as the envelope's
+//!      `Meta`), or a name in the spec's `x-shared-types` list (set by the
+//!      overlay: `Thumb`, `AvatarThumbs`) that the shape's places suggest. The
+//!      name goes to the shape used in the most places among those asking for
+//!      it; the others are named by place.
+//!    - **By operation and place**, for every other shape: the operation's id
+//!      (or the component's name) and the name its place suggests
+//!      (`ListChatsLastMessage`; the property it sits under, singular for array
+//!      items), then with the properties above it until the name is free
+//!      within the operation (`ListFansDataList`). A shape several operations
+//!      use is named after the first of them by name.
+//!
+//!    So a vendor change to one operation renames only that operation's types
+//!    (or, when it starts or stops using a shape others share, that shape's):
+//!    no name depends on a shape elsewhere in the document, and no name is
+//!    numbered. Where the place's name reads badly, the overlay gives the
+//!    schema a `title`.
 //!
 //! Top-level request and response bodies stay inline: progenitor already gives
 //! them good names (`ChatsListResponse`).
@@ -83,12 +85,6 @@ const RESERVED: [&str; 14] = [
 ];
 
 pub fn apply(doc: &mut Value, report: &mut Report) {
-    let copied = inline_place_refs(doc);
-    if copied > 0 {
-        report.note(format!(
-            "{copied} references to a schema's place replaced by its shape"
-        ));
-    }
     let mut cut = 0usize;
     walk::for_each_schema_mut(doc, &mut |_, schema, _| {
         cut += mark_truncated_recursion(schema)
@@ -106,13 +102,28 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         .unwrap_or_default();
     let mut registry = Registry::default();
     registry.taken.extend(existing.keys().cloned());
+    if let Some(Value::Array(names)) = doc
+        .as_object_mut()
+        .and_then(|d| d.shift_remove(SHARED_TYPES_KEY))
+    {
+        // `Name`, or `{name: Name, for: Suggested}`.
+        registry
+            .shared
+            .extend(names.iter().filter_map(|entry| match entry {
+                Value::String(name) => Some((name.clone(), name.clone())),
+                _ => Some((
+                    entry.get("for")?.as_str()?.to_owned(),
+                    entry.get("name")?.as_str()?.to_owned(),
+                )),
+            }));
+    }
 
     // Components first, so that inline copies of a declared component refer to
     // it; by name, so that of two equal components the same one always wins.
     let mut declared: BTreeMap<String, Value> = existing.into_iter().collect();
     for (name, schema) in declared.iter_mut() {
         let pointer = format!("/components/schemas/{}", walk::escape_pointer(name));
-        hoist_children(schema, Some(name), &pointer, &mut registry);
+        hoist_children(schema, Some(name), "", &pointer, &mut registry);
         if hoistable(schema) {
             resolve_markers(schema, &Target::Name(name.clone()));
             registry
@@ -122,9 +133,19 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         }
     }
     walk::for_each_root_mut(doc, &mut |root, schema| {
+        let root_word = match &root.kind {
+            walk::RootKind::Response { .. } => "Response".to_owned(),
+            walk::RootKind::RequestBody => "Body".to_owned(),
+            _ => root
+                .name
+                .as_deref()
+                .unwrap_or_default()
+                .to_upper_camel_case(),
+        };
         hoist_children(
             schema,
             root.operation_id.as_deref(),
+            &root_word,
             &root.pointer,
             &mut registry,
         )
@@ -169,7 +190,7 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
 }
 
 /// An object with properties, or an open enum (named like an object, so
-/// that `Open<ListType>` reads as what it is).
+/// that `Open<ImportConnectionStatus>` reads as what it is).
 fn hoistable(schema: &Value) -> bool {
     walk::is_object_with_properties(schema) || super::open_enums::is_open(schema)
 }
@@ -226,8 +247,12 @@ impl Target {
     }
 }
 
-/// The own name of a shape at a place that suggests none.
+/// The own name of a shape at a place that suggests none: a top-level
+/// array's items, a union's branch, anything else.
+const ITEM_NAME: &str = "Item";
+const VARIANT_NAME: &str = "Variant";
 const FALLBACK_NAME: &str = "Object";
+const PLACELESS: [&str; 3] = [ITEM_NAME, VARIANT_NAME, FALLBACK_NAME];
 
 /// Stands, until names are chosen, for the name of the `n`-th found shape.
 const PLACEHOLDER: &str = "#/components/schemas/\u{1}found:";
@@ -242,83 +267,23 @@ struct Found {
 struct Place {
     /// From the schema's `title` or the property it sits under.
     own: String,
-    /// The property above that one.
+    /// `own` is the schema's `title`: a domain name.
+    titled: bool,
+    /// The enclosing object's title or the property above `own`.
     parent: Option<String>,
+    /// The properties from the root down to the one above `own`, innermost
+    /// first: they tell apart two places of one operation.
+    chain: Vec<String>,
+    /// What the root is (`Response`, `Body`, a parameter's name): the last
+    /// word that tells apart a body's and a response's `data`.
+    root_word: String,
+    /// A word per union branch on the way (`First`, `Second`), for two
+    /// shapes that differ only by the branch they sit in.
+    branches: Vec<String>,
     /// The operation or component the place belongs to.
     context: Option<String>,
     /// JSON pointer of the place: breaks ties without looking at document order.
     pointer: String,
-}
-
-/// How deep references to places may chain (a place whose schema refers to
-/// another place); a deeper or circular one is left for progenitor to refuse.
-const PLACE_REF_DEPTH: usize = 8;
-
-/// Replaces every `$ref` to a schema's place outside `components` by a copy
-/// of that schema; returns how many were replaced. Only the referenced
-/// schemas are copied, never the document.
-fn inline_place_refs(doc: &mut Value) -> usize {
-    let mut replaced = 0;
-    for _ in 0..PLACE_REF_DEPTH {
-        let mut sites = Vec::new();
-        find_place_refs(doc, &mut Vec::new(), &mut sites);
-        let copies: Vec<(String, Value)> = sites
-            .into_iter()
-            .filter_map(|site| {
-                let reference = doc.pointer(&site)?;
-                let target = walk::resolve_ref(doc, reference);
-                (!std::ptr::eq(target, reference)).then(|| (site, target.clone()))
-            })
-            .collect();
-        if copies.is_empty() {
-            break;
-        }
-        for (site, copy) in copies {
-            if let Some(slot) = doc.pointer_mut(&site) {
-                *slot = copy;
-                replaced += 1;
-            }
-        }
-    }
-    replaced
-}
-
-/// Adds to `sites` the JSON pointer of every `$ref` below `value` that points
-/// into the document outside `components` (`path`: the segments to `value`).
-fn find_place_refs<'a>(
-    value: &'a Value,
-    path: &mut Vec<std::borrow::Cow<'a, str>>,
-    sites: &mut Vec<String>,
-) {
-    let is_place_ref = value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .is_some_and(|r| r.starts_with("#/") && !r.starts_with("#/components/"));
-    if is_place_ref {
-        sites.push(
-            path.iter()
-                .map(|segment| format!("/{}", walk::escape_pointer(segment)))
-                .collect(),
-        );
-        return;
-    }
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                path.push(key.as_str().into());
-                find_place_refs(child, path, sites);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                path.push(index.to_string().into());
-                find_place_refs(child, path, sites);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
 }
 
 #[derive(Default)]
@@ -327,13 +292,26 @@ struct Registry {
     by_shape: HashMap<String, Target>,
     /// Names in use (declared, reserved as chosen).
     taken: HashSet<String>,
+    /// Domain names the spec lists (`x-shared-types`), by the name their
+    /// places suggest.
+    shared: HashMap<String, String>,
     found: Vec<Found>,
 }
 
+/// The root key listing the domain names of shapes shared on purpose
+/// (written by the overlay; read and removed by this rule).
+pub const SHARED_TYPES_KEY: &str = "x-shared-types";
+
 /// Hoists every inline object below `root` (not `root` itself). `context` (the
-/// component or operation the root belongs to) names shapes whose own names are
-/// contested.
-fn hoist_children(root: &mut Value, context: Option<&str>, pointer: &str, registry: &mut Registry) {
+/// component or operation the root belongs to) and `root_word` (what the root
+/// is) name the shapes found.
+fn hoist_children(
+    root: &mut Value,
+    context: Option<&str>,
+    root_word: &str,
+    pointer: &str,
+    registry: &mut Registry,
+) {
     // Titles by place, read before hoisting replaces the objects that carry them.
     let mut titles: HashMap<String, String> = HashMap::new();
     walk::visit_pre_mut(root, &mut Vec::new(), &mut |schema, path| {
@@ -363,18 +341,22 @@ fn hoist_children(root: &mut Value, context: Option<&str>, pointer: &str, regist
             }
         };
         if let Target::Found(index) = target {
-            let (own, parent) = hints(path, &titles);
-            let own = schema
+            let hints = hints(path, &titles);
+            let title = schema
                 .get("title")
                 .and_then(Value::as_str)
                 .map(|t| t.to_upper_camel_case())
-                .filter(|t| !t.is_empty())
-                .or(own)
-                .unwrap_or_else(|| FALLBACK_NAME.into());
+                .filter(|t| !t.is_empty());
             let place_pointer: String = path.iter().map(Edge::pointer).collect();
             registry.found[index].places.push(Place {
-                own,
-                parent,
+                titled: title.is_some(),
+                own: title
+                    .or(hints.own)
+                    .unwrap_or_else(|| hints.placeless.into()),
+                parent: hints.parent,
+                chain: hints.chain,
+                root_word: root_word.to_owned(),
+                branches: hints.branches,
                 context: context.map(|c| c.to_upper_camel_case()),
                 pointer: format!("{pointer}{place_pointer}"),
             });
@@ -384,46 +366,93 @@ fn hoist_children(root: &mut Value, context: Option<&str>, pointer: &str, regist
 }
 
 impl Found {
-    /// The names this shape asks for, most preferred first: its own name (the
-    /// one most of its places suggest), then prefixed with the parent property,
-    /// the operation or component, and both. Taken from its first place (by
-    /// pointer) among those suggesting that own name.
-    fn candidates(&self) -> Vec<String> {
+    /// The name most of this shape's places suggest: a title over a
+    /// property's name; on a tie, the words the tied names share
+    /// (`periodA` and `periodB`: `Period`), never one place's name borrowed
+    /// for the other.
+    fn own(&self) -> (String, bool) {
+        let titled = self.places.iter().any(|p| p.titled);
         let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
-        for place in &self.places {
+        for place in self.places.iter().filter(|p| p.titled == titled) {
             *votes.entry(place.own.as_str()).or_default() += 1;
         }
         // A place with no name of its own (a union branch, a top-level array's
         // items) has no say when any place has one.
-        if votes.len() > 1 {
-            votes.remove(FALLBACK_NAME);
+        if votes.keys().any(|own| !PLACELESS.contains(own)) {
+            votes.retain(|own, _| !PLACELESS.contains(own));
         }
-        let own = votes
+        let most = votes.values().copied().max().unwrap_or(0);
+        let tied: Vec<&str> = votes
             .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(own, _)| (*own).to_owned())
-            .unwrap_or_else(|| FALLBACK_NAME.into());
-        let Some(place) = self
-            .places
+            .filter(|(_, n)| **n == most)
+            .map(|(own, _)| *own)
+            .collect();
+        let own = match tied.as_slice() {
+            [] => FALLBACK_NAME.to_owned(),
+            [one] => (*one).to_owned(),
+            many => shared_words(many).unwrap_or_else(|| {
+                // Nothing in common: the name of the place the shape is
+                // named after (its first operation's).
+                self.places
+                    .iter()
+                    .filter(|p| many.contains(&p.own.as_str()))
+                    .min_by_key(|p| Self::order(p))
+                    .map(|p| p.own.clone())
+                    .unwrap_or_else(|| many[0].to_owned())
+            }),
+        };
+        (own, titled)
+    }
+
+    /// The order of places for naming: by operation (or component) name,
+    /// then pointer.
+    fn order(place: &Place) -> (String, String) {
+        (
+            place.context.clone().unwrap_or_default(),
+            place.pointer.clone(),
+        )
+    }
+
+    /// The place the shape is named after: the first, by operation (or
+    /// component) name and then pointer, among those suggesting `own` (any,
+    /// when `own` is the words several share).
+    fn naming_place(&self, own: &str) -> Option<&Place> {
+        self.places
             .iter()
             .filter(|p| p.own == own)
-            .min_by(|a, b| a.pointer.cmp(&b.pointer))
-        else {
-            return vec![own];
+            .min_by_key(|p| Self::order(p))
+            .or_else(|| self.places.iter().min_by_key(|p| Self::order(p)))
+    }
+
+    /// The names by operation and place, most preferred first: the
+    /// operation's name and `own`, then with the properties above it, the
+    /// root's word and the union branches on the way.
+    fn place_names(&self, own: &str) -> Vec<String> {
+        let Some(place) = self.naming_place(own) else {
+            return vec![own.to_owned()];
         };
-        let parent = place.parent.as_deref().unwrap_or_default();
         let context = place.context.as_deref().unwrap_or_default();
-        let mut out = Vec::new();
-        for name in [
-            own.clone(),
-            format!("{parent}{own}"),
-            format!("{context}{own}"),
-            format!("{context}{parent}{own}"),
-        ] {
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |name: String| {
             if !out.contains(&name) {
                 out.push(name);
             }
+        };
+        push(format!("{context}{own}"));
+        if let Some(parent) = &place.parent {
+            push(format!("{context}{parent}{own}"));
         }
+        for depth in 1..=place.chain.len() {
+            let above: String = place.chain[..depth].iter().rev().cloned().collect();
+            push(format!("{context}{above}{own}"));
+        }
+        let above: String = place.chain.iter().rev().cloned().collect();
+        push(format!("{context}{}{above}{own}", place.root_word));
+        let branches: String = place.branches.concat();
+        push(format!(
+            "{context}{}{branches}{above}{own}",
+            place.root_word
+        ));
         out
     }
 
@@ -437,15 +466,42 @@ impl Found {
 }
 
 impl Registry {
-    /// One name per found shape. Level by level through the candidates, a name
-    /// goes to the unnamed shape asking for it at that level that is used in
-    /// more places than any other asking for it (OnlyFansAPI's common `_meta`
-    /// keeps `Meta`); on a tie it goes to none of them. Which shape came first
-    /// in the document never matters. Shapes still unnamed after every level
-    /// (same names, same places) are numbered in pointer order.
+    /// One name per found shape. First the domain names: a title, or a name
+    /// of `x-shared-types`, goes to the shape used in the most places among
+    /// those asking for it (on a tie, to none). Then, level by level through
+    /// the names by operation and place, a name goes to the one shape asking
+    /// for it (or the one used in the most places; on a tie, to none, and
+    /// they try their next). Which shape came first in the document never
+    /// matters, and only shapes of the same operation compete for a name
+    /// (or two operations whose names run into each other).
     fn assign_names(&mut self) -> Vec<String> {
-        let candidates: Vec<Vec<String>> = self.found.iter().map(Found::candidates).collect();
+        let owns: Vec<(String, bool)> = self.found.iter().map(Found::own).collect();
         let mut names: Vec<Option<String>> = vec![None; self.found.len()];
+
+        let domain: Vec<Option<String>> = owns
+            .iter()
+            .map(|(own, titled)| {
+                if *titled {
+                    Some(own.clone())
+                } else {
+                    self.shared.get(own).cloned()
+                }
+            })
+            .collect();
+        let mut claims: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (index, name) in domain.iter().enumerate() {
+            if let Some(name) = name.as_deref().filter(|n| self.usable(n)) {
+                claims.entry(name).or_default().push(index);
+            }
+        }
+        self.award(claims, &mut names);
+
+        let candidates: Vec<Vec<String>> = self
+            .found
+            .iter()
+            .zip(&owns)
+            .map(|(found, (own, _))| found.place_names(own))
+            .collect();
         let levels = candidates.iter().map(Vec::len).max().unwrap_or(0);
         for level in 0..levels {
             let mut claims: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -457,15 +513,11 @@ impl Registry {
                     claims.entry(name).or_default().push(index);
                 }
             }
-            for (name, mut claimants) in claims {
-                claimants.sort_by_key(|&i| std::cmp::Reverse(self.found[i].places.len()));
-                let uses = |rank: usize| claimants.get(rank).map(|&i| self.found[i].places.len());
-                if uses(1) < uses(0) {
-                    names[claimants[0]] = Some(name.to_owned());
-                    self.taken.insert(name.to_owned());
-                }
-            }
+            self.award(claims, &mut names);
         }
+        // Two shapes at the very same words of one operation (the same
+        // properties down the same branches): the last resort, in pointer
+        // order, tells them apart by a word, never a digit.
         let mut rest: Vec<usize> = (0..names.len()).filter(|&i| names[i].is_none()).collect();
         rest.sort_by(|&a, &b| {
             self.found[a]
@@ -474,8 +526,10 @@ impl Registry {
         });
         for index in rest {
             let base = candidates[index].last().cloned().unwrap_or_default();
-            let name = (2..)
-                .map(|i| format!("{base}{i}"))
+            let name = ORDINALS
+                .iter()
+                .map(|word| format!("{base}{word}"))
+                .chain((0..).map(|n| format!("{base}{}", "Other".repeat(n + 1))))
                 .find(|n| self.usable(n))
                 .unwrap_or_default();
             self.taken.insert(name.clone());
@@ -484,9 +538,61 @@ impl Registry {
         names.into_iter().map(Option::unwrap_or_default).collect()
     }
 
+    /// Gives each claimed name to the claimant used in the most places,
+    /// when one is used in more than any other.
+    fn award(&mut self, claims: BTreeMap<&str, Vec<usize>>, names: &mut [Option<String>]) {
+        for (name, mut claimants) in claims {
+            claimants.sort_by_key(|&i| std::cmp::Reverse(self.found[i].places.len()));
+            let uses = |rank: usize| claimants.get(rank).map(|&i| self.found[i].places.len());
+            if uses(1) < uses(0) {
+                names[claimants[0]] = Some(name.to_owned());
+                self.taken.insert(name.to_owned());
+            }
+        }
+    }
+
     fn usable(&self, name: &str) -> bool {
         !name.is_empty() && !RESERVED.contains(&name) && !self.taken.contains(name)
     }
+}
+
+/// Words for the branches of a union, in order.
+const BRANCHES: [&str; 6] = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"];
+
+/// Words for the last resort of naming.
+const ORDINALS: [&str; 3] = ["Other", "Alternative", "Variant"];
+
+/// The leading (else trailing) words all `names` share (`PeriodA`,
+/// `PeriodB`: `Period`).
+fn shared_words(names: &[&str]) -> Option<String> {
+    let split: Vec<Vec<String>> = names.iter().map(|n| camel_words(n)).collect();
+    let first = split.first()?;
+    let lead = (0..first.len())
+        .take_while(|&i| split.iter().all(|w| w.get(i) == first.get(i)))
+        .count();
+    if lead > 0 {
+        return Some(first[..lead].concat());
+    }
+    let trail = (1..=first.len())
+        .take_while(|&i| {
+            split
+                .iter()
+                .all(|w| w.len() >= i && w[w.len() - i] == first[first.len() - i])
+        })
+        .count();
+    (trail > 0).then(|| first[first.len() - trail..].concat())
+}
+
+/// `PeriodA` → `["Period", "A"]`.
+fn camel_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for c in name.chars() {
+        match words.last_mut() {
+            Some(word) if !c.is_ascii_uppercase() => word.push(c),
+            _ => words.push(c.to_string()),
+        }
+    }
+    words
 }
 
 /// Replaces every placeholder reference in `value` by the chosen name.
@@ -510,33 +616,63 @@ fn name_placeholders(value: &mut Value, names: &[String]) {
     }
 }
 
-/// Name hints from the path: the schema's own (from its property, singular for
-/// array items) and its parent's (the enclosing object's title, else the
-/// property that object sits under).
-fn hints(path: &[Edge], titles: &HashMap<String, String>) -> (Option<String>, Option<String>) {
+/// What the path of a place suggests for its name.
+struct Hints {
+    /// From its property, singular for array items.
+    own: Option<String>,
+    /// The enclosing object's title, else the property that object sits under.
+    parent: Option<String>,
+    /// The properties above its own, innermost first.
+    chain: Vec<String>,
+    /// A word per union branch on the way.
+    branches: Vec<String>,
+    /// The own name when no property gives one.
+    placeless: &'static str,
+}
+
+fn hints(path: &[Edge], titles: &HashMap<String, String>) -> Hints {
+    let property_name = |at: usize, name: &str| {
+        let name = if matches!(path.get(at + 1), Some(Edge::Items)) {
+            singular(name)
+        } else {
+            name.to_owned()
+        };
+        name.to_upper_camel_case()
+    };
     let mut properties = path.iter().enumerate().rev().filter_map(|(at, e)| match e {
-        Edge::Property(name) => Some((at, name.as_str())),
+        Edge::Property(name) => Some((at, property_name(at, name))),
         _ => None,
     });
-    let through_items = matches!(path.last(), Some(Edge::Items));
     let own_property = properties.next();
-    let own = own_property.map(|(_, n)| {
-        let n = if through_items {
-            singular(n)
-        } else {
-            n.to_owned()
-        };
-        n.to_upper_camel_case()
-    });
-    let enclosing_title = own_property.and_then(|(at, _)| {
-        let pointer: String = path[..at].iter().map(Edge::pointer).collect();
+    let chain: Vec<String> = properties.map(|(_, n)| n).collect();
+    let enclosing_title = own_property.as_ref().and_then(|(at, _)| {
+        let pointer: String = path[..*at].iter().map(Edge::pointer).collect();
         titles.get(&pointer)
     });
     let parent = enclosing_title
-        .map(String::as_str)
-        .or(properties.next().map(|(_, n)| n))
-        .map(|n| n.to_upper_camel_case());
-    (own, parent)
+        .map(|t| t.to_upper_camel_case())
+        .or_else(|| chain.first().cloned());
+    let branches = path
+        .iter()
+        .filter_map(|e| match e {
+            Edge::AnyOf(i) | Edge::OneOf(i) => {
+                Some(BRANCHES.get(*i).copied().unwrap_or("Other").to_owned())
+            }
+            _ => None,
+        })
+        .collect();
+    let placeless = match path.last() {
+        Some(Edge::Items) => ITEM_NAME,
+        Some(Edge::AnyOf(_) | Edge::OneOf(_)) => VARIANT_NAME,
+        _ => FALLBACK_NAME,
+    };
+    Hints {
+        placeless,
+        own: own_property.map(|(_, n)| n),
+        parent,
+        chain,
+        branches,
+    }
 }
 
 fn singular(word: &str) -> String {
@@ -703,7 +839,10 @@ components:
     #[test]
     fn a_reference_to_a_place_shares_that_place_s_component() {
         insta::assert_snapshot!(before_after(
-            super::apply,
+            |doc, report| {
+                crate::normalize::place_refs::apply(doc, report);
+                super::apply(doc, report);
+            },
             r#"
 openapi: 3.0.3
 info: {title: t, version: "1"}
@@ -789,9 +928,9 @@ paths:
         let backward = hoisted(reversed(spec));
         // Maps compare without regard to key order.
         assert_eq!(forward, backward);
-        // `List` and `DataList` are contested, so neither item gets them; the
-        // shared `{url}` takes the name most of its places suggest (a tie here,
-        // broken alphabetically).
+        // Each operation's shapes carry its name; the shared `{url}` is named
+        // after the first operation using it (by name), and its place there
+        // (`avatar`): never after the other's `author`.
         let components: Vec<&String> = forward["components"]["schemas"]
             .as_object()
             .unwrap()
@@ -800,7 +939,7 @@ paths:
         assert_eq!(
             components,
             [
-                "Author",
+                "ListFansAvatar",
                 "ListFansData",
                 "ListFansList",
                 "ListPostsData",

@@ -5,25 +5,26 @@
 //!
 //! Rules run in this order (later rules rely on earlier ones):
 //!
-//! 1. [`webhooks`]: the events of a 3.1 `webhooks` section become types;
-//! 2. [`downgrade`]: OpenAPI 3.1 → 3.0.3;
-//! 3. [`operation_ids`]: every operation gets a unique readable `operationId`;
-//! 4. [`unsupported`]: operations progenitor cannot generate are left out, with a reason;
-//! 5. [`any_of`]: unions of object shapes become one object;
-//! 6. [`money`]: amounts of money are numbers with cents;
-//! 7. [`string_objects`]: a property typed `string` where the API mostly types
+//! 1. [`place_refs`]: references to a schema's place become copies of it;
+//! 2. [`webhooks`]: the events of a 3.1 `webhooks` section become types;
+//! 3. [`downgrade`]: OpenAPI 3.1 → 3.0.3;
+//! 4. [`operation_ids`]: every operation gets a unique readable `operationId`;
+//! 5. [`unsupported`]: operations progenitor cannot generate are left out, with a reason;
+//! 6. [`any_of`]: unions of object shapes become one object;
+//! 7. [`money`]: amounts of money are numbers with cents;
+//! 8. [`string_objects`]: a property typed `string` where the API mostly types
 //!    it an object is that object;
-//! 8. [`keyed_maps`]: objects keyed by ids or dates become maps;
-//! 9. [`integers`]: ids and counts become `uint64`;
-//! 10. [`string_ids`]: a response `id` typed string may arrive as a number;
-//! 11. [`dates`]: strings named as dates are `date-time`s;
-//! 12. [`envelopes`]: the envelope most answers carry (`_meta`) is described once;
-//! 13. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
-//! 14. [`tolerant`]: response schemas accept what the APIs really send;
-//! 15. [`hoist`]: one named component per distinct object shape;
-//! 16. [`shared_types`]: one type per thing sent in several shapes (the
+//! 9. [`keyed_maps`]: objects keyed by ids or dates become maps;
+//! 10. [`integers`]: ids and counts become `uint64`;
+//! 11. [`string_ids`]: a response `id` typed string may arrive as a number;
+//! 12. [`dates`]: strings named as dates are `date-time`s;
+//! 13. [`envelopes`]: the envelope most answers carry (`_meta`) is described once;
+//! 14. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
+//! 15. [`tolerant`]: response schemas accept what the APIs really send;
+//! 16. [`hoist`]: one named component per distinct object shape;
+//! 17. [`shared_types`]: one type per thing sent in several shapes (the
 //!     handwritten quirk types, the one recursive `Message`);
-//! 17. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
+//! 18. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
 
 pub mod any_of;
 pub mod dates;
@@ -36,6 +37,7 @@ pub mod keyed_maps;
 pub mod money;
 pub mod open_enums;
 pub mod operation_ids;
+pub mod place_refs;
 pub mod shared_types;
 pub mod string_ids;
 pub mod string_objects;
@@ -145,7 +147,8 @@ pub fn correct_types(spec: &mut Value, report: &mut Report) {
 }
 
 /// The rules in order, by name.
-const RULES: [(&str, Rule); 17] = [
+const RULES: [(&str, Rule); 18] = [
+    ("place_refs", place_refs::apply),
     ("webhooks", webhooks::apply),
     ("downgrade", downgrade::apply),
     ("operation_ids", operation_ids::apply),

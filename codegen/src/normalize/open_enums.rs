@@ -5,7 +5,8 @@
 //! The [`tolerant`](super::tolerant) rule marks every string `enum` of two or
 //! more values that only responses use [`OPEN_ENUM`] (a value added upstream
 //! must not fail a call); [`hoist`](super::hoist) gives each such set a
-//! component named after its place (`ListType`), as it does objects.
+//! component named after its operation and place (`ImportConnectionStatus`), as
+//! it does objects.
 //! This rule keeps that component the closed enum of the known values and
 //! makes every reference to it `Open<that enum>`, through typify's
 //! `x-rust-type` extension with the enum as its parameter. Request enums stay
