@@ -577,14 +577,26 @@ fn compare_params(old: &[model::Param], new: &[model::Param], out: &mut Vec<Chan
         };
         format!("parameter `{}` ({place})", p.wire)
     };
+    // A parameter only the upstream documentation named (the SDK did not
+    // send it) was seeded with the type `string`: say so, so that its change
+    // reads as the SDK's first word on it rather than a vendor change.
+    let seeded = |before: &model::Param, after: &model::Param| match (
+        before.upstream_only,
+        after.upstream_only,
+    ) {
+        (true, false) => " [was documented upstream only: the SDK now sends it]",
+        (true, true) => " [documented upstream only: the SDK does not send it]",
+        (false, true) => " [now documented upstream only: the SDK no longer sends it]",
+        (false, false) => "",
+    };
     let find = |list: &[model::Param], p: &model::Param| {
         list.iter()
             .find(|q| q.wire == p.wire && q.location == p.location)
             .cloned()
     };
     for param in new {
-        let name = label(param);
         let Some(before) = find(old, param) else {
+            let name = label(param);
             let (impact, req) = if param.required {
                 (Impact::Breaking, "required")
             } else {
@@ -592,11 +604,17 @@ fn compare_params(old: &[model::Param], new: &[model::Param], out: &mut Vec<Chan
             };
             out.push(Change {
                 impact,
-                description: format!("{name} added ({req}, `{}`)", rust(&param.ty)),
+                description: format!(
+                    "{name} added ({req}, `{}`){}",
+                    rust(&param.ty),
+                    seeded(param, param)
+                ),
                 retype: None,
             });
             continue;
         };
+        let name = label(param);
+        let start = out.len();
         if before.ty != param.ty {
             out.push(retyped(&name, rust(&before.ty), rust(&param.ty)));
         }
@@ -613,10 +631,17 @@ fn compare_params(old: &[model::Param], new: &[model::Param], out: &mut Vec<Chan
             });
         }
         compare_checks(&name, &before.checks, &param.checks, out);
+        for change in &mut out[start..] {
+            change.description.push_str(seeded(&before, param));
+        }
     }
     for param in old {
         if find(new, param).is_none() {
-            out.push(breaking(format!("{} removed", label(param))));
+            out.push(breaking(format!(
+                "{} removed{}",
+                label(param),
+                seeded(param, param)
+            )));
         }
     }
 }

@@ -46,6 +46,17 @@ pub struct MergeReport {
 /// The extension that marks a derived operation with the source of its facts.
 pub const DERIVED_FROM: &str = "x-derived-from";
 
+/// Where the SDK has an operation upstream describes (its `x-derived-from`,
+/// set on the upstream operation by the merge): the operation keeps its place
+/// in the SDK's resource tree, and so its call, when upstream text replaces
+/// the derived entry.
+pub const SDK_PLACE: &str = "x-sdk-place";
+
+/// The root extension of a derived document listing the SDK's place of each
+/// operation the derivation did not write because upstream has it
+/// (`METHOD path` → `x-derived-from`), kept when a superseded entry is pruned.
+pub const SDK_PLACES: &str = "x-sdk-places";
+
 /// Merges `derived` into `upstream` (both parsed, neither normalized).
 pub fn merge(mut upstream: Value, derived: &Value) -> (Value, MergeReport) {
     let mut report = MergeReport::default();
@@ -76,7 +87,12 @@ pub fn merge(mut upstream: Value, derived: &Value) -> (Value, MergeReport) {
                     method: method.to_owned(),
                     path: path.clone(),
                 };
-                if item.contains_key(method) {
+                if let Some(upstream_op) = item.get_mut(method) {
+                    if let (Some(place), Some(op)) =
+                        (operation.get(DERIVED_FROM), upstream_op.as_object_mut())
+                    {
+                        op.entry(SDK_PLACE).or_insert_with(|| place.clone());
+                    }
                     report.superseded.push(key);
                     continue;
                 }
@@ -97,6 +113,25 @@ pub fn merge(mut upstream: Value, derived: &Value) -> (Value, MergeReport) {
                     item.insert("parameters".into(), Value::Array(shared));
                 }
             }
+        }
+    }
+
+    // Upstream operations the derivation skipped: their SDK place.
+    for (key, place) in derived
+        .get(SDK_PLACES)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some((method, path)) = key.split_once(' ') else {
+            continue;
+        };
+        if let Some(op) = paths
+            .get_mut(path)
+            .and_then(|item| item.get_mut(method.to_lowercase()))
+            .and_then(Value::as_object_mut)
+        {
+            op.entry(SDK_PLACE).or_insert_with(|| place.clone());
         }
     }
 
@@ -266,18 +301,31 @@ fn rewrite_refs(value: &mut Value, renames: &BTreeMap<String, String>) {
 /// Removes the given operations from a derived document (and path items left
 /// without any): what `cargo xtask update-specs --prune-derived` writes back.
 pub fn remove_operations(derived: &mut Value, keys: &[OperationKey]) {
-    let Some(paths) = derived.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for key in keys {
-        if let Some(item) = paths.get_mut(&key.path).and_then(Value::as_object_mut) {
-            item.remove(&key.method);
+    let mut places: Vec<(String, Value)> = Vec::new();
+    if let Some(paths) = derived.get_mut("paths").and_then(Value::as_object_mut) {
+        for key in keys {
+            if let Some(item) = paths.get_mut(&key.path).and_then(Value::as_object_mut)
+                && let Some(op) = item.remove(&key.method)
+                && let Some(place) = op.get(DERIVED_FROM)
+            {
+                places.push((key.to_string(), place.clone()));
+            }
         }
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_some_and(|i| i.keys().any(|k| METHODS.contains(&k.as_str())))
+        });
     }
-    paths.retain(|_, item| {
-        item.as_object()
-            .is_some_and(|i| i.keys().any(|k| METHODS.contains(&k.as_str())))
-    });
+    // The SDK still has them: their place is kept, as a derivation writes it
+    // for an operation upstream has.
+    if places.is_empty() {
+        return;
+    }
+    if let Some(root) = derived.as_object_mut() {
+        let recorded = object_entry(root, SDK_PLACES);
+        recorded.extend(places);
+        recorded.sort_keys();
+    }
 }
 
 #[cfg(test)]
@@ -386,6 +434,27 @@ components:
             Some(&Value::from("account"))
         );
         assert_eq!(merged["tags"].as_array().unwrap().len(), 2);
+        // Upstream's operation keeps the SDK's place of the entry it replaces.
+        assert_eq!(
+            merged.pointer("/paths/~1api~1{account}~1chats/get/x-sdk-place/package"),
+            Some(&Value::from("p"))
+        );
+    }
+
+    /// An upstream operation the derivation skipped takes its SDK place from
+    /// the derived document's `x-sdk-places`.
+    #[test]
+    fn skipped_operations_keep_their_sdk_place() {
+        let upstream =
+            yaml("paths:\n  /a: {get: {operationId: a, responses: {'200': {description: ok}}}}\n");
+        let derived = yaml(
+            "paths: {}\nx-sdk-places:\n  GET /a: {package: p, version: '1', files: [p/resources/a.py]}\n",
+        );
+        let (merged, _) = merge(upstream, &derived);
+        assert_eq!(
+            merged.pointer("/paths/~1a/get/x-sdk-place/files/0"),
+            Some(&Value::from("p/resources/a.py"))
+        );
     }
 
     #[test]
@@ -393,7 +462,7 @@ components:
         let mut derived = yaml(
             r#"
 paths:
-  /a: {get: {operationId: a}, post: {operationId: b}}
+  /a: {get: {operationId: a, x-derived-from: {package: p}}, post: {operationId: b}}
   /b: {parameters: [], get: {operationId: c}}
 "#,
         );
@@ -410,6 +479,10 @@ paths:
                 },
             ],
         );
-        assert_eq!(derived, yaml("paths:\n  /a: {post: {operationId: b}}\n"));
+        // The pruned entry's SDK place is kept, as a derivation writes it.
+        assert_eq!(
+            derived,
+            yaml("paths:\n  /a: {post: {operationId: b}}\nx-sdk-places:\n  GET /a: {package: p}\n")
+        );
     }
 }

@@ -140,6 +140,17 @@ pub struct Param {
     pub ty: String,
     pub required: bool,
     pub checks: Checks,
+    /// Only the vendor's documentation names it: the SDK the operation is
+    /// derived from does not send it ([`UPSTREAM_ONLY_NOTE`]).
+    pub upstream_only: bool,
+}
+
+/// The `x-derived-note` of a parameter `cargo xtask derive-specs` seeds from
+/// the upstream operation list because the SDK does not send it.
+pub const UPSTREAM_ONLY_NOTE: &str = "documented upstream; the SDK does not send it";
+
+fn is_upstream_only(param: &Value) -> bool {
+    param.get("x-derived-note").and_then(Value::as_str) == Some(UPSTREAM_ONLY_NOTE)
 }
 
 /// Bounds the spec puts on a value, checked before anything is sent.
@@ -312,6 +323,7 @@ fn multipart_operation(
             ty: ty.to_owned(),
             required: true,
             checks: Checks::default(),
+            upstream_only: false,
         });
     }
     for p in [spec_op.op, spec_op.item]
@@ -330,6 +342,7 @@ fn multipart_operation(
             location: Location::Query,
             required: p["required"] == true,
             checks: Checks::of(schema),
+            upstream_only: is_upstream_only(p),
         });
     }
     let schema = walk::resolve_ref(spec, schema);
@@ -462,6 +475,9 @@ fn operation(
             )));
         };
         let schema = op.parameter_schema(spec, &wire, location);
+        let upstream_only = op
+            .parameter(spec, &wire, location)
+            .is_some_and(is_upstream_only);
         params.push(Param {
             ident,
             wire,
@@ -469,6 +485,7 @@ fn operation(
             ty: qualify(&ty, structs),
             required: !optional,
             checks: schema.map(Checks::of).unwrap_or_default(),
+            upstream_only,
         });
     }
     params.extend(deep_object_params(op.op, spec));
@@ -529,6 +546,7 @@ fn deep_object_params(op: &Value, spec: &Value) -> Vec<Param> {
                 ty: ty.to_owned(),
                 required: false,
                 checks: Checks::of(schema),
+                upstream_only: is_upstream_only(object),
             });
         }
     }

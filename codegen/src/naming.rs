@@ -317,10 +317,15 @@ fn route(op: &Operation, spec: &Value, choices: &Choices) -> Result<Route, Error
 /// resource-based SDK: `onlyfansapi/resources/chats/messages.py` with
 /// `onlyfansapi/types/chats/message_send_params.py` is `chats.messages`,
 /// `send` (a module named like its package, `chats/chats.py`, is the
-/// package's own resource).
+/// package's own resource). An operation upstream describes has the place the
+/// SDK gives it (`x-sdk-place`, set by [`crate::merge`]), so its call does not
+/// move when upstream text replaces a derived entry.
 fn sdk_place(op: &Value) -> Option<(Vec<String>, Option<String>)> {
-    let files: Vec<&str> = op
-        .pointer("/x-derived-from/files")?
+    let place = op
+        .get(crate::merge::DERIVED_FROM)
+        .or_else(|| op.get(crate::merge::SDK_PLACE))?;
+    let files: Vec<&str> = place
+        .get("files")?
         .as_array()?
         .iter()
         .filter_map(Value::as_str)

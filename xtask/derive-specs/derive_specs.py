@@ -624,6 +624,10 @@ class Derivation:
     found: int
     notes: list[str]
     webhooks: dict = field(default_factory=dict)
+    # `METHOD path` -> `x-derived-from` of each SDK operation the vendored text
+    # already has: its place in the SDK (the call stays where it is when the
+    # upstream text replaces derived entries).
+    sdk_places: dict = field(default_factory=dict)
 
 
 def derived_from(cfg: ApiConfig, version: str, files: Iterable[str]) -> dict:
@@ -784,7 +788,7 @@ def _ofauth_operation(
     if isinstance(query, ast.Dict):
         for key, value in zip(query.keys, query.values):
             wire = ast.literal_eval(key)
-            py_name = value.id if isinstance(value, ast.Name) else None
+            py_name = _query_argument(value)
             hint = hints.get(py_name) if py_name else None
             schema = strip_optional_idiom(book.from_pydantic(hint)) if hint is not None else {"type": "string"}
             if says_nothing(schema):
@@ -1163,6 +1167,28 @@ def _plain_arg_schema(hint: Any, book: SchemaBook) -> dict:
     return book.from_pydantic(hint, idiom=False)
 
 
+def _query_argument(value: ast.expr) -> str | None:
+    """The function argument a query value passes: `sort`, or, for a value
+    chosen by a conditional expression, the argument it prefers
+    (`sort if sort is not None else <derived from older arguments>`), whose
+    annotation is the parameter's type. `None` for anything else."""
+    if isinstance(value, ast.Name):
+        return value.id
+    if isinstance(value, ast.IfExp) and isinstance(value.body, ast.Name):
+        test = value.test
+        if (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == value.body.id
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.IsNot)
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+        ):
+            return value.body.id
+    return None
+
+
 def _top_level_query_names(names: list[str]) -> list[str]:
     """`filter.online` documents a property of the object parameter `filter`."""
     out: list[str] = []
@@ -1255,12 +1281,13 @@ def facts_only_operations(facts: list[FactRow], covered: set[tuple[str, str]], f
 # --------------------------------------------------------------------------------------
 
 
-def vendored_shapes(vendored: dict) -> set[tuple[str, str]]:
-    shapes = set()
+def vendored_shapes(vendored: dict) -> dict[tuple[str, str], str]:
+    """Each vendored operation's shape key, with the path as upstream writes it."""
+    shapes = {}
     for path, item in (vendored.get("paths") or {}).items():
         for method in item:
             if method.upper() in HTTP_METHODS:
-                shapes.add(shape_key(method, path))
+                shapes[shape_key(method, path)] = path
     return shapes
 
 
@@ -1323,6 +1350,8 @@ def assemble(cfg: ApiConfig, staged: StagedSdk, vendored: dict, derivation: Deri
     if schemes:
         components["securitySchemes"] = copy.deepcopy(schemes)
     out = {k: finalized[k] for k in ("openapi", "info", "servers", "security", "tags", "paths") if k in finalized}
+    if derivation.sdk_places:
+        out["x-sdk-places"] = dict(sorted(derivation.sdk_places.items()))
     if components:
         out["components"] = components
     if "webhooks" in finalized:
@@ -1383,6 +1412,7 @@ def run(args: argparse.Namespace) -> int:
             for operation in derivation.operations:
                 if shape_key(operation.method, operation.path) in vendored_ops:
                     derivation.skipped.append((f"{operation.method.upper()} {operation.path}", "already in the vendored openapi.yaml"))
+                    derivation.sdk_places[f"{operation.method.upper()} {vendored_ops[shape_key(operation.method, operation.path)]}"] = operation.op["x-derived-from"]
                 else:
                     kept.append(operation)
             derivation.operations = kept
@@ -1390,7 +1420,7 @@ def run(args: argparse.Namespace) -> int:
             escape: list[FactRow] = []
             facts_added: list[Operation] = []
             if facts is not None:
-                covered = {shape_key(o.method, o.path) for o in kept} | vendored_ops
+                covered = {shape_key(o.method, o.path) for o in kept} | set(vendored_ops)
                 facts_added, escape = facts_only_operations(facts, covered, Path(args.facts).name)
                 derivation.operations = kept + facts_added
             _check_unique_operation_ids(derivation.operations)
