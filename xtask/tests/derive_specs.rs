@@ -110,4 +110,74 @@ fn deriving_the_fixture_packages_gives_the_reviewed_documents() {
         );
     }
     let _ = std::fs::remove_dir_all(&out_dir);
+
+    re_deriving_the_same_wheel_leaves_provenance_unchanged();
+}
+
+/// Into a repository (a temporary one holding the fixture's vendored spec):
+/// the first derivation records the wheel in `provenance.json`; deriving the
+/// same wheel again writes the same derived file and the same provenance,
+/// byte for byte (nothing in it depends on the day or the machine).
+fn re_deriving_the_same_wheel_leaves_provenance_unchanged() {
+    let fixture = repo().join("xtask/derive-specs/fixtures/ofauth");
+    let temp = std::env::temp_dir().join(format!("onlyfans-rederive-{}", std::process::id()));
+    let specs = temp.join("specs/ofauth");
+    std::fs::create_dir_all(&specs).unwrap();
+    std::fs::create_dir_all(temp.join("xtask")).unwrap();
+    std::os::unix::fs::symlink(
+        repo().join("xtask/derive-specs"),
+        temp.join("xtask/derive-specs"),
+    )
+    .unwrap();
+    std::fs::copy(fixture.join("vendored.yaml"), specs.join("openapi.yaml")).unwrap();
+    std::fs::write(specs.join("provenance.json"), "{\"source_url\": \"https://example.invalid/openapi.json\", \"retrieved\": \"2026-01-01\", \"sha256\": \"\"}\n").unwrap();
+    // The fixture package as a wheel: the derivation records its file name and hash.
+    let wheel = temp.join("onlyfans_sdk-0.0.0-py3-none-any.whl");
+    let python = target_dir().join("derive-specs-venv/bin/python");
+    let zipped = Command::new(&python)
+        .args(["-m", "zipfile", "-c"])
+        .arg(&wheel)
+        .args(["onlyfans_sdk", "onlyfans_sdk-0.0.0.dist-info"])
+        .current_dir(&fixture)
+        .output()
+        .unwrap();
+    assert!(
+        zipped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&zipped.stderr)
+    );
+    let derive = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["derive-specs", "--api", "ofauth", "--from"])
+            .arg(&wheel)
+            .arg("--repo")
+            .arg(&temp)
+            .env(
+                "ONLYFANS_DERIVE_VENV",
+                target_dir().join("derive-specs-venv"),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (
+            std::fs::read_to_string(specs.join("provenance.json")).unwrap(),
+            std::fs::read_to_string(specs.join("sdk-derived.yaml")).unwrap(),
+        )
+    };
+    let first = derive();
+    assert!(
+        first.0.contains("onlyfans_sdk-0.0.0-py3-none-any.whl"),
+        "the wheel is recorded: {}",
+        first.0
+    );
+    let second = derive();
+    assert_eq!(
+        first, second,
+        "re-deriving the same wheel changed something"
+    );
+    let _ = std::fs::remove_dir_all(&temp);
 }
