@@ -145,3 +145,29 @@ fn absent_or_null_collections_are_empty() {
     let json = serde_json::to_value(&page).unwrap();
     assert!(json.get("data").is_none(), "{json}");
 }
+
+/// A password in a request body and a session token in an answer are
+/// `Secret`s: sent and read as the plain string, never shown by `Debug`.
+#[test]
+fn secrets_in_bodies_and_answers_never_show_in_debug() {
+    let body: onlyfansapi::types::StartAuthenticationBody = serde_json::from_value(
+        serde_json::json!({"email": "creator@example.com", "password": "hunter2-body"}),
+    )
+    .expect("a body decodes");
+    let shown = format!("{body:?}");
+    assert!(!shown.contains("hunter2-body"), "{shown}");
+    assert!(shown.contains("creator@example.com"), "{shown}");
+    assert_eq!(
+        serde_json::to_value(&body).expect("serializes")["password"],
+        "hunter2-body"
+    );
+
+    let account: onlyfansapi::types::GetCurrentAccountData =
+        serde_json::from_value(serde_json::json!({"id": 1, "wsAuthToken": "ws-token-123"}))
+            .expect("an answer decodes");
+    assert!(!format!("{account:?}").contains("ws-token-123"));
+    assert_eq!(
+        account.ws_auth_token.as_ref().map(|t| t.expose()),
+        Some("ws-token-123")
+    );
+}

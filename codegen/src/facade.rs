@@ -97,15 +97,7 @@ pub fn emit(
 /// Whether a parameter or field named `wire` holds a secret: a password, a
 /// client secret, a token, a one-time code.
 pub(crate) fn is_secret(wire: &str) -> bool {
-    let name: String = wire
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["secret", "password", "token", "otp", "apikey"]
-        .iter()
-        .any(|word| name.contains(word))
-        || name == "code"
+    crate::normalize::secrets::is_secret_name(wire, true)
 }
 
 /// One `Debug` field of a builder: the value, or for a secret whether it

@@ -6,8 +6,25 @@ use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::Error;
 
-/// A credential. Its `Debug` and `Display` never show the value.
-#[derive(Clone, PartialEq, Eq)]
+/// A credential or any other secret the APIs take or send: an API key, a
+/// password, a 2FA code, a session token, a signing secret. Its `Debug` and
+/// `Display` never show the value; it serializes as the plain string.
+///
+/// Every string field named as a secret, in the request bodies and answers of
+/// both APIs, is this type (`codegen/src/normalize/secrets.rs`), so a body or
+/// an answer printed with `{:?}` or logged leaks nothing; request builders
+/// take `&str` or `String` for it (`.password("…")`).
+///
+/// ```
+/// use onlyfans_clients::Secret;
+///
+/// let password = Secret::from("hunter2");
+/// assert_eq!(format!("{password:?} {password}"), "Secret([redacted]) [redacted]");
+/// assert_eq!(password.expose(), "hunter2");
+/// assert_eq!(serde_json::to_string(&password).unwrap(), r#""hunter2""#);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -15,9 +32,14 @@ impl Secret {
         Self(value.into())
     }
 
-    /// The credential itself, for the one place that sends it.
+    /// The secret itself, for the place that sends or stores it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// The secret itself, consuming it.
+    pub fn into_inner(self) -> String {
+        self.0
     }
 }
 

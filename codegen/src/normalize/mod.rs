@@ -21,10 +21,11 @@
 //! 13. [`envelopes`]: the envelope most answers carry (`_meta`) is described once;
 //! 14. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
 //! 15. [`tolerant`]: response schemas accept what the APIs really send;
-//! 16. [`hoist`]: one named component per distinct object shape;
-//! 17. [`shared_types`]: one type per thing sent in several shapes (the
+//! 16. [`secrets`]: strings named as secrets are `Secret`, never shown by `Debug`;
+//! 17. [`hoist`]: one named component per distinct object shape;
+//! 18. [`shared_types`]: one type per thing sent in several shapes (the
 //!     handwritten quirk types, the one recursive `Message`);
-//! 18. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
+//! 19. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
 
 pub mod any_of;
 pub mod dates;
@@ -38,6 +39,7 @@ pub mod money;
 pub mod open_enums;
 pub mod operation_ids;
 pub mod place_refs;
+pub mod secrets;
 pub mod shared_types;
 pub mod string_ids;
 pub mod string_objects;
@@ -147,7 +149,7 @@ pub fn correct_types(spec: &mut Value, report: &mut Report) {
 }
 
 /// The rules in order, by name.
-const RULES: [(&str, Rule); 18] = [
+const RULES: [(&str, Rule); 19] = [
     ("place_refs", place_refs::apply),
     ("webhooks", webhooks::apply),
     ("downgrade", downgrade::apply),
@@ -163,6 +165,7 @@ const RULES: [(&str, Rule); 18] = [
     ("envelopes", envelopes::apply),
     ("error_bodies", error_bodies::apply),
     ("tolerant", tolerant::apply),
+    ("secrets", secrets::apply),
     ("hoist", hoist::apply),
     ("shared_types", shared_types::apply),
     ("open_enums", open_enums::apply),
