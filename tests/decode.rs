@@ -2,13 +2,11 @@
 //! examples, schema-following bodies, and bodies carrying the nulls and missing
 //! fields real OnlyFans payloads have.
 
-mod support;
-
+use crate::support::normalized;
 use onlyfans_clients::{ofauth, onlyfansapi};
 use onlyfans_codegen::apis::{OFAUTH, ONLYFANSAPI};
 use onlyfans_codegen::examples;
 use serde_json::Value;
-use support::normalized;
 
 const CHATS: (&str, &str) = ("get", "/v2/access/chats");
 const MESSAGES: (&str, &str) = ("get", "/api/{account}/chats/{chat_id}/messages");

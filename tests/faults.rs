@@ -3,13 +3,11 @@
 //! checks the outcome (success after retries or the right `Error` variant),
 //! the number of attempts and that the call returns within its deadline.
 
-mod support;
-
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::support::faults::{Fault, FaultServer};
+use crate::support::*;
 use onlyfans_clients::{Error, ofauth, onlyfansapi};
-use support::faults::{Fault, FaultServer};
-use support::*;
 
 const TIMEOUT: Duration = Duration::from_millis(1500);
 

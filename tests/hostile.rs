@@ -1,14 +1,12 @@
 //! Hostile input: response bodies that are random or mangled, and caller
 //! parameters that try to escape their place in the request.
 
-mod support;
-
+use crate::support::faults::{Fault, FaultServer};
+use crate::support::*;
 use onlyfans_clients::{Error, ofauth, onlyfansapi};
 use onlyfans_codegen::apis::{OFAUTH, ONLYFANSAPI};
 use proptest::prelude::*;
 use serde_json::Value;
-use support::faults::{Fault, FaultServer};
-use support::*;
 
 /// Cases per property: enough to cover every mutation kind on every field of
 /// both examples many times, and still a few seconds in CI.

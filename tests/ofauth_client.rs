@@ -1,12 +1,10 @@
 //! The OFAuth facade against a real HTTP server on loopback.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use futures::{StreamExt, TryStreamExt};
 use onlyfans_clients::{Error, ofauth};
-use support::*;
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -429,9 +427,16 @@ async fn a_stream_keeps_every_item_and_hands_each_page_s_misfits_to_the_hook() {
     assert!(matches!(strict, Err(Error::Decode { .. })), "{strict:?}");
 }
 
+/// Set (to `missing` or `set`) only in the child process that
+/// [`from_env_reads_key_connection_and_base_url`] starts.
+const FROM_ENV_CHILD: &str = "ONLYFANS_TEST_FROM_ENV_CHILD";
+
+/// `from_env` reads the key, the connection and the base URL. The other tests
+/// of this binary run on threads beside this one, so the environment is not
+/// changed here: this test binary runs again as a child process, with the
+/// variables given to it, for the one test below.
 #[tokio::test]
 async fn from_env_reads_key_connection_and_base_url() {
-    // One test owns these variables; nothing else in this binary reads them.
     let server = MockServer::start().await;
     Mock::given(path("/v2/access/chats"))
         .and(header("apiKey", "env_key"))
@@ -440,16 +445,44 @@ async fn from_env_reads_key_connection_and_base_url() {
         .expect(1)
         .mount(&server)
         .await;
-    // SAFETY: no other thread of this test binary reads or writes the environment.
-    unsafe {
-        std::env::remove_var("OFAUTH_API_KEY");
-    }
-    let missing = ofauth::Client::from_env().unwrap_err();
-    assert!(missing.to_string().contains("OFAUTH_API_KEY"), "{missing}");
-    unsafe {
-        std::env::set_var("OFAUTH_API_KEY", "env_key");
-        std::env::set_var("OFAUTH_CONNECTION_ID", "env_conn");
-        std::env::set_var("OFAUTH_BASE_URL", server.uri());
+    let child = |case: &str| {
+        let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+        command
+            .args(["--exact", "ofauth_client::from_env_in_a_child_process"])
+            .args(["--test-threads", "1", "--nocapture"])
+            .env(FROM_ENV_CHILD, case)
+            .env_remove("OFAUTH_API_KEY")
+            .env_remove("OFAUTH_CONNECTION_ID")
+            .env_remove("OFAUTH_BASE_URL");
+        if case == "set" {
+            command
+                .env("OFAUTH_API_KEY", "env_key")
+                .env("OFAUTH_CONNECTION_ID", "env_conn")
+                .env("OFAUTH_BASE_URL", server.uri());
+        }
+        let output = command.output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{case}: {text}");
+        assert!(
+            text.contains("1 passed"),
+            "{case}: the child ran no test: {text}"
+        );
+    };
+    child("missing");
+    child("set");
+}
+
+/// Runs only as the child process of the test above (otherwise it returns).
+#[tokio::test]
+async fn from_env_in_a_child_process() {
+    let Ok(case) = std::env::var(FROM_ENV_CHILD) else {
+        return;
+    };
+    if case == "missing" {
+        let missing = ofauth::Client::from_env().unwrap_err();
+        assert!(missing.to_string().contains("OFAUTH_API_KEY"), "{missing}");
+        return;
     }
     let client = ofauth::Client::from_env().unwrap();
     client

@@ -1,10 +1,8 @@
 //! The OnlyFansAPI facade against a real HTTP server on loopback.
 
-mod support;
-
+use crate::support::*;
 use futures::{StreamExt, TryStreamExt};
 use onlyfans_clients::{Error, onlyfansapi};
-use support::*;
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -69,7 +67,7 @@ async fn sends_bearer_auth_and_typed_parameters_as_strings() {
 
 #[tokio::test]
 async fn the_spec_example_decodes_through_the_facade() {
-    let spec = support::normalized(onlyfans_codegen::apis::ONLYFANSAPI).spec;
+    let spec = crate::support::normalized(onlyfans_codegen::apis::ONLYFANSAPI).spec;
     let example = onlyfans_codegen::examples::declared_response_example(
         &spec,
         "get",

@@ -3,14 +3,12 @@
 //! permanent failure the error names the page to resume from, and resuming
 //! there completes the set without duplicates. Both APIs.
 
-mod support;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::support::*;
 use futures::{StreamExt, TryStreamExt};
 use onlyfans_clients::Error;
-use support::*;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::path};
 
 /// xorshift64*: a reproducible sequence without a dependency.
@@ -226,7 +224,7 @@ fn query_number(head: &str, name: &str) -> Option<u64> {
 /// forever.
 #[tokio::test]
 async fn a_stream_that_makes_no_progress_ends_with_an_error() {
-    use support::faults::{Fault, FaultServer};
+    use crate::support::faults::{Fault, FaultServer};
     let server = FaultServer::start_with(Arc::new(|_, head: &str| {
         let offset = query_number(head, "offset").unwrap_or(0);
         Fault::json(200, &ofauth_page(0..3, true, Some(offset + 3)))
@@ -258,7 +256,7 @@ async fn a_stream_that_makes_no_progress_ends_with_an_error() {
 /// where it stopped, not silently.
 #[tokio::test]
 async fn relative_next_page_links_are_followed_and_unusable_ones_reported() {
-    use support::faults::{Fault, FaultServer};
+    use crate::support::faults::{Fault, FaultServer};
     let path = "/api/acct_1/chats/9/messages";
     let server = FaultServer::start_with(Arc::new(move |_, head: &str| {
         let cursor = query_number(head, "cursor").unwrap_or(0);
@@ -289,7 +287,7 @@ async fn relative_next_page_links_are_followed_and_unusable_ones_reported() {
         .unwrap();
     assert_eq!(ids, (0..7).collect::<Vec<_>>());
 
-    let server = FaultServer::start(vec![support::faults::Fault::json(
+    let server = FaultServer::start(vec![crate::support::faults::Fault::json(
         200,
         &serde_json::json!({"data": [{"id": 1}], "_pagination": {"next_page": "/api/acct_1/chats/9/messages"}}),
     )])

@@ -2,15 +2,13 @@
 //! published limit with the same virtual clock, so "zero 429s in the minimum
 //! time" is exact and the suite takes no real time.
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::faults::{Fault, FaultServer};
+use crate::support::*;
 use onlyfans_clients::{RateLimit, ofauth, onlyfansapi};
-use support::faults::{Fault, FaultServer};
-use support::*;
 use tokio::time::Instant;
 
 const HOUR: Duration = Duration::from_secs(3600);

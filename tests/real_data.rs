@@ -4,11 +4,9 @@
 //! shape the live API sends, and each request is checked as the server
 //! receives it.
 
-mod support;
-
+use crate::support::*;
 use onlyfans_clients::{Id, onlyfansapi};
 use serde_json::{Value, json};
-use support::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

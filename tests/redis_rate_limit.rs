@@ -7,19 +7,17 @@
 //! arrival jitter (a call reaches it a little after its slot, and not always
 //! by the same delay), as any real server's window does.
 
-mod support;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::faults::{Fault, FaultServer};
+use crate::support::redis::RedisServer;
+use crate::support::*;
 use onlyfans_clients::{
     Correction, Error, MemoryStore, RateLimit, RateLimitStore, RedisStore, StoreFailure, ofauth,
 };
-use support::faults::{Fault, FaultServer};
-use support::redis::RedisServer;
-use support::*;
 
 const PERIOD: Duration = Duration::from_secs(2);
 const CALLS: u32 = 60;

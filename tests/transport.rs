@@ -1,12 +1,10 @@
 //! Behaviour shared by both clients: retries, timeouts, error reporting,
 //! secrets and tracing, against a real HTTP server on loopback.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use onlyfans_clients::{Error, RetryPolicy, ofauth, onlyfansapi};
-use support::*;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
