@@ -119,7 +119,7 @@ fn call(op: &Operation, spec: &Value) -> Result<TokenStream, Error> {
 /// The value a setter of `ty` takes, for the spec's `value`.
 fn argument(ty: &str, value: &Value) -> Result<TokenStream, Error> {
     Ok(match Kind::of(ty)? {
-        Kind::Text => {
+        Kind::Text | Kind::Secret => {
             let text = as_text(value);
             quote!(#text)
         }

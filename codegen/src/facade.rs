@@ -18,6 +18,7 @@ use crate::model::{
     BodyEncoding, Checks, ItemKey, Location, Operation, Pagination, PagingStyle, ResponseKind,
     WebhookEvent,
 };
+use crate::normalize::secrets;
 
 /// Names the builders keep for themselves: an operation's parameter named
 /// like one gets `_` appended. Per-call settings live apart, in
@@ -97,7 +98,7 @@ pub fn emit(
 /// Whether a parameter or field named `wire` holds a secret: a password, a
 /// client secret, a token, a one-time code.
 pub(crate) fn is_secret(wire: &str) -> bool {
-    crate::normalize::secrets::is_secret_name(wire, true)
+    secrets::is_secret_name(wire, true)
 }
 
 /// One `Debug` field of a builder: the value, or for a secret whether it
@@ -132,6 +133,9 @@ pub(crate) enum Kind {
     /// Anything convertible into the generated type (`TryInto<T>`); a failed
     /// conversion is reported by `send`.
     Typed(TokenStream),
+    /// `impl Into<Secret>` (a `&str` or `String`): a field the generated type
+    /// holds as `onlyfans_clients::Secret`.
+    Secret,
 }
 
 impl Kind {
@@ -143,6 +147,7 @@ impl Kind {
             "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "f32" | "f64"
             | "bool" => Kind::Scalar(parsed),
             "::std::num::NonZeroU64" => Kind::NonZero,
+            other if other.strip_prefix("::") == Some(secrets::SECRET_TYPE) => Kind::Secret,
             "::std::vec::Vec<::std::num::NonZeroU64>" => Kind::NonZeroList,
             _ => match compact
                 .strip_prefix("::std::vec::Vec<")
@@ -163,6 +168,7 @@ impl Kind {
             Kind::List(item) => format!("impl IntoIterator<Item = {}>", compact(&item.to_string())),
             Kind::NonZeroList => "impl IntoIterator<Item = u64> (each at least 1)".to_owned(),
             Kind::Typed(t) => format!("impl TryInto<{}>", compact(&t.to_string())),
+            Kind::Secret => "impl Into<Secret>".to_owned(),
         }
     }
 
@@ -183,6 +189,7 @@ impl Kind {
             Kind::NonZero => quote!(u64),
             Kind::List(item) => quote!(::std::vec::Vec<#item>),
             Kind::NonZeroList => quote!(::std::vec::Vec<u64>),
+            Kind::Secret => quote!(::onlyfans_clients::Secret),
         }
     }
 
@@ -222,6 +229,13 @@ impl Kind {
                 #doc
                 pub fn #name(mut self, values: impl ::std::iter::IntoIterator<Item = u64>) -> Self {
                     self.#slot = Some(values.into_iter().collect());
+                    self
+                }
+            },
+            Kind::Secret => quote! {
+                #doc
+                pub fn #name(mut self, value: impl ::std::convert::Into<::onlyfans_clients::Secret>) -> Self {
+                    self.#slot = Some(value.into());
                     self
                 }
             },

@@ -198,7 +198,7 @@ pub(crate) fn generator(settings: &Settings) -> Result<Generator, String> {
     for (schema, rust_type) in &settings.replacements {
         gen_settings.with_replacement(schema, rust_type, std::iter::empty());
     }
-    // `x-rust-type` naming this crate (open enums) is used, not generated.
+    // `x-rust-type` naming this crate (open enums, secrets) is used, not generated.
     gen_settings.with_crate(
         crate::normalize::open_enums::OPEN_CRATE,
         progenitor_impl::CrateVers::Any,
