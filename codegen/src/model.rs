@@ -1127,10 +1127,7 @@ pub fn named_types(client_code: &str) -> Result<BTreeMap<String, NamedType>, Err
                 NamedType::Union(
                     s.fields
                         .iter()
-                        .map(|field| {
-                            let ty = &field.ty;
-                            quote::quote!(#ty).to_string()
-                        })
+                        .map(|field| qualify(&field.ty, &structs))
                         .collect(),
                 )
             } else {
@@ -1146,10 +1143,7 @@ pub fn named_types(client_code: &str) -> Result<BTreeMap<String, NamedType>, Err
                 .variants
                 .iter()
                 .flat_map(|v| v.fields.iter())
-                .map(|field| {
-                    let ty = &field.ty;
-                    quote::quote!(#ty).to_string()
-                })
+                .map(|field| qualify(&field.ty, &structs))
                 .collect();
             out.insert(e.ident.to_string(), NamedType::Enum { variants, holds });
         }

@@ -435,13 +435,13 @@ class SchemaBook:
         """
         reachable: list[str] = []
 
-        def count(node: Any) -> None:
+        def reach(node: Any) -> None:
             for key in _book_refs(node):
                 if key not in reachable:
                     reachable.append(key)
-                    count(self.defs[key])
+                    reach(self.defs[key])
 
-        count(doc)
+        reach(doc)
         recursive = {key for key in reachable if self._on_cycle(key)}
         components = sorted(
             key for key in reachable if key in recursive
@@ -1410,9 +1410,10 @@ def run(args: argparse.Namespace) -> int:
             vendored_ops = vendored_shapes(vendored)
             kept = []
             for operation in derivation.operations:
-                if shape_key(operation.method, operation.path) in vendored_ops:
+                key = shape_key(operation.method, operation.path)
+                if key in vendored_ops:
                     derivation.skipped.append((f"{operation.method.upper()} {operation.path}", "already in the vendored openapi.yaml"))
-                    derivation.sdk_places[f"{operation.method.upper()} {vendored_ops[shape_key(operation.method, operation.path)]}"] = operation.op["x-derived-from"]
+                    derivation.sdk_places[f"{operation.method.upper()} {vendored_ops[key]}"] = operation.op["x-derived-from"]
                 else:
                     kept.append(operation)
             derivation.operations = kept

@@ -406,11 +406,8 @@ impl Found {
 
     /// The order of places for naming: by operation (or component) name,
     /// then pointer.
-    fn order(place: &Place) -> (String, String) {
-        (
-            place.context.clone().unwrap_or_default(),
-            place.pointer.clone(),
-        )
+    fn order(place: &Place) -> (&str, &str) {
+        (place.context.as_deref().unwrap_or_default(), &place.pointer)
     }
 
     /// The place the shape is named after: the first, by operation (or
@@ -529,7 +526,7 @@ impl Registry {
             let name = ORDINALS
                 .iter()
                 .map(|word| format!("{base}{word}"))
-                .chain((0..).map(|n| format!("{base}{}", "Other".repeat(n + 1))))
+                .chain((2..).map(|n| format!("{base}{}", "Other".repeat(n))))
                 .find(|n| self.usable(n))
                 .unwrap_or_default();
             self.taken.insert(name.clone());
