@@ -1,4 +1,4 @@
-//! Generates the raw typed clients from the vendored specs into `OUT_DIR`.
+//! Generates the typed clients from the vendored specs into `OUT_DIR`.
 //!
 //! All the work (overlay, normalization, progenitor, prettyplease) lives in the
 //! `onlyfans-codegen` crate, shared with `cargo xtask` and the tests; this file
@@ -24,12 +24,20 @@ fn main() {
         for omitted in &normalized.report.omitted {
             println!("cargo::warning={} operation left out: {omitted}", api.title);
         }
-        write(&out.join(format!("{}.rs", api.name)), &generated.code);
+        write(
+            &out.join(format!("{}_types.rs", api.name)),
+            &generated.types,
+        );
+        // The raw progenitor client only when asked for: the facade covers
+        // every operation without it.
+        if std::env::var_os("CARGO_FEATURE_RAW").is_some() {
+            write(&out.join(format!("{}_raw.rs", api.name)), &generated.client);
+        }
         let operations = onlyfans_codegen::api_operations(api, &normalized, &generated)
             .unwrap_or_else(|e| panic!("{} operation model: {e}", api.name));
         let events = onlyfans_codegen::api_events(&normalized)
             .unwrap_or_else(|e| panic!("{} webhook events: {e}", api.name));
-        let facade = onlyfans_codegen::generate_api_facade(api, &operations, &events)
+        let facade = onlyfans_codegen::generate_api_facade(api, &normalized, &operations, &events)
             .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));
         write(&out.join(format!("{}_facade.rs", api.name)), &facade);
         let resources = onlyfans_codegen::generate_api_resources(api, &operations)

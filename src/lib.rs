@@ -87,7 +87,7 @@ pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_clien
 ///
 /// ```
 /// # #[cfg(feature = "ofauth")] {
-/// use onlyfans_clients::ofauth::raw::types::ChatsListResponse;
+/// use onlyfans_clients::ofauth::types::ChatsListResponse;
 ///
 /// let page: ChatsListResponse = onlyfans_clients::decode(br#"{"list": [], "hasMore": false}"#).unwrap();
 /// assert_eq!(page.has_more, Some(false));
@@ -107,7 +107,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
 ///
 /// ```
 /// # #[cfg(feature = "ofauth")] {
-/// use onlyfans_clients::ofauth::raw::types::ChatsListResponse;
+/// use onlyfans_clients::ofauth::types::ChatsListResponse;
 ///
 /// let body = br#"{"list": [{"withUser": 1}, {"withUser": {"id": 2}}], "hasMore": false}"#;
 /// let (page, misfits) = onlyfans_clients::decode_lenient::<ChatsListResponse>(body).unwrap();

@@ -26,7 +26,7 @@ fn ofauth_synthesized() -> Value {
 #[test]
 fn onlyfansapi_spec_example_decodes_and_ids_round_trip() {
     let body = onlyfansapi_example();
-    let decoded: onlyfansapi::raw::types::ListChatMessagesResponse =
+    let decoded: onlyfansapi::types::ListChatMessagesResponse =
         serde_json::from_value(body.clone()).expect("example decodes");
     let data = &decoded.data;
     assert_eq!(data.len(), 2);
@@ -56,8 +56,7 @@ fn onlyfansapi_spec_example_decodes_and_ids_round_trip() {
 #[test]
 fn ofauth_schema_following_body_decodes() {
     let body = ofauth_synthesized();
-    let decoded: ofauth::raw::types::ChatsListResponse =
-        serde_json::from_value(body.clone()).unwrap();
+    let decoded: ofauth::types::ChatsListResponse = serde_json::from_value(body.clone()).unwrap();
     let chat = &decoded.list[0];
     let message = chat.last_message.as_ref().unwrap();
     assert!(message.id >= 1_234_567_890_123);
@@ -88,7 +87,7 @@ fn ofauth_body_with_real_media_objects_decodes() {
     let mut body = ofauth_synthesized();
     body["list"][0]["lastMessage"]["media"] = real_media;
     body["list"][0]["lastMessage"]["createdAt"] = Value::Null;
-    let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body).unwrap();
+    let decoded: ofauth::types::ChatsListResponse = serde_json::from_value(body).unwrap();
     let media = &decoded.list[0].last_message.as_ref().unwrap().media[0].clone();
     assert_eq!(media.id, 9_876_543_210);
     assert_eq!(media.created_at, None);
@@ -103,7 +102,7 @@ fn unknown_fields_and_enum_values_do_not_fail_decoding() {
     let mut body = ofauth_synthesized();
     body["list"][0]["lastMessage"]["media"][0]["type"] = Value::from("hologram");
     body["list"][0]["brandNewField"] = Value::from(42);
-    let decoded: ofauth::raw::types::ChatsListResponse = serde_json::from_value(body).unwrap();
+    let decoded: ofauth::types::ChatsListResponse = serde_json::from_value(body).unwrap();
     let media = &decoded.list[0].last_message.as_ref().unwrap().media[0].clone();
     assert_eq!(
         media.type_,
@@ -115,8 +114,8 @@ fn unknown_fields_and_enum_values_do_not_fail_decoding() {
 fn a_missing_id_is_still_an_error() {
     let mut body = onlyfansapi_example();
     body["data"][0].as_object_mut().unwrap().remove("id");
-    let err = serde_json::from_value::<onlyfansapi::raw::types::ListChatMessagesResponse>(body)
-        .unwrap_err();
+    let err =
+        serde_json::from_value::<onlyfansapi::types::ListChatMessagesResponse>(body).unwrap_err();
     assert!(err.to_string().contains("missing field `id`"), "{err}");
 }
 
@@ -129,15 +128,15 @@ fn absent_or_null_collections_are_empty() {
         br#"{"list": null, "hasMore": false}"#,
     ] {
         let (page, misfits) =
-            onlyfans_clients::decode_lenient::<ofauth::raw::types::ChatsListResponse>(body)
-                .unwrap();
+            onlyfans_clients::decode_lenient::<ofauth::types::ChatsListResponse>(body).unwrap();
         assert!(page.list.is_empty());
         assert!(misfits.is_empty(), "{misfits:?}");
     }
-    let (page, _) = onlyfans_clients::decode_lenient::<
-        onlyfansapi::raw::types::ListChatMessagesResponse,
-    >(br#"{"data": null, "_meta": {"_credits": {"used": 1}}}"#)
-    .unwrap();
+    let (page, _) =
+        onlyfans_clients::decode_lenient::<onlyfansapi::types::ListChatMessagesResponse>(
+            br#"{"data": null, "_meta": {"_credits": {"used": 1}}}"#,
+        )
+        .unwrap();
     assert!(page.data.is_empty());
     // An empty list is left out on the way back, as an absent one came.
     let json = serde_json::to_value(&page).unwrap();

@@ -98,20 +98,24 @@ fn build_script_output_is_the_snapshotted_code() {
     let built = [
         (
             OFAUTH,
-            include_str!(concat!(env!("OUT_DIR"), "/ofauth.rs")),
+            include_str!(concat!(env!("OUT_DIR"), "/ofauth_types.rs")),
+            include_str!(concat!(env!("OUT_DIR"), "/ofauth_raw.rs")),
             include_str!(concat!(env!("OUT_DIR"), "/ofauth_httpmock.rs")),
             include_str!(concat!(env!("OUT_DIR"), "/ofauth_routes.json")),
         ),
         (
             ONLYFANSAPI,
-            include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi.rs")),
+            include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_types.rs")),
+            include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_raw.rs")),
             include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_httpmock.rs")),
             include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json")),
         ),
     ];
-    for (api, code, httpmock, routes) in built {
+    for (api, types, client, httpmock, routes) in built {
         let name = api.name;
-        assert_eq!(generated(api).1.code, code, "{name}: OUT_DIR differs");
+        let g = generated(api).1;
+        assert_eq!(g.types, types, "{name}: OUT_DIR types differ");
+        assert_eq!(g.client, client, "{name}: OUT_DIR raw client differs");
         let m = mocks(api);
         assert_eq!(m.httpmock, httpmock, "{name}: OUT_DIR mocks differ");
         assert_eq!(m.routes, routes, "{name}: OUT_DIR routes differ");

@@ -90,10 +90,9 @@ fn decodes_or_reports(result: Result<usize, Error>) -> Result<(), TestCaseError>
 }
 
 fn decode_both(body: &[u8]) -> Result<(), TestCaseError> {
-    let chats = onlyfans_clients::decode::<ofauth::raw::types::ChatsListResponse>(body);
+    let chats = onlyfans_clients::decode::<ofauth::types::ChatsListResponse>(body);
     decodes_or_reports(chats.map(|p| p.list.len()))?;
-    let messages =
-        onlyfans_clients::decode::<onlyfansapi::raw::types::ListChatMessagesResponse>(body);
+    let messages = onlyfans_clients::decode::<onlyfansapi::types::ListChatMessagesResponse>(body);
     decodes_or_reports(messages.map(|p| p.data.len()))
 }
 
@@ -142,7 +141,7 @@ proptest! {
 fn decode_errors_from_bytes_name_the_path() {
     let mut body = onlyfansapi_example();
     body["data"][1]["media"] = Value::from("not a list");
-    match onlyfans_clients::decode::<onlyfansapi::raw::types::ListChatMessagesResponse>(
+    match onlyfans_clients::decode::<onlyfansapi::types::ListChatMessagesResponse>(
         &serde_json::to_vec(&body).unwrap(),
     ) {
         Err(Error::Decode { path, .. }) => assert_eq!(path, "data[1].media"),

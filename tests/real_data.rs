@@ -171,7 +171,7 @@ async fn chat_messages_in_a_documented_order() {
         .chats()
         .messages()
         .list("42")
-        .order(onlyfansapi::raw::types::ListChatMessagesOrder::Asc)
+        .order(onlyfansapi::types::ListChatMessagesOrder::Asc)
         .skip_users("all")
         .send()
         .await

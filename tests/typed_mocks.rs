@@ -10,7 +10,7 @@ use serde_json::json;
 #[tokio::test]
 async fn ofauth_chats_list_with_typed_matchers_and_body() {
     use ofauth::mock::MockServerExt;
-    use ofauth::raw::types::ChatsListResponse;
+    use ofauth::types::ChatsListResponse;
 
     let server = httpmock::MockServer::start_async().await;
     let body: ChatsListResponse = serde_json::from_value(json!({
@@ -46,7 +46,7 @@ async fn ofauth_chats_list_with_typed_matchers_and_body() {
 #[tokio::test]
 async fn onlyfansapi_messages_with_typed_path_matchers() {
     use onlyfansapi::mock::MockServerExt;
-    use onlyfansapi::raw::types::ListChatMessagesResponse;
+    use onlyfansapi::types::ListChatMessagesResponse;
 
     let server = httpmock::MockServer::start_async().await;
     let body: ListChatMessagesResponse = serde_json::from_value(json!({

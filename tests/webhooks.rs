@@ -150,7 +150,7 @@ fn documented_events_decode_into_the_operations_types() {
     let environment = data.environment.unwrap();
     assert_eq!(
         environment,
-        ofauth::raw::types::Environment::Live,
+        ofauth::types::Environment::Live,
         "a documented value is known"
     );
     assert!(environment == *"live");

@@ -38,7 +38,7 @@ pub fn emit(operations: &[Operation], spec: &Value, header: &str) -> Result<Stri
     }
     let tokens = quote! {
         #[allow(unused_imports)]
-        use super::raw::types;
+        use super::types;
         use crate::mock::conformance::{Call, Pending, answer, value};
 
         /// Every operation: `(method, path template, operation, call)`.

@@ -42,13 +42,14 @@ pub struct Choices {
 }
 
 /// Emits the facade of one API. `types_path` is where the generated types
-/// live (`super::raw::types`). Callers
+/// live (`super::types`); `server_url` is the default base URL. Callers
 /// reach the builders through the resource handles ([`crate::resources`]).
 pub fn emit(
     operations: &[Operation],
     events: &[WebhookEvent],
     choices: Choices,
     types_path: &str,
+    server_url: &str,
     header: &str,
 ) -> Result<String, Error> {
     let path = |text: &str| {
@@ -84,6 +85,9 @@ pub fn emit(
         #(#pages)*
 
         #events
+
+        /// The server the spec names first: the default base URL.
+        pub const SERVER_URL: &str = #server_url;
 
         /// Every operation's path template, by the operation id the generated
         /// client reports to its hooks: a filled-in path must keep the

@@ -30,17 +30,39 @@ pub struct Settings {
 /// Generated source and what had to be left out.
 #[derive(Debug, Clone)]
 pub struct Generated {
+    /// Everything progenitor generated: the types and the raw client.
     pub code: String,
+    /// The types alone: the items of progenitor's `types` module, which the
+    /// crate compiles as `<api>::types` whatever else it builds.
+    pub types: String,
+    /// The raw client alone (cargo feature `raw`), for a module beside
+    /// `types` (it opens with `pub use super::types;`).
+    pub client: String,
     pub omitted: Vec<Omitted>,
+}
+
+/// The three texts of one generation, before the header.
+struct Parts {
+    code: String,
+    types: String,
+    client: String,
+}
+
+impl Parts {
+    fn with(self, header: &str, omitted: Vec<Omitted>) -> Generated {
+        Generated {
+            code: format!("{header}{}", self.code),
+            types: format!("{header}{}", self.types),
+            client: format!("{header}{}", self.client),
+            omitted,
+        }
+    }
 }
 
 /// Generates the raw client for a normalized spec.
 pub fn generate(spec: &Value, settings: &Settings, header: &str) -> Result<Generated, Error> {
     match try_generate(spec, settings) {
-        Ok(code) => Ok(Generated {
-            code: format!("{header}{code}"),
-            omitted: Vec::new(),
-        }),
+        Ok(parts) => Ok(parts.with(header, Vec::new())),
         Err(whole) => {
             let omitted = probe_operations(spec, settings);
             if omitted.is_empty() {
@@ -49,16 +71,13 @@ pub fn generate(spec: &Value, settings: &Settings, header: &str) -> Result<Gener
             }
             let mut rest = spec.clone();
             remove_operations(&mut rest, &omitted);
-            let code = try_generate(&rest, settings).map_err(Error::Generate)?;
-            Ok(Generated {
-                code: format!("{header}{code}"),
-                omitted,
-            })
+            let parts = try_generate(&rest, settings).map_err(Error::Generate)?;
+            Ok(parts.with(header, omitted))
         }
     }
 }
 
-fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
+fn try_generate(spec: &Value, settings: &Settings) -> Result<Parts, String> {
     let api = openapi(spec)?;
     let mut generator = generator(settings)?;
     let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)))
@@ -67,7 +86,44 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<String, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     empty_collections(&mut file);
-    Ok(prettyplease::unparse(&file))
+    let code = prettyplease::unparse(&file);
+    let (types, client) = split_types(file)?;
+    Ok(Parts {
+        code,
+        types: prettyplease::unparse(&types),
+        client: prettyplease::unparse(&client),
+    })
+}
+
+/// Splits progenitor's file into its `types` module's items and the rest
+/// (the raw client), so that the types compile without the client.
+fn split_types(file: syn::File) -> Result<(syn::File, syn::File), String> {
+    let mut types = None;
+    let mut client: Vec<syn::Item> = vec![syn::parse_quote! { pub use super::types; }];
+    for item in file.items {
+        match item {
+            syn::Item::Mod(module) if module.ident == "types" => {
+                let (_, items) = module
+                    .content
+                    .ok_or("the generated `types` module has no body")?;
+                types = Some(items);
+            }
+            other => client.push(other),
+        }
+    }
+    let types = types.ok_or("the generated code has no `types` module")?;
+    Ok((
+        syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: types,
+        },
+        syn::File {
+            shebang: None,
+            attrs: file.attrs,
+            items: client,
+        },
+    ))
 }
 
 /// Where `null` or an absent value means an empty collection.

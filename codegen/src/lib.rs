@@ -177,15 +177,7 @@ fn generate_normalized(
 ) -> Result<(Normalized, Generated), Error> {
     let header = generated_header(api);
     let settings = library_settings(api, &normalized.spec);
-    let mut generated = generate::generate(&normalized.spec, &settings, &header)?;
-    let server = normalized
-        .spec
-        .pointer("/servers/0/url")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default();
-    generated.code.push_str(&format!(
-        "\n/// The server the spec names first: the default base URL.\npub const SERVER_URL: &str = {server:?};\n"
-    ));
+    let generated = generate::generate(&normalized.spec, &settings, &header)?;
     for omitted in &generated.omitted {
         if !normalized.report.omitted.contains(omitted) {
             normalized.report.omitted.push(omitted.clone());
@@ -203,7 +195,7 @@ pub struct ApiModel {
     pub operations: Vec<model::Operation>,
     /// The webhook events and their types.
     pub events: Vec<model::WebhookEvent>,
-    /// The generated types (`raw::types`).
+    /// The generated types (`<api>::types`).
     pub types: std::collections::BTreeMap<String, model::NamedType>,
     /// Operations left out of generation, with reasons.
     pub omitted: Vec<Omitted>,
@@ -247,15 +239,22 @@ pub fn api_events(normalized: &Normalized) -> Result<Vec<model::WebhookEvent>, E
 /// and the `Event` enum of its webhooks.
 pub fn generate_api_facade(
     api: ApiDef,
+    normalized: &Normalized,
     operations: &[model::Operation],
     events: &[model::WebhookEvent],
 ) -> Result<String, Error> {
     let header = generated_header(api);
+    let server_url = normalized
+        .spec
+        .pointer("/servers/0/url")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
     facade::emit(
         operations,
         events,
         facade_choices(api),
-        "super::raw::types",
+        "super::types",
+        server_url,
         &header,
     )
 }
@@ -507,18 +506,18 @@ pub fn generate_api_mocks(
     operations: &[model::Operation],
 ) -> Result<Mocks, Error> {
     let header = generated_header(api);
-    let raw_path = format!("crate::{}::raw", api.name);
+    let api_path = format!("crate::{}", api.name);
     let httpmock = mock::httpmock(
         &normalized.spec,
         &normalized.report.omitted,
         &library_settings(api, &normalized.spec),
-        &raw_path,
+        &api_path,
         &header,
     )?;
     let routes = mock::route_table(&normalized.spec, &normalized.report.omitted, operations);
     let routes = serde_json::to_string_pretty(&routes)
         .map_err(|e| Error::Generate(format!("route table: {e}")))?;
-    let decoders = mock::response_decoders(operations, &raw_path, &header)?;
+    let decoders = mock::response_decoders(operations, &api_path, &header)?;
     Ok(Mocks {
         httpmock,
         routes,

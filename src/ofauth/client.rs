@@ -1,6 +1,5 @@
 use reqwest::header::HeaderName;
 
-use super::raw;
 use crate::Error;
 use crate::transport::Secret;
 use crate::transport::auth::{Credentials, header_value};
@@ -12,7 +11,6 @@ const CONNECTION_HEADER: &str = "x-connection-id";
 /// An OFAuth client. Cheap to clone; clones share connections and settings.
 #[derive(Clone, Debug)]
 pub struct Client {
-    raw: raw::Client,
     core: Core,
 }
 
@@ -48,7 +46,7 @@ impl ClientBuilder {
             headers.push((HeaderName::from_static(CONNECTION_HEADER), value));
         }
         let core = self.config.build(
-            raw::SERVER_URL,
+            super::SERVER_URL,
             Credentials::new(headers).settable_per_call(HeaderName::from_static(CONNECTION_HEADER)),
         )?;
         Ok(Client::from_core(core))
@@ -77,7 +75,7 @@ impl Client {
         builder.build()
     }
 
-    facade_client_methods!(raw::Client);
+    facade_client_methods!(super::raw::Client);
 
     /// The same client acting for another connection (`x-connection-id`):
     /// it shares this one's connection pool, settings and rate limiter, and

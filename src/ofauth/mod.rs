@@ -29,20 +29,30 @@ mod client;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
-/// Every generated type of the API (request bodies, responses, their parts),
-/// by the names [`raw::types`] gives them.
-pub use raw::types;
+pub use requests::SERVER_URL;
 /// The types of the chats list, by their short names.
-pub use raw::types::{
-    Chat, ChatsListFilter as ChatFilter, ChatsListOrder as ChatOrder, Media, Message,
-};
+pub use types::{Chat, ChatsListFilter as ChatFilter, ChatsListOrder as ChatOrder, Media, Message};
 
 generated_module! {
-    /// The client generated from `specs/ofauth/` by progenitor, reachable through
-    /// [`Client::raw`] for anything the facade does not cover. It authenticates and
-    /// retries like the facade.
+    /// Every generated type of the API (request bodies, responses, their
+    /// parts), named after their operation and place or by their domain name
+    /// (`docs/NAMES.md`).
+    pub mod types {
+        "/ofauth_types.rs"
+    }
+}
+
+generated_module! {
+    /// The client progenitor generates from `specs/ofauth/` (cargo feature
+    /// `raw`, off by default): a method per operation with positional
+    /// arguments, returning progenitor's `ResponseValue`. It authenticates,
+    /// retries and keeps the rate limit like the facade, which covers every
+    /// operation without it; [`Client::request`] reaches a path no operation
+    /// covers. Reached through [`Client::raw`].
+    #[cfg(feature = "raw")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "raw")))]
     pub mod raw {
-        "/ofauth.rs"
+        "/ofauth_raw.rs"
     }
 }
 
@@ -71,13 +81,13 @@ generated_module! {
 
 generated_module! {
     /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
-    /// spec as [`raw`] (cargo feature `mock`): `server.chats_list(|when, then| …)`
+    /// spec as the client (cargo feature `mock`): `server.chats_list(|when, then| …)`
     /// with the generated parameter and response types. Path parameters are
     /// matched as the client sends them (percent-encoded), literally.
     ///
     /// ```
     /// use onlyfans_clients::mock::httpmock;
-    /// use onlyfans_clients::ofauth::{self, mock::MockServerExt, raw::types};
+    /// use onlyfans_clients::ofauth::{self, mock::MockServerExt, types};
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -114,4 +124,5 @@ generated_module! {
     }
 }
 
+#[cfg(feature = "raw")]
 crate::transport::transport_hooks!(raw::Client, requests::OPERATION_PATHS);

@@ -1,6 +1,5 @@
 use reqwest::header::{AUTHORIZATION, HeaderName};
 
-use super::raw;
 use crate::Error;
 use crate::transport::auth::{Credentials, header_value};
 use crate::transport::config::{ClientConfig, Core, client_builder_methods, facade_client_methods};
@@ -8,7 +7,6 @@ use crate::transport::config::{ClientConfig, Core, client_builder_methods, facad
 /// An OnlyFansAPI client. Cheap to clone; clones share connections and settings.
 #[derive(Clone, Debug)]
 pub struct Client {
-    raw: raw::Client,
     core: Core,
 }
 
@@ -29,7 +27,7 @@ impl ClientBuilder {
         let headers: Vec<(HeaderName, _)> = vec![(AUTHORIZATION, bearer)];
         let mut config = self.config;
         config.body_remaining = Some(super::rate_limits::remaining_minute);
-        let core = config.build(raw::SERVER_URL, Credentials::new(headers))?;
+        let core = config.build(super::SERVER_URL, Credentials::new(headers))?;
         Ok(Client::from_core(core))
     }
 }
@@ -53,5 +51,5 @@ impl Client {
         builder.build()
     }
 
-    facade_client_methods!(raw::Client);
+    facade_client_methods!(super::raw::Client);
 }

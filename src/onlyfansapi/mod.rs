@@ -30,18 +30,30 @@ mod rate_limits;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
-/// Every generated type of the API (request bodies, responses, their parts),
-/// by the names [`raw::types`] gives them.
-pub use raw::types;
+pub use requests::SERVER_URL;
 /// A chat message and the `_meta` of every response, by their short names.
-pub use raw::types::{Message, Meta, RateLimits};
+pub use types::{Message, Meta, RateLimits};
 
 generated_module! {
-    /// The client generated from `specs/onlyfansapi/` by progenitor, reachable
-    /// through [`Client::raw`] for anything the facade does not cover. It
-    /// authenticates and retries like the facade.
+    /// Every generated type of the API (request bodies, responses, their
+    /// parts), named after their operation and place or by their domain name
+    /// (`docs/NAMES.md`).
+    pub mod types {
+        "/onlyfansapi_types.rs"
+    }
+}
+
+generated_module! {
+    /// The client progenitor generates from `specs/onlyfansapi/` (cargo feature
+    /// `raw`, off by default): a method per operation with positional
+    /// arguments, returning progenitor's `ResponseValue`. It authenticates,
+    /// retries and keeps the rate limit like the facade, which covers every
+    /// operation without it; [`Client::request`] reaches a path no operation
+    /// covers. Reached through [`Client::raw`].
+    #[cfg(feature = "raw")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "raw")))]
     pub mod raw {
-        "/onlyfansapi.rs"
+        "/onlyfansapi_raw.rs"
     }
 }
 
@@ -70,7 +82,7 @@ generated_module! {
 
 generated_module! {
     /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
-    /// spec as [`raw`] (cargo feature `mock`): `server.list_chat_messages(|when, then| …)`
+    /// spec as the client (cargo feature `mock`): `server.list_chat_messages(|when, then| …)`
     /// with the generated parameter and response types. Path parameters are
     /// matched as the client sends them (percent-encoded), literally.
     #[cfg(feature = "mock")]
@@ -89,4 +101,5 @@ generated_module! {
     }
 }
 
+#[cfg(feature = "raw")]
 crate::transport::transport_hooks!(raw::Client, requests::OPERATION_PATHS);

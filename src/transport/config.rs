@@ -271,10 +271,17 @@ pub(crate) use client_builder_methods;
 /// Methods every facade client has, given its generated client type.
 macro_rules! facade_client_methods {
     ($raw:ty) => {
-        /// The generated client, for operations the facade does not cover. It
-        /// authenticates and retries like the facade.
-        pub fn raw(&self) -> &$raw {
-            &self.raw
+        /// The raw progenitor client over this client's transport (cargo
+        /// feature `raw`): it authenticates, retries and keeps the rate limit
+        /// like the facade. Cheap: it shares this client's connections.
+        #[cfg(feature = "raw")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "raw")))]
+        pub fn raw(&self) -> $raw {
+            <$raw>::new_with_client(
+                &self.core.base_url,
+                self.core.http.clone(),
+                self.core.transport.clone(),
+            )
         }
 
         /// The base URL calls go to.
@@ -300,11 +307,9 @@ macro_rules! facade_client_methods {
             &self.core
         }
 
-        /// The facade client over `core`, with its generated client.
+        /// The facade client over `core`.
         fn from_core(core: $crate::transport::config::Core) -> Self {
-            let raw =
-                <$raw>::new_with_client(&core.base_url, core.http.clone(), core.transport.clone());
-            Self { raw, core }
+            Self { core }
         }
     };
 }

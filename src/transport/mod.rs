@@ -58,7 +58,8 @@ struct Shared {
     bucket_key: ring::hmac::Key,
     body_remaining: Option<BodyRemaining>,
     /// The base URL's path segments (empty for `https://host`), before
-    /// every operation's own.
+    /// every operation's own: what the raw client's paths are checked by.
+    #[cfg(feature = "raw")]
     base_segments: Vec<String>,
 }
 
@@ -126,6 +127,7 @@ impl Transport {
                 }
             })
             .unwrap_or_default();
+        #[cfg(feature = "raw")]
         let base_segments = base
             .as_ref()
             .and_then(|url| url.path_segments())
@@ -159,6 +161,7 @@ impl Transport {
                 bucket_scope,
                 bucket_key,
                 body_remaining,
+                #[cfg(feature = "raw")]
                 base_segments,
             }),
             call: CallSettings::default(),
@@ -324,6 +327,7 @@ impl Transport {
 
     /// Whether `url`'s path is the base URL's path followed by `template`
     /// with one segment per parameter.
+    #[cfg(feature = "raw")]
     pub(crate) fn path_fits(&self, template: &str, url: &reqwest::Url) -> bool {
         let Some(segments) = url.path_segments() else {
             return false;
@@ -529,7 +533,8 @@ impl Transport {
 }
 
 /// Implements progenitor's `ClientHooks` for a generated client whose `inner`
-/// is a [`Transport`].
+/// is a [`Transport`] (cargo feature `raw`).
+#[cfg(feature = "raw")]
 macro_rules! transport_hooks {
     ($client:ty, $paths:expr) => {
         impl progenitor_client::ClientHooks<$crate::transport::Transport> for $client {
@@ -567,9 +572,11 @@ macro_rules! transport_hooks {
         }
     };
 }
+#[cfg(feature = "raw")]
 pub(crate) use transport_hooks;
 
 /// The path template of the operation a generated client reports.
+#[cfg(feature = "raw")]
 pub(crate) fn template_of(
     paths: &'static [(&'static str, &'static str)],
     info: &OperationInfo,
