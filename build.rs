@@ -14,8 +14,9 @@ fn main() {
     // Only the specs matter; an edit under src/ must not re-run this script.
     println!("cargo::rerun-if-changed=build.rs");
     for api in onlyfans_codegen::apis::ALL {
-        let feature = format!("CARGO_FEATURE_{}", api.name.to_uppercase());
-        if std::env::var_os(feature).is_none() {
+        // `_<api>` is on with the API's own feature and with each of its
+        // resource features (`ofauth-messages`); the API's own builds all of it.
+        if !feature(&format!("_{}", api.name)) {
             continue;
         }
         println!("cargo::rerun-if-changed={}", api.dir(&root).display());
@@ -24,17 +25,23 @@ fn main() {
         for omitted in &normalized.report.omitted {
             println!("cargo::warning={} operation left out: {omitted}", api.title);
         }
+        let operations = onlyfans_codegen::api_operations(api, &normalized, &generated)
+            .unwrap_or_else(|e| panic!("{} operation model: {e}", api.name));
+        let (normalized, generated, operations) = if feature(api.name) {
+            (normalized, generated, operations)
+        } else {
+            onlyfans_codegen::generate_api_subset(api, &normalized, &operations, feature)
+                .unwrap_or_else(|e| panic!("{} resources: {e}", api.name))
+        };
         write(
             &out.join(format!("{}_types.rs", api.name)),
             &generated.types,
         );
         // The raw progenitor client only when asked for: the facade covers
         // every operation without it.
-        if std::env::var_os("CARGO_FEATURE_RAW").is_some() {
+        if feature("raw") {
             write(&out.join(format!("{}_raw.rs", api.name)), &generated.client);
         }
-        let operations = onlyfans_codegen::api_operations(api, &normalized, &generated)
-            .unwrap_or_else(|e| panic!("{} operation model: {e}", api.name));
         let events = onlyfans_codegen::api_events(&normalized)
             .unwrap_or_else(|e| panic!("{} webhook events: {e}", api.name));
         let facade = onlyfans_codegen::generate_api_facade(api, &normalized, &operations, &events)
@@ -43,18 +50,20 @@ fn main() {
         let resources = onlyfans_codegen::generate_api_resources(api, &operations)
             .unwrap_or_else(|e| panic!("{} resources: {e}", api.name));
         write(&out.join(format!("{}_resources.rs", api.name)), &resources);
-        if std::env::var_os("CARGO_FEATURE___CONFORMANCE").is_some() {
+        if feature("__conformance") {
             let calls = onlyfans_codegen::generate_api_conformance(api, &normalized, &operations)
                 .unwrap_or_else(|e| panic!("{} conformance calls: {e}", api.name));
             write(&out.join(format!("{}_conformance.rs", api.name)), &calls);
         }
-        if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        if feature("mock") {
             let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized, &operations)
                 .unwrap_or_else(|e| panic!("{} mocks: {e}", api.name));
-            write(
-                &out.join(format!("{}_httpmock.rs", api.name)),
-                &mocks.httpmock,
-            );
+            if feature("httpmock") {
+                write(
+                    &out.join(format!("{}_httpmock.rs", api.name)),
+                    &mocks.httpmock,
+                );
+            }
             write(
                 &out.join(format!("{}_routes.json", api.name)),
                 &mocks.routes,
@@ -65,6 +74,12 @@ fn main() {
             );
         }
     }
+}
+
+/// Whether a cargo feature of the crate is on.
+fn feature(name: &str) -> bool {
+    let var = format!("CARGO_FEATURE_{}", name.to_uppercase().replace('-', "_"));
+    std::env::var_os(var).is_some()
 }
 
 fn write(path: &std::path::Path, text: &str) {

@@ -8,11 +8,11 @@
 // Unused by the unit tests, which leave the API modules out (below), and by a
 // build with neither API feature.
 #[cfg_attr(
-    any(test, not(any(feature = "ofauth", feature = "onlyfansapi"))),
+    any(test, not(any(feature = "_ofauth", feature = "_onlyfansapi"))),
     allow(unused_macros)
 )]
 macro_rules! generated_module {
-    ($(#[$attr:meta])* $vis:vis mod $name:ident { $($file:literal),+ $(,)? }) => {
+    ($(#[$attr:meta])* $vis:vis mod $name:ident { $($(#[$file_attr:meta])* $file:literal),+ $(,)? }) => {
         $(#[$attr])*
         #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
         #[allow(
@@ -21,7 +21,7 @@ macro_rules! generated_module {
             rustdoc::invalid_html_tags
         )]
         $vis mod $name {
-            $(include!(concat!(env!("OUT_DIR"), $file));)+
+            $($(#[$file_attr])* include!(concat!(env!("OUT_DIR"), $file));)+
         }
     };
 }
@@ -34,14 +34,14 @@ macro_rules! generated_module {
 pub mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
-#[cfg(all(feature = "ofauth", not(test)))]
+#[cfg(all(feature = "_ofauth", not(test)))]
 pub mod ofauth;
-#[cfg(all(feature = "onlyfansapi", not(test)))]
+#[cfg(all(feature = "_onlyfansapi", not(test)))]
 pub mod onlyfansapi;
 // Each API uses most of the shared transport, but not all of it.
 mod shared_types;
 #[cfg_attr(
-    any(test, not(all(feature = "ofauth", feature = "onlyfansapi"))),
+    any(test, not(all(feature = "_ofauth", feature = "_onlyfansapi"))),
     allow(dead_code, unused_imports, unused_macros)
 )]
 pub mod transport;
@@ -86,7 +86,7 @@ pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_clien
 /// `send()` does by default.
 ///
 /// ```
-/// # #[cfg(feature = "ofauth")] {
+/// # #[cfg(feature = "_ofauth")] {
 /// use onlyfans_clients::ofauth::types::ChatsListResponse;
 ///
 /// let page: ChatsListResponse = onlyfans_clients::decode(br#"{"list": [], "hasMore": false}"#).unwrap();
@@ -106,7 +106,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
 /// [`Error::Decode`].
 ///
 /// ```
-/// # #[cfg(feature = "ofauth")] {
+/// # #[cfg(feature = "_ofauth")] {
 /// use onlyfans_clients::ofauth::types::ChatsListResponse;
 ///
 /// let body = br#"{"list": [{"withUser": 1}, {"withUser": {"id": 2}}], "hasMore": false}"#;

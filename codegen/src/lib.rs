@@ -38,6 +38,7 @@ pub mod overlay;
 pub mod replacements;
 pub mod resources;
 pub mod spec;
+pub mod subset;
 pub mod summary;
 pub mod synthetic;
 pub mod walk;
@@ -184,6 +185,25 @@ fn generate_normalized(
         }
     }
     Ok((normalized, generated))
+}
+
+/// The build of some resources of an API only ([`subset`]): the operations
+/// of the features `enabled` answers for (and those on the client itself),
+/// cut from the whole API's model, and the types generated from the spec cut
+/// to what they and the webhook events reach.
+pub fn generate_api_subset(
+    api: ApiDef,
+    normalized: &Normalized,
+    operations: &[model::Operation],
+    enabled: impl Fn(&str) -> bool,
+) -> Result<(Normalized, Generated, Vec<model::Operation>), Error> {
+    let (spec, kept) = subset::keep(api, &normalized.spec, operations, enabled);
+    let cut = Normalized {
+        spec,
+        report: normalized.report.clone(),
+    };
+    let (cut, generated) = generate_normalized(api, cut)?;
+    Ok((cut, generated, kept))
 }
 
 /// One version of an API as callers of the crate meet it: what two versions

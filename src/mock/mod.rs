@@ -34,7 +34,7 @@
 //! ```
 //!
 //! For exact control over one response, the typed httpmock helpers
-//! generated for each API ([`ofauth::mock`](crate::ofauth::mock),
+//! (feature `httpmock`) generated for each API ([`ofauth::mock`](crate::ofauth::mock),
 //! [`onlyfansapi::mock`](crate::onlyfansapi::mock)) mock single operations
 //! with the generated request and response types.
 
@@ -48,6 +48,8 @@ mod webhooks;
 
 /// The httpmock crate the typed helpers are generated for, re-exported so
 /// that tests need no version-matched dependency of their own.
+#[cfg(feature = "httpmock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 pub use httpmock;
 pub use webhooks::{sign_ofauth_event, sign_ofauth_header_event, sign_onlyfansapi_event};
 
@@ -63,6 +65,7 @@ use routes::ApiMock;
 /// serialized the way they serialize it (a map becomes its pairs, a list one
 /// pair per element, a union its inner value) and form-encoded, every pair
 /// required. The typed httpmock helpers call this for each query parameter.
+#[cfg(feature = "httpmock")]
 #[doc(hidden)]
 pub fn httpmock_query<T: serde::Serialize>(
     mut when: httpmock::When,
@@ -278,7 +281,7 @@ impl MockServer {
     }
 
     #[cfg_attr(
-        any(test, not(any(feature = "ofauth", feature = "onlyfansapi"))),
+        any(test, not(any(feature = "_ofauth", feature = "_onlyfansapi"))),
         allow(dead_code)
     )]
     fn base_url(&self, api: &str) -> &str {
@@ -289,7 +292,7 @@ impl MockServer {
     }
 }
 
-#[cfg(all(feature = "ofauth", not(test)))]
+#[cfg(all(feature = "_ofauth", not(test)))]
 impl MockServer {
     /// The base URL the OFAuth mock listens on.
     pub fn ofauth_url(&self) -> &str {
@@ -306,7 +309,7 @@ impl MockServer {
     }
 }
 
-#[cfg(all(feature = "onlyfansapi", not(test)))]
+#[cfg(all(feature = "_onlyfansapi", not(test)))]
 impl MockServer {
     /// The base URL the OnlyFansAPI mock listens on.
     pub fn onlyfansapi_url(&self) -> &str {
@@ -352,7 +355,7 @@ impl MockServerBuilder {
     #[allow(unused_mut, clippy::vec_init_then_push)] // which pushes exist depends on the features
     fn api_mocks(&self) -> std::io::Result<Vec<ApiMock>> {
         let mut mocks = Vec::new();
-        #[cfg(feature = "ofauth")]
+        #[cfg(feature = "_ofauth")]
         mocks.push(self.api_mock(
             "ofauth",
             include_str!(concat!(env!("OUT_DIR"), "/ofauth_routes.json")),
@@ -361,7 +364,7 @@ impl MockServerBuilder {
                 ("ConnectionId", MockServer::OFAUTH_CONNECTION_ID),
             ],
         )?);
-        #[cfg(feature = "onlyfansapi")]
+        #[cfg(feature = "_onlyfansapi")]
         mocks.push(self.api_mock(
             "onlyfansapi",
             include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json")),
@@ -373,7 +376,7 @@ impl MockServerBuilder {
     /// One API's mock from its route table and the value each of its security
     /// schemes (named as in its spec) accepts.
     #[cfg_attr(
-        not(any(feature = "ofauth", feature = "onlyfansapi")),
+        not(any(feature = "_ofauth", feature = "_onlyfansapi")),
         allow(dead_code)
     )]
     fn api_mock(

@@ -31,6 +31,7 @@ pub mod webhooks;
 pub use client::{Client, ClientBuilder};
 pub use requests::SERVER_URL;
 /// The types of the chats list, by their short names.
+#[cfg(feature = "ofauth-messages")]
 pub use types::{Chat, ChatsListFilter as ChatFilter, ChatsListOrder as ChatOrder, Media, Message};
 
 generated_module! {
@@ -80,37 +81,46 @@ generated_module! {
 }
 
 generated_module! {
-    /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
-    /// spec as the client (cargo feature `mock`): `server.chats_list(|when, then| …)`
-    /// with the generated parameter and response types. Path parameters are
-    /// matched as the client sends them (percent-encoded), literally.
-    ///
-    /// ```
-    /// use onlyfans_clients::mock::httpmock;
-    /// use onlyfans_clients::ofauth::{self, mock::MockServerExt, types};
-    ///
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let server = httpmock::MockServer::start_async().await;
-    /// let body: types::ChatsListResponse = serde_json::from_value(serde_json::json!({
-    ///     "list": [], "hasMore": false
-    /// }))?;
-    /// let mock = server.chats_list(|when, then| {
-    ///     when.limit(std::num::NonZeroU64::new(5));
-    ///     then.ok(&body);
-    /// });
-    /// let of = ofauth::Client::builder()
-    ///     .api_key("key")
-    ///     .base_url(server.base_url())
-    ///     .build()?;
-    /// let page = of.messages().list_chats().limit(5).send().await?;
-    /// assert!(page.list.is_empty());
-    /// mock.assert_async().await;
-    /// # Ok(()) }
-    /// ```
+    /// Offline testing support generated from the same spec as the client
+    /// (cargo feature `mock`): the response decoders of `mock::MockServer`
+    /// and, with the feature `httpmock`, typed
+    /// [httpmock](https://docs.rs/httpmock) helpers (`MockServerExt`):
+    /// `server.chats_list(|when, then| …)` with the generated parameter and response
+    /// types. Path parameters are matched as the client sends them
+    /// (percent-encoded), literally.
+    #[cfg_attr(
+        feature = "httpmock",
+        doc = r#"
+```
+use onlyfans_clients::mock::httpmock;
+use onlyfans_clients::ofauth::{self, mock::MockServerExt, types};
+
+# #[tokio::main(flavor = "current_thread")]
+# async fn main() -> Result<(), Box<dyn std::error::Error>> {
+let server = httpmock::MockServer::start_async().await;
+let body: types::ChatsListResponse = serde_json::from_value(serde_json::json!({
+    "list": [], "hasMore": false
+}))?;
+let mock = server.chats_list(|when, then| {
+    when.limit(std::num::NonZeroU64::new(5));
+    then.ok(&body);
+});
+let of = ofauth::Client::builder()
+    .api_key("key")
+    .base_url(server.base_url())
+    .build()?;
+let page = of.messages().list_chats().limit(5).send().await?;
+assert!(page.list.is_empty());
+mock.assert_async().await;
+# Ok(()) }
+```
+"#
+    )]
     #[cfg(feature = "mock")]
     pub mod mock {
-        "/ofauth_httpmock.rs", "/ofauth_decoders.rs"
+        #[cfg(feature = "httpmock")]
+        "/ofauth_httpmock.rs",
+        "/ofauth_decoders.rs",
     }
 }
 

@@ -81,13 +81,18 @@ generated_module! {
 }
 
 generated_module! {
-    /// Typed [httpmock](https://docs.rs/httpmock) helpers generated from the same
-    /// spec as the client (cargo feature `mock`): `server.list_chat_messages(|when, then| …)`
-    /// with the generated parameter and response types. Path parameters are
-    /// matched as the client sends them (percent-encoded), literally.
+    /// Offline testing support generated from the same spec as the client
+    /// (cargo feature `mock`): the response decoders of `mock::MockServer`
+    /// and, with the feature `httpmock`, typed
+    /// [httpmock](https://docs.rs/httpmock) helpers (`MockServerExt`):
+    /// `server.list_chat_messages(|when, then| …)` with the generated parameter and response
+    /// types. Path parameters are matched as the client sends them
+    /// (percent-encoded), literally.
     #[cfg(feature = "mock")]
     pub mod mock {
-        "/onlyfansapi_httpmock.rs", "/onlyfansapi_decoders.rs"
+        #[cfg(feature = "httpmock")]
+        "/onlyfansapi_httpmock.rs",
+        "/onlyfansapi_decoders.rs",
     }
 }
 

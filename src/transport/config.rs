@@ -220,7 +220,7 @@ macro_rules! client_builder_methods {
         /// task that made the call; keep it short.
         ///
         /// ```
-        /// # #[cfg(feature = "ofauth")] {
+        /// # #[cfg(feature = "_ofauth")] {
         /// let client = onlyfans_clients::ofauth::Client::builder()
         ///     .api_key("sk_…")
         ///     .connection_id("conn_…")

@@ -10,7 +10,7 @@
 // The API modules that use these schemes are left out of the library's unit
 // tests (`cfg(test)`), and a build may enable one API or none.
 #![cfg_attr(
-    any(test, not(all(feature = "ofauth", feature = "onlyfansapi"))),
+    any(test, not(all(feature = "_ofauth", feature = "_onlyfansapi"))),
     allow(dead_code, unused_imports)
 )]
 

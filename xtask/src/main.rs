@@ -13,13 +13,16 @@
 //! - `derive-specs --api <api> --from <wheel>`: re-derive the operations the
 //!   vendored text lacks from the vendor's official SDK (see `derive_specs.rs`).
 //! - `bench-build [--sizes 2,50,150,300]`: build-time scaling with the number
-//!   of operations (see `bench_build.rs`).
+//!   of operations (see `bench_build.rs`); `bench-build --budget`: a user's
+//!   clean build side by side with an earlier revision (`bench_budget.rs`).
 //! - `test [-- <cargo test arguments>]`: the README's test command: installs
 //!   what the tests need (see `test.rs`), then runs every test of the
 //!   workspace.
 
+mod bench_budget;
 mod bench_build;
 mod derive_specs;
+mod features;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +42,7 @@ const USAGE: &str = "usage:
                            [--out PATH] [--vendored PATH] [--facts PATH] [--python PATH]
                            [--check] [--format text|json] [--repo DIR]
   cargo xtask bench-build [--sizes 2,50,150,300]
+  cargo xtask bench-build --budget [--baseline REV] [--runs N] [--case default|one-resource|quickstart]...
   cargo xtask test [-- <cargo test arguments>]";
 
 /// A failure that ends the command with exit code 2.
@@ -56,6 +60,10 @@ fn main() -> ExitCode {
         Some("derive-specs") => {
             derive_specs::run(&args[1..], Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         }
+        Some("bench-build") if args.get(1).is_some_and(|a| a == "--budget") => bench_budget::run(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+            &args[2..],
+        ),
         Some("bench-build") => bench_sizes(&args[1..]).and_then(|sizes| {
             bench_build::run(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."), &sizes)
         }),
@@ -477,6 +485,7 @@ fn today() -> String {
 /// Offline consistency check: every problem is listed, then exit 1 if any.
 fn check(repo: &Path) -> Result<ExitCode, Failure> {
     let mut problems = Vec::new();
+    let feature_table = features::table(&read(&repo.join("Cargo.toml"))?);
     for api in ALL {
         let spec_path = api.spec_path(repo);
         let text = read(&spec_path)?;
@@ -521,6 +530,8 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 continue;
             }
         };
+        let resources = onlyfans_codegen::subset::features(api, &operations);
+        problems.extend(features::problems(api, &resources, &feature_table));
         let events = match onlyfans_codegen::api_events(&normalized) {
             Ok(events) => events,
             Err(e) => {

@@ -5,8 +5,10 @@
 //! conformance test sends every operation to. A fresh machine has none of
 //! them, and a test that cannot start its server fails: it is never skipped.
 //! So this command first provisions every program the tests need, saying what
-//! it installs and why, and then runs the whole workspace's tests with
-//! `--no-fail-fast` (one failing test binary does not hide the others).
+//! it installs and why, and then runs the whole workspace's tests with every
+//! feature (the integration tests require `redis`, `raw` and the conformance
+//! calls) and `--no-fail-fast` (one failing test binary does not hide the
+//! others).
 //!
 //! System programs (`redis-server`, Node.js and npm) are installed only
 //! through the system's package manager (Debian's `apt-get`, as root or with
@@ -88,7 +90,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
     command
         .current_dir(repo)
         .env(PRISM_ENV, &prism)
-        .args(["test", "--workspace", "--no-fail-fast"])
+        .args(["test", "--workspace", "--all-features", "--no-fail-fast"])
         .args(cargo_args);
     say(&format!("running {}", shown(&command)));
     let status = command

@@ -22,6 +22,8 @@ impl Scratch {
         for sub in ["specs", "tests/snapshots"] {
             copy_dir(&repo().join(sub), &dir.join(sub));
         }
+        // The feature list `check` holds to the resource tree.
+        std::fs::copy(repo().join("Cargo.toml"), dir.join("Cargo.toml")).unwrap();
         Scratch(dir)
     }
 }
