@@ -25,6 +25,11 @@ pub struct Settings {
     /// Component schemas generated as a handwritten type instead:
     /// `(schema name, Rust path)` (see [`crate::replacements`]).
     pub replacements: Vec<(String, String)>,
+    /// The cargo feature under which a type only answers carry (no request
+    /// body or parameter reaches it) derives `Serialize`; `None` derives it
+    /// for every type. Decoding an answer needs `Deserialize` alone, and the
+    /// `Serialize` impls are a quarter of the types' compile time.
+    pub serialize_feature: Option<String>,
 }
 
 /// Generated source and what had to be left out.
@@ -86,6 +91,9 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<Parts, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     empty_collections(&mut file);
+    if let Some(feature) = &settings.serialize_feature {
+        serialize_under_feature(&mut file, spec, feature);
+    }
     let code = prettyplease::unparse(&file);
     let (types, client) = split_types(file)?;
     Ok(Parts {
@@ -177,6 +185,132 @@ fn empty_collections(file: &mut syn::File) {
         }
     }
     Fields.visit_file_mut(file);
+}
+
+/// The component schemas a request reaches (its parameters, its body, the
+/// multipart body only the facade sends: everything of an operation but its
+/// answers), by their Rust names.
+fn request_components(spec: &Value) -> std::collections::BTreeSet<String> {
+    use heck::ToUpperCamelCase;
+    let no_schemas = Value::Null;
+    let schemas = spec.pointer("/components/schemas").unwrap_or(&no_schemas);
+    let mut asked = std::collections::BTreeSet::new();
+    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
+        for item in paths.values().filter_map(Value::as_object) {
+            for (key, part) in item {
+                match part.as_object() {
+                    Some(op) if walk::METHODS.contains(&key.as_str()) => {
+                        for (field, value) in op {
+                            if field != "responses" {
+                                walk::collect_component_refs(value, schemas, &mut asked);
+                            }
+                        }
+                    }
+                    _ => walk::collect_component_refs(part, schemas, &mut asked),
+                }
+            }
+        }
+    }
+    asked
+        .iter()
+        .map(|name| name.to_upper_camel_case())
+        .collect()
+}
+
+/// Moves `::serde::Serialize` out of the derives of every type no request
+/// reaches into `#[cfg_attr(feature = "…", derive(::serde::Serialize))]`.
+/// What requests reach: the components of [`request_components`], the types
+/// of the generated client's arguments (a parameter's own type, which the
+/// generator may share with an answer's alike schema), and what those hold.
+fn serialize_under_feature(file: &mut syn::File, spec: &Value, feature: &str) {
+    let mut needed = request_components(spec);
+    for item in &file.items {
+        if let syn::Item::Impl(block) = item {
+            for member in &block.items {
+                if let syn::ImplItem::Fn(function) = member {
+                    needed.extend(idents(&function.sig.inputs));
+                }
+            }
+        }
+    }
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let holds: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = types
+        .1
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), idents(&s.fields))),
+            syn::Item::Enum(e) => Some((e.ident.to_string(), idents(&e.variants))),
+            _ => None,
+        })
+        .collect();
+    let mut queue: Vec<String> = needed.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        for held in holds.get(&name).into_iter().flatten() {
+            if needed.insert(held.clone()) {
+                queue.push(held.clone());
+            }
+        }
+    }
+    for item in &mut types.1 {
+        let (ident, attrs) = match item {
+            syn::Item::Struct(s) => (&s.ident, &mut s.attrs),
+            syn::Item::Enum(e) => (&e.ident, &mut e.attrs),
+            _ => continue,
+        };
+        if needed.contains(&ident.to_string()) {
+            continue;
+        }
+        let mut moved = false;
+        for attr in attrs.iter_mut() {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            let is_serialize = |p: &syn::Path| {
+                p.segments.last().is_some_and(|s| s.ident == "Serialize")
+                    && p.segments.iter().any(|s| s.ident == "serde")
+            };
+            if !paths.iter().any(is_serialize) {
+                continue;
+            }
+            let kept = paths.iter().filter(|p| !is_serialize(p));
+            *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
+            moved = true;
+        }
+        if moved {
+            attrs.push(syn::parse_quote! {
+                #[cfg_attr(feature = #feature, derive(::serde::Serialize))]
+            });
+        }
+    }
+}
+
+/// Every identifier in the tokens of `node` (the type names its fields or
+/// variants use, among other words).
+fn idents(node: &impl quote::ToTokens) -> std::collections::BTreeSet<String> {
+    fn walk(tokens: proc_macro2::TokenStream, out: &mut std::collections::BTreeSet<String>) {
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    out.insert(ident.to_string());
+                }
+                proc_macro2::TokenTree::Group(group) => walk(group.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    walk(node.to_token_stream(), &mut out);
+    out
 }
 
 /// `T` of a field typed `::std::option::Option<T>`.
@@ -346,5 +480,66 @@ pub(crate) fn remove_operations(spec: &mut Value, omitted: &[Omitted]) {
             item.as_object()
                 .is_none_or(|i| i.keys().any(|k| walk::METHODS.contains(&k.as_str())))
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The derives of `name` in generated types.
+    fn derives_of(types: &str, name: &str) -> String {
+        let at = types
+            .find(&format!(" {name} {{"))
+            .unwrap_or_else(|| panic!("no type {name} in\n{types}"));
+        let start = types[..at].rfind("///").unwrap_or(0);
+        types[start..at].to_owned()
+    }
+
+    #[test]
+    fn only_what_requests_reach_derives_serialize_without_the_feature() {
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/things": {"post": {
+                "operationId": "create_thing",
+                "parameters": [{"name": "kind", "in": "query", "schema": {
+                    "type": "string", "enum": ["a", "b"]}}],
+                "requestBody": {"content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/NewThing"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Thing"}}}}}
+            }}},
+            "components": {"schemas": {
+                "NewThing": {"type": "object", "properties": {
+                    "part": {"$ref": "#/components/schemas/Part"}}},
+                "Part": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "Thing": {"type": "object", "properties": {
+                    "part": {"$ref": "#/components/schemas/Part"},
+                    "detail": {"$ref": "#/components/schemas/Detail"},
+                    "kind": {"type": "string", "enum": ["a", "b"]}}},
+                "Detail": {"type": "object", "properties": {"s": {"type": "string"}}}
+            }}
+        });
+        let settings = Settings {
+            serialize_feature: Some("serialize".into()),
+            ..Settings::default()
+        };
+        let generated = generate(&spec, &settings, "").unwrap();
+        let gated = "#[cfg_attr(feature = \"serialize\", derive(::serde::Serialize))]";
+        for name in ["NewThing", "Part", "CreateThingKind"] {
+            let derives = derives_of(&generated.types, name);
+            assert!(derives.contains("::serde::Serialize,"), "{name}: {derives}");
+            assert!(!derives.contains(gated), "{name}: {derives}");
+        }
+        for name in ["Thing", "Detail"] {
+            let derives = derives_of(&generated.types, name);
+            assert!(derives.contains(gated), "{name}: {derives}");
+            assert!(!derives.contains("::serde::Serialize,"), "{name}: {derives}");
+        }
+        // Without the setting, every type derives it.
+        let every = generate(&spec, &Settings::default(), "").unwrap();
+        assert!(derives_of(&every.types, "Detail").contains("::serde::Serialize,"));
     }
 }

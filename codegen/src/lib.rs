@@ -156,12 +156,14 @@ pub fn assemble(
 
 /// The generation settings the library crate is built with, for a
 /// normalized spec: the generated client carries the crate's transport (auth,
-/// retries, tracing) as `inner`, and handwritten types stand for the shapes
-/// [`replacements`] names.
+/// retries, tracing) as `inner`, handwritten types stand for the shapes
+/// [`replacements`] names, and a type only answers carry derives `Serialize`
+/// with the crate's `serialize` feature.
 pub fn library_settings(_api: ApiDef, normalized: &serde_json::Value) -> Settings {
     Settings {
         inner_type: Some("crate::transport::Transport".into()),
         replacements: replacements::replacements(normalized),
+        serialize_feature: Some("serialize".into()),
     }
 }
 

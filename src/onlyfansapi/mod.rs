@@ -31,7 +31,10 @@ pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
 pub use requests::SERVER_URL;
-/// A chat message and the `_meta` of every response, by their short names.
+/// A chat message and the `_meta` of every response, by their short names
+/// (with the chats resource: a build of other resources alone finds them in
+/// [`types`] when its calls use them).
+#[cfg(feature = "onlyfansapi-chats")]
 pub use types::{Message, Meta, RateLimits};
 
 generated_module! {

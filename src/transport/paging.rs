@@ -21,6 +21,11 @@ use crate::Error;
 
 /// How an operation asks for its next page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// A build of some resources (`ofauth-messages`) may page in one style only.
+#[cfg_attr(
+    not(all(feature = "ofauth", feature = "onlyfansapi")),
+    allow(dead_code)
+)]
 pub(crate) enum Paging {
     /// `?offset=` advances by the page's length (or to `nextOffset`) while
     /// `hasMore` says so.
