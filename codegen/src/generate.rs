@@ -536,7 +536,10 @@ mod tests {
         for name in ["Thing", "Detail"] {
             let derives = derives_of(&generated.types, name);
             assert!(derives.contains(gated), "{name}: {derives}");
-            assert!(!derives.contains("::serde::Serialize,"), "{name}: {derives}");
+            assert!(
+                !derives.contains("::serde::Serialize,"),
+                "{name}: {derives}"
+            );
         }
         // Without the setting, every type derives it.
         let every = generate(&spec, &Settings::default(), "").unwrap();

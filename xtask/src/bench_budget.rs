@@ -5,7 +5,9 @@
 //!
 //! Every build starts from an empty target directory (the registry cache is
 //! shared; nothing is downloaded: `--offline`), in a copy of the work tree or
-//! of the baseline revision placed in a scratch directory. The two sides run
+//! of the baseline revision placed in a scratch directory. The user's binary
+//! depends on that copy by path, built as a registry dependency is (without
+//! incremental compilation, the user's own profile: full debug info). The two sides run
 //! in turn, A B A B, and each pair gives its own ratio, so that a change in
 //! the machine's speed between pairs does not pass for a change of the
 //! crate. Wall time is the build's; peak memory is the largest single
@@ -124,6 +126,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
                 Build {
                     dir: current.clone(),
                     args: vec!["run", "--offline", "--quiet", "--example", "quickstart"],
+                    as_registry_dependency: false,
                 },
                 None,
             ),
@@ -188,18 +191,27 @@ fn row(case: &str, pairs: &[(Measured, Option<Measured>)]) -> String {
 struct Build {
     dir: PathBuf,
     args: Vec<&'static str>,
+    /// Whether the crate builds as a registry dependency does (no
+    /// incremental compilation; a path dependency gets it otherwise).
+    as_registry_dependency: bool,
 }
 
 impl Build {
     fn measure(&self, target: &Path) -> Result<Measured, Failure> {
         let _ = std::fs::remove_dir_all(target);
         let started = Instant::now();
-        let child = Command::new(env!("CARGO"))
+        let mut command = Command::new(env!("CARGO"));
+        command
             .args(&self.args)
             .current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", target)
             .env_remove("RUSTFLAGS")
-            .stdout(Stdio::null())
+            .env_remove("CARGO_INCREMENTAL")
+            .stdout(Stdio::null());
+        if self.as_registry_dependency {
+            command.env("CARGO_INCREMENTAL", "0");
+        }
+        let child = command
             .spawn()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         let (status, peak_kib) = wait_with_peak(child.id())?;
@@ -272,6 +284,7 @@ fn user_binary(
     Ok(Build {
         dir: dir.to_owned(),
         args: vec!["build", "--offline", "--quiet"],
+        as_registry_dependency: true,
     })
 }
 

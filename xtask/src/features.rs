@@ -120,6 +120,55 @@ pub fn problems(
     problems
 }
 
+/// `cargo xtask check-features`: the library compiles, without a warning,
+/// with each resource feature alone (the handwritten code names nothing a
+/// resource's cut leaves out; every paging style unused by it is allowed).
+pub fn check_each(repo: &std::path::Path) -> Result<std::process::ExitCode, String> {
+    let table = table(&crate::read(&repo.join("Cargo.toml"))?);
+    let resources: Vec<&String> = table
+        .iter()
+        .filter(|(name, enables)| {
+            onlyfans_codegen::apis::ALL.iter().any(|api| {
+                name.starts_with(&format!("{}-", api.name))
+                    && enables.as_slice() == [format!("_{}", api.name)]
+            })
+        })
+        .map(|(name, _)| name)
+        .collect();
+    let mut failed = Vec::new();
+    for feature in &resources {
+        let output = std::process::Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "-p", "onlyfans-clients", "--lib"])
+            .args(["--no-default-features", "--features", feature.as_str()])
+            .current_dir(repo)
+            .env("RUSTFLAGS", "-D warnings")
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let verdict = if output.status.success() {
+            "ok"
+        } else {
+            failed.push(feature.as_str());
+            "FAILED"
+        };
+        println!("{feature}: {verdict}");
+        if !output.status.success() {
+            eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+        }
+    }
+    if failed.is_empty() {
+        println!(
+            "check-features: each of {} resource features builds alone",
+            resources.len()
+        );
+        Ok(std::process::ExitCode::SUCCESS)
+    } else {
+        Err(format!(
+            "these features do not build alone: {}",
+            failed.join(", ")
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,8 @@
 //! - `bench-build [--sizes 2,50,150,300]`: build-time scaling with the number
 //!   of operations (see `bench_build.rs`); `bench-build --budget`: a user's
 //!   clean build side by side with an earlier revision (`bench_budget.rs`).
+//! - `check-features`: the library builds with each resource feature alone
+//!   (`features.rs`).
 //! - `test [-- <cargo test arguments>]`: the README's test command: installs
 //!   what the tests need (see `test.rs`), then runs every test of the
 //!   workspace.
@@ -43,6 +45,7 @@ const USAGE: &str = "usage:
                            [--check] [--format text|json] [--repo DIR]
   cargo xtask bench-build [--sizes 2,50,150,300]
   cargo xtask bench-build --budget [--baseline REV] [--runs N] [--case default|one-resource|quickstart]...
+  cargo xtask check-features
   cargo xtask test [-- <cargo test arguments>]";
 
 /// A failure that ends the command with exit code 2.
@@ -67,6 +70,9 @@ fn main() -> ExitCode {
         Some("bench-build") => bench_sizes(&args[1..]).and_then(|sizes| {
             bench_build::run(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."), &sizes)
         }),
+        Some("check-features") => {
+            features::check_each(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        }
         Some("test") => test::run(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
             &args[1..],
