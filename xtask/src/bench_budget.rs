@@ -10,7 +10,8 @@
 //! incremental compilation, the user's own profile: full debug info). The two sides run
 //! in turn, A B A B, and each pair gives its own ratio, so that a change in
 //! the machine's speed between pairs does not pass for a change of the
-//! crate. Wall time is the build's; peak memory is the largest single
+//! crate. Wall time is the build's, CPU time its processes' user and system
+//! time (steadier on a shared machine); peak memory is the largest single
 //! process of the build (`wait4`'s `ru_maxrss`: in practice the compilation
 //! of the crate itself).
 //!
@@ -76,6 +77,9 @@ fn options(args: &[String]) -> Result<Options, Failure> {
 #[derive(Clone, Copy)]
 struct Measured {
     wall: Duration,
+    /// User and system time of the build's processes: steadier than the
+    /// wall time when the machine is shared.
+    cpu: Duration,
     peak_kib: u64,
 }
 
@@ -94,9 +98,9 @@ pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         options.baseline, options.runs
     );
     println!(
-        "| case | this tree | baseline | ratio per pair | peak memory (this tree / baseline) |"
+        "| case | this tree | baseline | ratio per pair | CPU ratio per pair | peak memory (this tree / baseline) |"
     );
-    println!("|---|---:|---:|---|---|");
+    println!("|---|---:|---:|---|---|---|");
     for case in &options.cases {
         let (this, base) = match case.as_str() {
             "default" => (
@@ -164,6 +168,13 @@ fn row(case: &str, pairs: &[(Measured, Option<Measured>)]) -> String {
                 .map(|b| format!("{:.2}×", a.wall.as_secs_f64() / b.wall.as_secs_f64()))
         })
         .collect();
+    let cpu_ratios: Vec<String> = pairs
+        .iter()
+        .map(|(a, b)| match b {
+            Some(b) => format!("{:.2}×", a.cpu.as_secs_f64() / b.cpu.as_secs_f64()),
+            None => format!("({:.0} s CPU)", a.cpu.as_secs_f64()),
+        })
+        .collect();
     let peaks: Vec<String> = pairs
         .iter()
         .map(|(a, b)| match b {
@@ -179,10 +190,11 @@ fn row(case: &str, pairs: &[(Measured, Option<Measured>)]) -> String {
         }
     };
     format!(
-        "| {case} | {} | {} | {} | {} |",
+        "| {case} | {} | {} | {} | {} | {} |",
         this.join(", "),
         or_dash(base),
         or_dash(ratios),
+        cpu_ratios.join(", "),
         peaks.join(", ")
     )
 }
@@ -214,7 +226,7 @@ impl Build {
         let child = command
             .spawn()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
-        let (status, peak_kib) = wait_with_peak(child.id())?;
+        let (status, cpu, peak_kib) = wait_with_usage(child.id())?;
         let wall = started.elapsed();
         let _ = std::fs::remove_dir_all(target);
         if status != 0 {
@@ -224,13 +236,18 @@ impl Build {
                 self.dir.display()
             ));
         }
-        Ok(Measured { wall, peak_kib })
+        Ok(Measured {
+            wall,
+            cpu,
+            peak_kib,
+        })
     }
 }
 
-/// Waits for a child: its exit status and the largest resident set of it and
-/// its descendants, in KiB (Linux accounts waited-for descendants to it).
-fn wait_with_peak(pid: u32) -> Result<(i32, u64), Failure> {
+/// Waits for a child: its exit status, the CPU time of it and its
+/// descendants, and their largest resident set in KiB (Linux accounts
+/// waited-for descendants to it).
+fn wait_with_usage(pid: u32) -> Result<(i32, Duration, u64), Failure> {
     let pid = libc::pid_t::try_from(pid).map_err(|_| "pid out of range".to_owned())?;
     let mut status = 0;
     // SAFETY: an all-zero `rusage` is a valid value of the plain C struct.
@@ -249,7 +266,15 @@ fn wait_with_peak(pid: u32) -> Result<(i32, u64), Failure> {
     } else {
         -1
     };
-    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
+    let seconds = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    Ok((
+        code,
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        u64::try_from(usage.ru_maxrss).unwrap_or(0),
+    ))
 }
 
 /// A user's binary crate depending on `library` by path, with default
