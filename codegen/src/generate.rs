@@ -356,17 +356,9 @@ fn collection_is_empty(ty: &syn::Type) -> Option<&'static str> {
 /// facade generates (`x-facade-multipart`, see `normalize::unsupported`).
 pub(crate) fn openapi(spec: &Value) -> Result<OpenAPI, String> {
     let mut spec = spec.clone();
-    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut() {
-            if let Some(item) = item.as_object_mut() {
-                item.retain(|_, op| op.get(crate::model::FACADE_MULTIPART).is_none());
-            }
-        }
-        paths.retain(|_, item| {
-            item.as_object()
-                .is_none_or(|i| i.keys().any(|k| crate::walk::METHODS.contains(&k.as_str())))
-        });
-    }
+    walk::retain_operations(&mut spec, |_, _, op| {
+        op.get(crate::model::FACADE_MULTIPART).is_none()
+    });
     serde_json::from_value(spec).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))
 }
 
@@ -470,17 +462,9 @@ fn bisect(
 
 /// Removes the given operations (and path items left without any).
 pub(crate) fn remove_operations(spec: &mut Value, omitted: &[Omitted]) {
-    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
-        for o in omitted {
-            if let Some(item) = paths.get_mut(&o.path).and_then(Value::as_object_mut) {
-                item.remove(&o.method);
-            }
-        }
-        paths.retain(|_, item| {
-            item.as_object()
-                .is_none_or(|i| i.keys().any(|k| walk::METHODS.contains(&k.as_str())))
-        });
-    }
+    walk::retain_operations(spec, |path, method, _| {
+        !omitted.iter().any(|o| o.path == path && o.method == method)
+    });
 }
 
 #[cfg(test)]

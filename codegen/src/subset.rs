@@ -64,20 +64,9 @@ pub fn keep(
         .map(|op| (op.path.clone(), op.method.to_ascii_lowercase()))
         .collect();
     let mut cut = spec.clone();
-    if let Some(paths) = cut.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in paths.iter_mut() {
-            if let Some(item) = item.as_object_mut() {
-                item.retain(|key, _| {
-                    !walk::METHODS.contains(&key.as_str())
-                        || routes.contains(&(path.clone(), key.clone()))
-                });
-            }
-        }
-        paths.retain(|_, item| {
-            item.as_object()
-                .is_none_or(|i| i.keys().any(|k| walk::METHODS.contains(&k.as_str())))
-        });
-    }
+    walk::retain_operations(&mut cut, |path, method, _| {
+        routes.contains(&(path.to_owned(), method.to_owned()))
+    });
     let no_schemas = Value::Null;
     let schemas = spec.pointer("/components/schemas").unwrap_or(&no_schemas);
     let mut reached = BTreeSet::new();

@@ -371,6 +371,28 @@ pub fn collect_component_refs(
     }
 }
 
+/// Keeps the operations `keep(path, method, operation)` answers for, and drops
+/// the path items left without any.
+pub fn retain_operations(doc: &mut Value, mut keep: impl FnMut(&str, &str, &Value) -> bool) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if let Some(item) = item.as_object_mut() {
+            item.retain(|key, op| !METHODS.contains(&key.as_str()) || keep(path, key, op));
+        }
+    }
+    drop_empty_path_items(paths);
+}
+
+/// Drops the path items that hold no operation (they would generate nothing).
+pub fn drop_empty_path_items(paths: &mut Map<String, Value>) {
+    paths.retain(|_, item| {
+        item.as_object()
+            .is_none_or(|i| i.keys().any(|k| METHODS.contains(&k.as_str())))
+    });
+}
+
 /// Every operation of the document: `(path, method, operation object)`.
 pub fn operations_mut(doc: &mut Value) -> Vec<(String, String, &mut Map<String, Value>)> {
     let mut out = Vec::new();

@@ -130,10 +130,7 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         }
     }
     // A path left with no operation would generate nothing; drop it too.
-    paths.retain(|_, item| {
-        item.as_object()
-            .is_none_or(|i| i.keys().any(|k| crate::walk::METHODS.contains(&k.as_str())))
-    });
+    crate::walk::drop_empty_path_items(paths);
 }
 
 /// Moves the deepObject query parameter `name` of `method` (from the
