@@ -101,16 +101,13 @@ pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         "| case | this tree | baseline | ratio per pair | CPU ratio per pair | peak memory (this tree / baseline) |"
     );
     println!("|---|---:|---:|---|---|---|");
+    // Both user cases compare with the baseline's default build.
+    let base_user = || user_binary(&scratch.join("user-baseline"), &baseline, &lock, None);
     for case in &options.cases {
         let (this, base) = match case.as_str() {
             "default" => (
                 user_binary(&scratch.join("user-current"), &current, &lock, None)?,
-                Some(user_binary(
-                    &scratch.join("user-baseline"),
-                    &baseline,
-                    &lock,
-                    None,
-                )?),
+                Some(base_user()?),
             ),
             "one-resource" => (
                 user_binary(
@@ -119,12 +116,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
                     &lock,
                     Some(ONE_RESOURCE),
                 )?,
-                Some(user_binary(
-                    &scratch.join("user-baseline"),
-                    &baseline,
-                    &lock,
-                    None,
-                )?),
+                Some(base_user()?),
             ),
             "quickstart" => (
                 Build {
