@@ -94,8 +94,9 @@ pub fn emit(
         /// template's segments (`transport_hooks!`).
         pub(crate) const OPERATION_PATHS: &[(&str, &str)] = &[#(#path_table),*];
     };
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Generate(format!("generated facade does not parse: {e}")))?;
+    crate::generate::inline_methods(&mut file);
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 

@@ -95,12 +95,36 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<Parts, String> {
         serialize_under_feature(&mut file, spec, feature);
     }
     let code = prettyplease::unparse(&file);
-    let (types, client) = split_types(file)?;
+    let (mut types, mut client) = split_types(file)?;
+    inline_methods(&mut types);
+    inline_methods(&mut client);
     Ok(Parts {
         code,
         types: prettyplease::unparse(&types),
         client: prettyplease::unparse(&client),
     })
+}
+
+/// Marks every function of the `impl` blocks of `file` `#[inline]`.
+///
+/// Rustc compiles a non-generic function to machine code in the crate that
+/// defines it, called or not; an `#[inline]` one only in a crate that calls
+/// it. The generated code has hundreds of request builders and a thousand
+/// types, of which a program calls a few: marked, they cost the library type
+/// and borrow checking only, and each user's build generates machine code for
+/// what it calls (measured on the library with both APIs: code generation and
+/// LLVM 13.7 s → 1.6 s, the whole compilation 39.8 s → 32.3 s).
+pub(crate) fn inline_methods(file: &mut syn::File) {
+    struct Inline;
+    impl syn::visit_mut::VisitMut for Inline {
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            if !function.attrs.iter().any(|a| a.path().is_ident("inline")) {
+                function.attrs.push(syn::parse_quote!(#[inline]));
+            }
+            syn::visit_mut::visit_impl_item_fn_mut(self, function);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Inline, file);
 }
 
 /// Splits progenitor's file into its `types` module's items and the rest

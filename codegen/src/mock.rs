@@ -37,6 +37,7 @@ pub fn httpmock(
         .map_err(|e| Error::Generate(format!("generated mocks do not parse: {e}")))?;
     EscapePathValues.visit_file_mut(&mut file);
     QueryAsSent.visit_file_mut(&mut file);
+    generate::inline_methods(&mut file);
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 

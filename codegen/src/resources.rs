@@ -185,8 +185,9 @@ pub fn emit(
 
         #(#items)*
     };
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Generate(format!("generated resources do not parse: {e}")))?;
+    crate::generate::inline_methods(&mut file);
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
