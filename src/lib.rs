@@ -47,6 +47,52 @@ mod shared_types;
 pub mod transport;
 pub mod webhooks;
 
+/// Internal, for the crate's test package (`tests/generated.rs`): the files
+/// build.rs wrote to `OUT_DIR`, by name, so that a test outside this package
+/// can hold them to the snapshots. Not for users.
+#[cfg(all(
+    feature = "__conformance",
+    feature = "raw",
+    feature = "httpmock",
+    feature = "ofauth",
+    feature = "onlyfansapi"
+))]
+#[doc(hidden)]
+pub const BUILT_FILES: &[(&str, &str)] = &[
+    (
+        "ofauth_types.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/ofauth_types.rs")),
+    ),
+    (
+        "ofauth_raw.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/ofauth_raw.rs")),
+    ),
+    (
+        "ofauth_httpmock.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/ofauth_httpmock.rs")),
+    ),
+    (
+        "ofauth_routes.json",
+        include_str!(concat!(env!("OUT_DIR"), "/ofauth_routes.json")),
+    ),
+    (
+        "onlyfansapi_types.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_types.rs")),
+    ),
+    (
+        "onlyfansapi_raw.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_raw.rs")),
+    ),
+    (
+        "onlyfansapi_httpmock.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_httpmock.rs")),
+    ),
+    (
+        "onlyfansapi_routes.json",
+        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json")),
+    ),
+];
+
 /// Locks `mutex`, poisoned or not: a panic elsewhere while it was held leaves
 /// data that is still whole here (counters, sets, maps of plain values).
 pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

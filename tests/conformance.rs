@@ -107,7 +107,7 @@ fn prism_executable() -> PathBuf {
 }
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    crate::support::repo_root()
 }
 
 /// The validator's spec of `api`, written where Prism can read it.

@@ -12,13 +12,12 @@
 //! follow the examples, which are real data.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use onlyfans_codegen::apis::ONLYFANSAPI;
 
 #[test]
 fn onlyfansapi_documentation_examples_decode_into_the_generated_types() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = crate::support::repo_root();
     let (normalized, _) = onlyfans_codegen::generate_api(ONLYFANSAPI, root).unwrap();
     // operationId → (METHOD, path template), as generated.
     let operations: BTreeMap<String, (String, String)> =

@@ -536,7 +536,7 @@ async fn numbers_out_of_range_and_oversized_text_are_refused_locally() {
 /// bring it back) anywhere in the dependency tree.
 #[test]
 fn only_rustls_with_ring_in_the_dependency_tree() {
-    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+    let lock = std::fs::read_to_string(crate::support::repo_root().join("Cargo.lock")).unwrap();
     let names: Vec<&str> = lock
         .lines()
         .filter_map(|l| l.strip_prefix("name = \""))

@@ -38,7 +38,7 @@ async fn both_facades_work_against_the_mock_with_no_setup() {
     // out (with a reason), each once.
     let ops = server.operations();
     assert!(ops.contains(&"chats_list") && ops.contains(&"listChatMessages"));
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = crate::support::repo_root();
     let expected: usize = onlyfans_codegen::apis::ALL
         .into_iter()
         .map(|api| {

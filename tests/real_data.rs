@@ -11,7 +11,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn example(operation: &str) -> Value {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let file = crate::support::repo_root()
         .join("tests/data/examples/onlyfansapi")
         .join(format!("{operation}.json"));
     serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()

@@ -10,7 +10,7 @@
 //!    one vs none, on loopback (a `redis-server` of its own), and Redis round
 //!    trips per call.
 //!
-//! `cargo bench --bench runtime` prints criterion's figures, then the ratios.
+//! `cargo bench -p onlyfans-clients-tests --bench runtime` prints criterion's figures, then the ratios.
 //! The ratios come from alternating rounds of the two sides (not from
 //! criterion's runs one after the other): this shared machine's speed drifts
 //! enough between consecutive benchmarks to move a ratio by 30%.
@@ -53,8 +53,9 @@ static ALLOCATOR: Counting = Counting;
 
 const KEY: &str = "bench-key";
 
+/// The repository (this package is its `tests/` directory).
 fn root() -> &'static std::path::Path {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 /// The OnlyFansAPI spec's example page.
@@ -540,7 +541,7 @@ fn peak_while_streaming(
     })
 }
 
-#[path = "../tests/support/redis.rs"]
+#[path = "../support/redis.rs"]
 #[allow(dead_code)] // The tests' helper: the benchmark needs start and stats only.
 mod redis_server;
 

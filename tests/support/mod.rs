@@ -8,8 +8,9 @@ use std::path::Path;
 
 use onlyfans_codegen::{ApiDef, Generated, Normalized};
 
+/// The repository: this package is its `tests/` directory.
 pub fn repo_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 /// The two APIs, normalized and generated exactly as build.rs does it (once

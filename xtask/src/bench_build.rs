@@ -85,7 +85,8 @@ fn copy_workspace(repo: &Path, to: &Path) -> Result<(), Failure> {
     for file in ["Cargo.toml", "Cargo.lock", "build.rs", "README.md"] {
         write(&to.join(file), &read(&repo.join(file))?)?;
     }
-    for dir in ["src", "codegen", "xtask", "specs", "benches"] {
+    // `tests` is a workspace member (the test package), so cargo needs it.
+    for dir in ["src", "codegen", "xtask", "specs", "tests"] {
         copy_dir(&repo.join(dir), &to.join(dir))?;
     }
     Ok(())
@@ -96,6 +97,9 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
     for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
         let entry = entry.map_err(|e| e.to_string())?;
         let target = to.join(entry.file_name());
+        if entry.file_name() == "target" {
+            continue;
+        }
         if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
             copy_dir(&entry.path(), &target)?;
         } else {
