@@ -205,16 +205,29 @@ fn mark_truncated_recursion(schema: &mut Value) -> usize {
         .as_object()
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
+    let property_names = |s: &Value| -> std::collections::BTreeSet<String> {
+        s.get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    };
     let mut count = 0;
-    for name in names {
-        let nested = &schema["properties"][&name];
+    for name in &names {
+        let nested = &schema["properties"][name];
         if !walk::is_object_with_properties(nested) {
             continue;
         }
+        // The cheap test first: the nested object has exactly the other
+        // properties (comparing whole shapes at every place is quadratic).
+        let mut others = property_names(schema);
+        others.remove(name);
+        if property_names(nested) != others {
+            continue;
+        }
         let mut without = schema.clone();
-        remove_property(&mut without, &name);
+        remove_property(&mut without, name);
         if shape(&without) == shape(nested) {
-            schema["properties"][&name] = json!({ SELF_MARKER: true });
+            schema["properties"][name] = json!({ SELF_MARKER: true });
             count += 1;
         }
     }
