@@ -5,7 +5,7 @@
 //! only decides what to generate and where to write it. It reads nothing but
 //! `specs/<api>/` and touches no network.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let root =
@@ -13,66 +13,74 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     // Only the specs matter; an edit under src/ must not re-run this script.
     println!("cargo::rerun-if-changed=build.rs");
-    for api in onlyfans_codegen::apis::ALL {
-        // `_<api>` is on with the API's own feature and with each of its
-        // resource features (`ofauth-messages`); the API's own builds all of it.
-        if !feature(&format!("_{}", api.name)) {
-            continue;
-        }
-        println!("cargo::rerun-if-changed={}", api.dir(&root).display());
-        let (normalized, generated) = onlyfans_codegen::generate_api(api, &root)
-            .unwrap_or_else(|e| panic!("{}: {e}", api.name));
-        for omitted in &normalized.report.omitted {
-            println!("cargo::warning={} operation left out: {omitted}", api.title);
-        }
-        let operations = onlyfans_codegen::api_operations(api, &normalized, &generated)
-            .unwrap_or_else(|e| panic!("{} operation model: {e}", api.name));
-        let (normalized, generated, operations) = if feature(api.name) {
-            (normalized, generated, operations)
-        } else {
-            onlyfans_codegen::generate_api_subset(api, &normalized, &operations, feature)
-                .unwrap_or_else(|e| panic!("{} resources: {e}", api.name))
-        };
-        write(
-            &out.join(format!("{}_types.rs", api.name)),
-            &generated.types,
-        );
-        // The raw progenitor client only when asked for: the facade covers
-        // every operation without it.
-        if feature("raw") {
-            write(&out.join(format!("{}_raw.rs", api.name)), &generated.client);
-        }
-        let events = onlyfans_codegen::api_events(&normalized)
-            .unwrap_or_else(|e| panic!("{} webhook events: {e}", api.name));
-        let facade = onlyfans_codegen::generate_api_facade(api, &normalized, &operations, &events)
-            .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));
-        write(&out.join(format!("{}_facade.rs", api.name)), &facade);
-        let resources = onlyfans_codegen::generate_api_resources(api, &operations)
-            .unwrap_or_else(|e| panic!("{} resources: {e}", api.name));
-        write(&out.join(format!("{}_resources.rs", api.name)), &resources);
-        if feature("__conformance") {
-            let calls = onlyfans_codegen::generate_api_conformance(api, &normalized, &operations)
-                .unwrap_or_else(|e| panic!("{} conformance calls: {e}", api.name));
-            write(&out.join(format!("{}_conformance.rs", api.name)), &calls);
-        }
-        if feature("mock") {
-            let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized, &operations)
-                .unwrap_or_else(|e| panic!("{} mocks: {e}", api.name));
-            if feature("httpmock") {
-                write(
-                    &out.join(format!("{}_httpmock.rs", api.name)),
-                    &mocks.httpmock,
-                );
+    // The APIs are independent: each is generated on a thread of its own
+    // (the build script is on the critical path of every clean build, and
+    // cargo has little else to run on the other cores at that point).
+    let (root, out) = (&root, &out);
+    std::thread::scope(|scope| {
+        for api in onlyfans_codegen::apis::ALL {
+            // `_<api>` is on with the API's own feature and with each of its
+            // resource features (`ofauth-messages`); the API's own builds all of it.
+            if feature(&format!("_{}", api.name)) {
+                println!("cargo::rerun-if-changed={}", api.dir(root).display());
+                scope.spawn(move || generate(api, root, out));
             }
+        }
+    });
+}
+
+/// Writes every file of `api` the enabled features need into `out`.
+fn generate(api: onlyfans_codegen::ApiDef, root: &Path, out: &Path) {
+    let (normalized, generated, operations) = onlyfans_codegen::generate_api_modelled(api, root)
+        .unwrap_or_else(|e| panic!("{}: {e}", api.name));
+    for omitted in &normalized.report.omitted {
+        println!("cargo::warning={} operation left out: {omitted}", api.title);
+    }
+    let (normalized, generated, operations) = if feature(api.name) {
+        (normalized, generated, operations)
+    } else {
+        onlyfans_codegen::generate_api_subset(api, &normalized, &operations, feature)
+            .unwrap_or_else(|e| panic!("{} resources: {e}", api.name))
+    };
+    write(
+        &out.join(format!("{}_types.rs", api.name)),
+        &generated.types,
+    );
+    // The raw progenitor client only when asked for: the facade covers
+    // every operation without it.
+    if feature("raw") {
+        write(&out.join(format!("{}_raw.rs", api.name)), &generated.client);
+    }
+    let events = onlyfans_codegen::api_events(&normalized)
+        .unwrap_or_else(|e| panic!("{} webhook events: {e}", api.name));
+    let facade = onlyfans_codegen::generate_api_facade(api, &normalized, &operations, &events)
+        .unwrap_or_else(|e| panic!("{} facade: {e}", api.name));
+    write(&out.join(format!("{}_facade.rs", api.name)), &facade);
+    let resources = onlyfans_codegen::generate_api_resources(api, &operations)
+        .unwrap_or_else(|e| panic!("{} resources: {e}", api.name));
+    write(&out.join(format!("{}_resources.rs", api.name)), &resources);
+    if feature("__conformance") {
+        let calls = onlyfans_codegen::generate_api_conformance(api, &normalized, &operations)
+            .unwrap_or_else(|e| panic!("{} conformance calls: {e}", api.name));
+        write(&out.join(format!("{}_conformance.rs", api.name)), &calls);
+    }
+    if feature("mock") {
+        let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized, &operations)
+            .unwrap_or_else(|e| panic!("{} mocks: {e}", api.name));
+        if feature("httpmock") {
             write(
-                &out.join(format!("{}_routes.json", api.name)),
-                &mocks.routes,
-            );
-            write(
-                &out.join(format!("{}_decoders.rs", api.name)),
-                &mocks.decoders,
+                &out.join(format!("{}_httpmock.rs", api.name)),
+                &mocks.httpmock,
             );
         }
+        write(
+            &out.join(format!("{}_routes.json", api.name)),
+            &mocks.routes,
+        );
+        write(
+            &out.join(format!("{}_decoders.rs", api.name)),
+            &mocks.decoders,
+        );
     }
 }
 
@@ -82,6 +90,6 @@ fn feature(name: &str) -> bool {
     std::env::var_os(var).is_some()
 }
 
-fn write(path: &std::path::Path, text: &str) {
+fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }

@@ -76,6 +76,10 @@ pub const BUILT_FILES: &[(&str, &str)] = &[
         include_str!(concat!(env!("OUT_DIR"), "/ofauth_routes.json")),
     ),
     (
+        "ofauth_facade.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/ofauth_facade.rs")),
+    ),
+    (
         "onlyfansapi_types.rs",
         include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_types.rs")),
     ),
@@ -90,6 +94,10 @@ pub const BUILT_FILES: &[(&str, &str)] = &[
     (
         "onlyfansapi_routes.json",
         include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json")),
+    ),
+    (
+        "onlyfansapi_facade.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_facade.rs")),
     ),
 ];
 

@@ -46,26 +46,40 @@ pub struct Generated {
     pub omitted: Vec<Omitted>,
 }
 
-/// The three texts of one generation, before the header.
+/// The three texts of one generation, before the header, and the first as
+/// syntax (not part of [`Generated`]: syntax trees cannot cross threads).
 struct Parts {
     code: String,
     types: String,
     client: String,
+    syntax: syn::File,
 }
 
 impl Parts {
-    fn with(self, header: &str, omitted: Vec<Omitted>) -> Generated {
-        Generated {
+    fn with(self, header: &str, omitted: Vec<Omitted>) -> (Generated, syn::File) {
+        let generated = Generated {
             code: format!("{header}{}", self.code),
             types: format!("{header}{}", self.types),
             client: format!("{header}{}", self.client),
             omitted,
-        }
+        };
+        (generated, self.syntax)
     }
 }
 
 /// Generates the raw client for a normalized spec.
 pub fn generate(spec: &Value, settings: &Settings, header: &str) -> Result<Generated, Error> {
+    generate_with_syntax(spec, settings, header).map(|(generated, _)| generated)
+}
+
+/// [`generate`], with `Generated::code` as syntax too: what the operation
+/// model reads, without parsing the printed text again (half a second of the
+/// build script's run at the whole API's size).
+pub fn generate_with_syntax(
+    spec: &Value,
+    settings: &Settings,
+    header: &str,
+) -> Result<(Generated, syn::File), Error> {
     match try_generate(spec, settings) {
         Ok(parts) => Ok(parts.with(header, Vec::new())),
         Err(whole) => {
@@ -95,6 +109,7 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<Parts, String> {
         serialize_under_feature(&mut file, spec, feature);
     }
     let code = prettyplease::unparse(&file);
+    let syntax = file.clone();
     let (mut types, mut client) = split_types(file)?;
     inline_methods(&mut types);
     inline_methods(&mut client);
@@ -102,6 +117,7 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<Parts, String> {
         code,
         types: prettyplease::unparse(&types),
         client: prettyplease::unparse(&client),
+        syntax,
     })
 }
 

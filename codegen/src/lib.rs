@@ -172,21 +172,40 @@ pub fn generate_api(api: ApiDef, repo_root: &Path) -> Result<(Normalized, Genera
     generate_normalized(api, prepare(api, repo_root)?)
 }
 
+/// [`generate_api`] and the API's operation model ([`api_operations`]):
+/// what the build script starts from.
+pub fn generate_api_modelled(
+    api: ApiDef,
+    repo_root: &Path,
+) -> Result<(Normalized, Generated, Vec<model::Operation>), Error> {
+    let (normalized, generated, syntax) =
+        generate_normalized_with_syntax(api, prepare(api, repo_root)?)?;
+    let operations = operations_of(api, &normalized, &syntax)?;
+    Ok((normalized, generated, operations))
+}
+
 /// Generates the raw client of a normalized spec, adding what the generator
 /// left out to the report.
 fn generate_normalized(
     api: ApiDef,
-    mut normalized: Normalized,
+    normalized: Normalized,
 ) -> Result<(Normalized, Generated), Error> {
+    generate_normalized_with_syntax(api, normalized).map(|(n, g, _)| (n, g))
+}
+
+fn generate_normalized_with_syntax(
+    api: ApiDef,
+    mut normalized: Normalized,
+) -> Result<(Normalized, Generated, syn::File), Error> {
     let header = generated_header(api);
     let settings = library_settings(api, &normalized.spec);
-    let generated = generate::generate(&normalized.spec, &settings, &header)?;
+    let (generated, syntax) = generate::generate_with_syntax(&normalized.spec, &settings, &header)?;
     for omitted in &generated.omitted {
         if !normalized.report.omitted.contains(omitted) {
             normalized.report.omitted.push(omitted.clone());
         }
     }
-    Ok((normalized, generated))
+    Ok((normalized, generated, syntax))
 }
 
 /// The build of some resources of an API only ([`subset`]): the operations
@@ -230,11 +249,12 @@ pub fn api_model(api: ApiDef, effective: Value) -> Result<ApiModel, Error> {
     if effective.is_null() {
         return Ok(ApiModel::default());
     }
-    let (normalized, generated) = generate_normalized(api, normalize::normalize(effective))?;
+    let (normalized, _, syntax) =
+        generate_normalized_with_syntax(api, normalize::normalize(effective))?;
     Ok(ApiModel {
-        operations: api_operations(api, &normalized, &generated)?,
+        operations: operations_of(api, &normalized, &syntax)?,
         events: api_events(&normalized)?,
-        types: model::named_types(&generated.code)?,
+        types: model::named_types(&syntax),
         omitted: normalized.report.omitted,
     })
 }
@@ -246,7 +266,18 @@ pub fn api_operations(
     normalized: &Normalized,
     generated: &Generated,
 ) -> Result<Vec<model::Operation>, Error> {
-    let mut operations = model::operations(&generated.code, &normalized.spec)?;
+    let syntax = syn::parse_file(&generated.code)
+        .map_err(|e| Error::Generate(format!("generated client does not parse: {e}")))?;
+    operations_of(api, normalized, &syntax)
+}
+
+/// The operation model of the generated client `syntax`.
+fn operations_of(
+    api: ApiDef,
+    normalized: &Normalized,
+    syntax: &syn::File,
+) -> Result<Vec<model::Operation>, Error> {
+    let mut operations = model::operations(syntax, &normalized.spec)?;
     naming::assign(&mut operations, &normalized.spec, &naming_choices(api))?;
     Ok(operations)
 }

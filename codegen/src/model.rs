@@ -251,12 +251,10 @@ pub enum ResponseKind {
     Bytes,
 }
 
-/// Builds the model of every operation of `client_code` (progenitor's output
-/// for `spec`).
-pub fn operations(client_code: &str, spec: &Value) -> Result<Vec<Operation>, Error> {
-    let file: syn::File = syn::parse_str(client_code)
-        .map_err(|e| Error::Generate(format!("generated client does not parse: {e}")))?;
-    let structs = type_structs(&file);
+/// Builds the model of every operation of `file` (progenitor's output for
+/// `spec`).
+pub fn operations(file: &syn::File, spec: &Value) -> Result<Vec<Operation>, Error> {
+    let structs = type_structs(file);
     let mut out = Vec::new();
     for item in &file.items {
         let syn::Item::Impl(block) = item else {
@@ -1110,12 +1108,10 @@ pub enum NamedType {
     },
 }
 
-/// Every named type of `client_code` (progenitor's output): what the drift
-/// report compares field by field.
-pub fn named_types(client_code: &str) -> Result<BTreeMap<String, NamedType>, Error> {
-    let file: syn::File = syn::parse_str(client_code)
-        .map_err(|e| Error::Generate(format!("generated client does not parse: {e}")))?;
-    let structs = type_structs(&file);
+/// Every named type of `file` (progenitor's output): what the drift report
+/// compares field by field.
+pub fn named_types(file: &syn::File) -> BTreeMap<String, NamedType> {
+    let structs = type_structs(file);
     let mut out: BTreeMap<String, NamedType> = structs
         .iter()
         .map(|(name, s)| {
@@ -1136,7 +1132,7 @@ pub fn named_types(client_code: &str) -> Result<BTreeMap<String, NamedType>, Err
             (name.clone(), named)
         })
         .collect();
-    for item in types_module(&file) {
+    for item in types_module(file) {
         if let syn::Item::Enum(e) = item {
             let variants = e.variants.iter().map(|v| v.ident.to_string()).collect();
             let holds = e
@@ -1148,7 +1144,7 @@ pub fn named_types(client_code: &str) -> Result<BTreeMap<String, NamedType>, Err
             out.insert(e.ident.to_string(), NamedType::Enum { variants, holds });
         }
     }
-    Ok(out)
+    out
 }
 
 /// The items of the generated `types` module.
