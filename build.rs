@@ -77,10 +77,12 @@ fn generate(api: onlyfans_codegen::ApiDef, root: &Path, out: &Path) {
             &out.join(format!("{}_routes.json", api.name)),
             &mocks.routes,
         );
-        write(
-            &out.join(format!("{}_decoders.rs", api.name)),
-            &mocks.decoders,
-        );
+        if feature("__conformance") {
+            write(
+                &out.join(format!("{}_decoders.rs", api.name)),
+                &mocks.decoders,
+            );
+        }
     }
 }
 

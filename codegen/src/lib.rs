@@ -538,14 +538,16 @@ pub fn naming_choices(api: ApiDef) -> naming::Choices {
     }
 }
 
-/// What the `mock` feature compiles in for one API.
+/// What the testing features compile in for one API (`mock`, `httpmock`,
+/// and the crate's own tests).
 #[derive(Debug, Clone)]
 pub struct Mocks {
     /// Typed httpmock helpers (`MockServerExt`), Rust source.
     pub httpmock: String,
     /// The mock server's routes, JSON.
     pub routes: String,
-    /// `mock::decoders`: every JSON response's decoder (see
+    /// `mock::decoders`: every JSON response's decoder, for the crate's own
+    /// tests (internal feature `__conformance`; see
     /// [`mock::response_decoders`]).
     pub decoders: String,
 }

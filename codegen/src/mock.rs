@@ -309,6 +309,7 @@ pub fn response_decoders(
         });
     }
     let tokens = quote::quote! {
+        #[doc(hidden)]
         pub mod decoders {
             #[allow(unused_imports)]
             use #crate_path::*;
