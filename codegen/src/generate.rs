@@ -111,6 +111,7 @@ fn try_generate(spec: &Value, settings: &Settings) -> Result<Parts, String> {
     let code = prettyplease::unparse(&file);
     let syntax = file.clone();
     let (mut types, mut client) = split_types(file)?;
+    compact_deserialize(&mut types, settings.serialize_feature.as_deref());
     inline_methods(&mut types);
     inline_methods(&mut client);
     Ok(Parts {
@@ -334,6 +335,171 @@ fn serialize_under_feature(file: &mut syn::File, spec: &Value, feature: &str) {
     }
 }
 
+/// The library's `Deserialize` for every struct whose fields are all
+/// optional, in place of serde's derive (see `transport::decode::Fields` in
+/// the library: a `match` on the key per struct, a third of the derive's
+/// code). A struct with a required field, a flattened one, a field default
+/// of its own or any container attribute keeps the derive. The fields'
+/// `#[serde]` attributes stay for a `Serialize` derive; under
+/// `serialize_feature` when that derive is, and gone when there is none (the
+/// attribute exists only with a serde derive).
+fn compact_deserialize(file: &mut syn::File, serialize_feature: Option<&str>) {
+    let mut impls: Vec<syn::Item> = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Struct(s) = item else {
+            continue;
+        };
+        let eligible = derives(&s.attrs, "Default")
+            && derives(&s.attrs, "Deserialize")
+            && !s.attrs.iter().any(|a| a.path().is_ident("serde"));
+        let Some(arms) = eligible.then(|| optional_field_arms(&s.fields)).flatten() else {
+            continue;
+        };
+        remove_derive(&mut s.attrs, "Deserialize");
+        let serialized = if derives(&s.attrs, "Serialize") {
+            Some(None)
+        } else if s.attrs.iter().any(|a| {
+            a.path().is_ident("cfg_attr")
+                && quote::ToTokens::to_token_stream(a)
+                    .to_string()
+                    .contains("Serialize")
+        }) {
+            serialize_feature.map(Some)
+        } else {
+            None
+        };
+        for field in &mut s.fields {
+            match serialized {
+                Some(None) => {}
+                Some(Some(feature)) => {
+                    for attr in field
+                        .attrs
+                        .iter_mut()
+                        .filter(|a| a.path().is_ident("serde"))
+                    {
+                        let syn::Meta::List(list) = &attr.meta else {
+                            continue;
+                        };
+                        let args = &list.tokens;
+                        *attr = syn::parse_quote!(#[cfg_attr(feature = #feature, serde(#args))]);
+                    }
+                }
+                None => field.attrs.retain(|a| !a.path().is_ident("serde")),
+            }
+        }
+        let ident = &s.ident;
+        let expecting = format!("struct {ident}");
+        impls.push(syn::parse_quote! {
+            impl crate::transport::decode::Fields for #ident {
+                const EXPECTING: &'static str = #expecting;
+                fn field<'de, A: ::serde::de::MapAccess<'de>>(
+                    &mut self,
+                    key: &str,
+                    map: &mut A,
+                ) -> ::std::result::Result<(), A::Error> {
+                    match key {
+                        #(#arms)*
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                    Ok(())
+                }
+            }
+        });
+        impls.push(syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    crate::transport::decode::object(deserializer)
+                }
+            }
+        });
+    }
+    file.items.extend(impls);
+}
+
+/// The `match` arms that read each field of `fields` by its JSON name, or
+/// `None` when a field is not plainly optional: absent means `None` (an
+/// `Option`) or the type's default (`#[serde(default)]`), and nothing but
+/// a rename, a skip on the way out or the library's `null` as empty applies.
+fn optional_field_arms(fields: &syn::Fields) -> Option<Vec<proc_macro2::TokenStream>> {
+    let syn::Fields::Named(named) = fields else {
+        return None;
+    };
+    let mut arms = Vec::new();
+    for field in &named.named {
+        let ident = field.ident.as_ref()?;
+        let mut wire = ident.to_string().trim_start_matches("r#").to_owned();
+        let (mut default, mut null_as_empty) = (false, false);
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            attr.parse_nested_meta(|meta| {
+                let text = |meta: &syn::meta::ParseNestedMeta| -> syn::Result<String> {
+                    Ok(meta.value()?.parse::<syn::LitStr>()?.value())
+                };
+                if meta.path.is_ident("rename") {
+                    wire = text(&meta)?;
+                } else if meta.path.is_ident("skip_serializing_if") {
+                    text(&meta)?;
+                } else if meta.path.is_ident("default") && !meta.input.peek(syn::Token![=]) {
+                    default = true;
+                } else if meta.path.is_ident("deserialize_with") && text(&meta)? == NULL_AS_EMPTY {
+                    null_as_empty = true;
+                } else {
+                    return Err(meta.error("not a plain optional field"));
+                }
+                Ok(())
+            })
+            .ok()?;
+        }
+        let optional = matches!(&field.ty, syn::Type::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+        arms.push(match (optional, default, null_as_empty) {
+            (_, true, true) => quote::quote! {
+                #wire => self.#ident = map.next_value::<::std::option::Option<_>>()?.unwrap_or_default(),
+            },
+            (true, _, false) | (false, true, false) => quote::quote! {
+                #wire => self.#ident = map.next_value()?,
+            },
+            _ => return None,
+        });
+    }
+    Some(arms)
+}
+
+/// Whether `attrs` derive a trait named `name` (`Default`, `::serde::Serialize`).
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|paths| {
+                paths
+                    .iter()
+                    .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+            })
+        })
+}
+
+/// Takes the trait named `name` out of the derives of `attrs`.
+fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept = paths
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name));
+        *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
+    }
+}
+
 /// Every identifier in the tokens of `node` (the type names its fields or
 /// variants use, among other words).
 fn idents(node: &impl quote::ToTokens) -> std::collections::BTreeSet<String> {
@@ -519,6 +685,91 @@ mod tests {
             .unwrap_or_else(|| panic!("no type {name} in\n{types}"));
         let start = types[..at].rfind("///").unwrap_or(0);
         types[start..at].to_owned()
+    }
+
+    #[test]
+    fn structs_of_optional_fields_get_the_compact_deserialize() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[derive(::serde::Deserialize, Clone, Debug, Default)]
+            #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+            pub struct Optional {
+                #[serde(rename = "hasMore", skip_serializing_if = "::std::option::Option::is_none")]
+                pub has_more: ::std::option::Option<bool>,
+                #[serde(default, deserialize_with = "crate::transport::decode::null_as_default")]
+                pub list: ::std::vec::Vec<u64>,
+            }
+            #[derive(::serde::Deserialize, Clone, Debug, Default)]
+            pub struct Required {
+                pub id: u64,
+            }
+            #[derive(::serde::Deserialize, Clone, Debug, Default)]
+            pub struct Flattened {
+                #[serde(flatten)]
+                pub rest: ::std::option::Option<Other>,
+            }
+            #[derive(::serde::Deserialize, Clone, Debug, Default)]
+            #[serde(transparent)]
+            pub struct Transparent {
+                pub inner: ::std::option::Option<u64>,
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+            pub struct Sent {
+                #[serde(rename = "type")]
+                pub type_: ::std::option::Option<u64>,
+            }
+            #[derive(::serde::Deserialize, Clone, Debug, Default)]
+            pub struct Answer {
+                #[serde(rename = "type")]
+                pub type_: ::std::option::Option<u64>,
+            }
+        };
+        compact_deserialize(&mut file, Some("serialize"));
+        let text = prettyplease::unparse(&file);
+        let compact: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("impl crate::transport::decode::Fields for "))
+            .collect();
+        assert_eq!(compact, ["Optional {", "Sent {", "Answer {"], "{text}");
+        for kept in ["Required", "Flattened", "Transparent"] {
+            assert!(
+                text.contains(&format!(
+                    "#[derive(::serde::Deserialize, Clone, Debug, Default)]\n{}pub struct {kept}",
+                    if kept == "Transparent" {
+                        "#[serde(transparent)]\n"
+                    } else {
+                        ""
+                    }
+                )),
+                "{kept}: {text}"
+            );
+        }
+        assert!(
+            text.contains(r#""hasMore" => self.has_more = map.next_value()?,"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""list" => {"#) || text.contains(r#""list" => self"#),
+            "{text}"
+        );
+        assert!(text.contains("unwrap_or_default()"), "{text}");
+        // The fields' attributes follow the `Serialize` derive: gated with
+        // it, kept with an unconditional one, gone without one.
+        assert!(
+            text.contains("#[cfg_attr(\n        feature = \"serialize\",\n        serde("),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub struct Sent {\n    #[serde(rename = \"type\")]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub struct Answer {\n    pub type_"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""type" => self.type_ = map.next_value()?,"#),
+            "{text}"
+        );
     }
 
     #[test]

@@ -65,10 +65,98 @@ const MAX_MISFITS: usize = 4096;
 /// multiple of one decode: 256 rounds of a 1 MiB body, at least 16 of any.
 const ROUND_BUDGET_BYTES: usize = 256 * 1024 * 1024;
 
-/// Decodes a success body into `T`. With `strict`, a body that does not fit
-/// is an [`Error::Decode`]; otherwise the parts that do not fit are taken out
-/// and returned as misfits. `whole` gives the body to keep in an error (only
-/// called on failure: a caller holding a slice copies it only then).
+/// How a generated struct whose fields are all optional reads its fields
+/// (the build's generator implements it, with [`object`] as the struct's
+/// `Deserialize`).
+///
+/// serde's derive writes, per struct, a field-name enum and its visitor, a
+/// sequence visitor and a map visitor holding one `Option` per field, then
+/// checks each for presence: the bulk of the generated types' compile time.
+/// A struct that starts from its `Default` needs none of that: one `match`
+/// on the key per struct, and one visitor shared by all. It decodes exactly
+/// what the derive did (absent and `null` optional fields are `None`,
+/// unknown keys are skipped, the error for a non-object names the struct as
+/// the derive did), except that a JSON array is not read positionally.
+pub(crate) trait Fields: Default {
+    /// What a value of the wrong kind is reported as expecting (`struct Chat`).
+    const EXPECTING: &'static str;
+
+    /// Reads the value of `key` from `map` into its field, or skips it.
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// The `Deserialize` of a [`Fields`] struct: a JSON object, key by key.
+pub(crate) fn object<'de, T: Fields, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct Object<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Fields> serde::de::Visitor<'de> for Object<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut value = T::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                value.field(key.as_str(), &mut map)?;
+            }
+            Ok(value)
+        }
+    }
+
+    deserializer.deserialize_map(Object(std::marker::PhantomData))
+}
+
+/// An object's key, borrowed from the body unless it had to be unescaped.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(key) => key,
+            Key::Owned(key) => key,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(key))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(key.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(key))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
 /// Reads an absent or `null` collection as an empty one (the generated
 /// types' lists and maps: callers never ask whether a list came).
 pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -79,6 +167,10 @@ where
     Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
 }
 
+/// Decodes a success body into `T`. With `strict`, a body that does not fit
+/// is an [`Error::Decode`]; otherwise the parts that do not fit are taken out
+/// and returned as misfits. `whole` gives the body to keep in an error (only
+/// called on failure: a caller holding a slice copies it only then).
 pub(crate) fn decode<T: DeserializeOwned>(
     request: &RequestInfo,
     body: &[u8],
@@ -553,5 +645,112 @@ mod tests {
         let page: Decoded<Page> = run(json!({ "list": items }), false).unwrap();
         assert_eq!(page.value.list.len(), 1000);
         assert_eq!(page.misfits.len(), 2000);
+    }
+
+    /// A struct as the generator writes it with [`Fields`], and its twin
+    /// with serde's derive: they must read every body alike.
+    #[derive(Debug, Default, PartialEq)]
+    struct Compact {
+        id: Option<u64>,
+        has_more: Option<bool>,
+        tags: Vec<String>,
+        note: String,
+    }
+
+    impl Fields for Compact {
+        const EXPECTING: &'static str = "struct Compact";
+        fn field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "hasMore" => self.has_more = map.next_value()?,
+                "tags" => self.tags = map.next_value::<Option<_>>()?.unwrap_or_default(),
+                "note" => self.note = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Compact {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            object(deserializer)
+        }
+    }
+
+    /// The twin, named alike so that errors read alike.
+    mod derived {
+        use super::super::null_as_default;
+
+        #[derive(Debug, Default, PartialEq, serde::Deserialize)]
+        pub(super) struct Compact {
+            pub(super) id: Option<u64>,
+            #[serde(rename = "hasMore")]
+            pub(super) has_more: Option<bool>,
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub(super) tags: Vec<String>,
+            #[serde(default)]
+            pub(super) note: String,
+        }
+    }
+
+    /// The value or the error (with its JSON path) of each reading.
+    fn both(body: &str) -> (Result<Compact, String>, Result<derived::Compact, String>) {
+        fn read<T: DeserializeOwned>(body: &str) -> Result<T, String> {
+            let deserializer = &mut serde_json::Deserializer::from_str(body);
+            serde_path_to_error::deserialize(deserializer)
+                .map_err(|e| format!("{}: {}", e.path(), e.inner()))
+        }
+        (read(body), read(body))
+    }
+
+    #[test]
+    fn the_compact_deserialize_reads_as_the_derive_does() {
+        for body in [
+            r#"{}"#,
+            r#"{"id": 7, "hasMore": true, "tags": ["a"], "note": "n"}"#,
+            r#"{"id": null, "hasMore": null, "tags": null}"#,
+            r#"{"unknown": {"deep": [1, 2]}, "id": 3}"#,
+            r#"{"h\u0061sMore": false}"#,
+        ] {
+            let (compact, derived) = both(body);
+            let derived = derived.unwrap();
+            let compact = compact.unwrap();
+            assert_eq!(
+                (compact.id, compact.has_more, &compact.tags, &compact.note),
+                (derived.id, derived.has_more, &derived.tags, &derived.note),
+                "{body}"
+            );
+        }
+        // Errors name the same path and say the same.
+        for body in [
+            r#"{"id": "seven"}"#,
+            r#"{"tags": [1]}"#,
+            r#"{"note": null}"#,
+            r#"null"#,
+            r#"7"#,
+            r#"{"id": 1"#,
+        ] {
+            let (compact, derived) = both(body);
+            assert_eq!(compact.unwrap_err(), derived.unwrap_err(), "{body}");
+        }
+    }
+
+    #[test]
+    fn the_compact_deserialize_reads_objects_only() {
+        // serde's derive also reads a struct from an array, by position: no
+        // API sends one, and the generated types do not accept it.
+        let (compact, derived) = both(r#"[7, true]"#);
+        assert_eq!(derived.unwrap().id, Some(7));
+        assert!(
+            compact
+                .unwrap_err()
+                .starts_with(".: invalid type: sequence, expected struct Compact"),
+        );
     }
 }
