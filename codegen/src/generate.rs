@@ -306,28 +306,9 @@ fn serialize_under_feature(file: &mut syn::File, spec: &Value, feature: &str) {
         if needed.contains(&ident.to_string()) {
             continue;
         }
-        let mut moved = false;
-        for attr in attrs.iter_mut() {
-            if !attr.path().is_ident("derive") {
-                continue;
-            }
-            let Ok(paths) = attr.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            ) else {
-                continue;
-            };
-            let is_serialize = |p: &syn::Path| {
-                p.segments.last().is_some_and(|s| s.ident == "Serialize")
-                    && p.segments.iter().any(|s| s.ident == "serde")
-            };
-            if !paths.iter().any(is_serialize) {
-                continue;
-            }
-            let kept = paths.iter().filter(|p| !is_serialize(p));
-            *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
-            moved = true;
-        }
-        if moved {
+        let is_serialize =
+            |p: &syn::Path| named(p, "Serialize") && p.segments.iter().any(|s| s.ident == "serde");
+        if remove_derive(attrs, is_serialize) {
             attrs.push(syn::parse_quote! {
                 #[cfg_attr(feature = #feature, derive(::serde::Serialize))]
             });
@@ -349,14 +330,14 @@ fn compact_deserialize(file: &mut syn::File, serialize_feature: Option<&str>) {
         let syn::Item::Struct(s) = item else {
             continue;
         };
-        let eligible = derives(&s.attrs, "Default")
-            && derives(&s.attrs, "Deserialize")
+        let eligible = derives(&s.attrs, |p| named(p, "Default"))
+            && derives(&s.attrs, |p| named(p, "Deserialize"))
             && !s.attrs.iter().any(|a| a.path().is_ident("serde"));
         let Some(arms) = eligible.then(|| optional_field_arms(&s.fields)).flatten() else {
             continue;
         };
-        remove_derive(&mut s.attrs, "Deserialize");
-        let serialized = if derives(&s.attrs, "Serialize") {
+        remove_derive(&mut s.attrs, |p| named(p, "Deserialize"));
+        let serialized = if derives(&s.attrs, |p| named(p, "Serialize")) {
             Some(None)
         } else if s.attrs.iter().any(|a| {
             a.path().is_ident("cfg_attr")
@@ -468,36 +449,46 @@ fn optional_field_arms(fields: &syn::Fields) -> Option<Vec<proc_macro2::TokenStr
     Some(arms)
 }
 
-/// Whether `attrs` derive a trait named `name` (`Default`, `::serde::Serialize`).
-fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .is_ok_and(|paths| {
-                paths
-                    .iter()
-                    .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
-            })
-        })
+/// Whether `path` names `name` (`Default`, `::serde::Serialize`).
+fn named(path: &syn::Path, name: &str) -> bool {
+    path.segments.last().is_some_and(|s| s.ident == name)
 }
 
-/// Takes the trait named `name` out of the derives of `attrs`.
-fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
+/// The traits a `#[derive(…)]` attribute lists; `None` for another attribute.
+fn derived(
+    attr: &syn::Attribute,
+) -> Option<syn::punctuated::Punctuated<syn::Path, syn::Token![,]>> {
+    if !attr.path().is_ident("derive") {
+        return None;
+    }
+    attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated)
+        .ok()
+}
+
+/// Whether `attrs` derive a trait that `is`.
+fn derives(attrs: &[syn::Attribute], is: impl Fn(&syn::Path) -> bool) -> bool {
+    attrs
+        .iter()
+        .filter_map(derived)
+        .any(|paths| paths.iter().any(&is))
+}
+
+/// Takes the traits that `is` out of the derives of `attrs`: whether there
+/// was one.
+fn remove_derive(attrs: &mut [syn::Attribute], is: impl Fn(&syn::Path) -> bool) -> bool {
+    let mut removed = false;
+    for attr in attrs.iter_mut() {
+        let Some(paths) = derived(attr) else {
             continue;
         };
-        let kept = paths
-            .iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name));
+        if !paths.iter().any(&is) {
+            continue;
+        }
+        let kept = paths.iter().filter(|p| !is(p));
         *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
+        removed = true;
     }
+    removed
 }
 
 /// Every identifier in the tokens of `node` (the type names its fields or
