@@ -47,6 +47,15 @@ mod shared_types;
 pub mod transport;
 pub mod webhooks;
 
+/// `(name, text)` of each named file build.rs wrote to `OUT_DIR`.
+#[cfg(feature = "__conformance")]
+#[allow(unused_macros)] // `BUILT_FILES` needs every API and feature besides
+macro_rules! built_files {
+    ($($file:literal),+ $(,)?) => {
+        &[$(($file, include_str!(concat!(env!("OUT_DIR"), "/", $file)))),+]
+    };
+}
+
 /// Internal, for the crate's test package (`tests/generated.rs`): the files
 /// build.rs wrote to `OUT_DIR`, by name, so that a test outside this package
 /// can hold them to the snapshots. Not for users.
@@ -58,47 +67,17 @@ pub mod webhooks;
     feature = "onlyfansapi"
 ))]
 #[doc(hidden)]
-pub const BUILT_FILES: &[(&str, &str)] = &[
-    (
-        "ofauth_types.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/ofauth_types.rs")),
-    ),
-    (
-        "ofauth_raw.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/ofauth_raw.rs")),
-    ),
-    (
-        "ofauth_httpmock.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/ofauth_httpmock.rs")),
-    ),
-    (
-        "ofauth_routes.json",
-        include_str!(concat!(env!("OUT_DIR"), "/ofauth_routes.json")),
-    ),
-    (
-        "ofauth_facade.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/ofauth_facade.rs")),
-    ),
-    (
-        "onlyfansapi_types.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_types.rs")),
-    ),
-    (
-        "onlyfansapi_raw.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_raw.rs")),
-    ),
-    (
-        "onlyfansapi_httpmock.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_httpmock.rs")),
-    ),
-    (
-        "onlyfansapi_routes.json",
-        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json")),
-    ),
-    (
-        "onlyfansapi_facade.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_facade.rs")),
-    ),
+pub const BUILT_FILES: &[(&str, &str)] = built_files![
+    "ofauth_types.rs",
+    "ofauth_raw.rs",
+    "ofauth_httpmock.rs",
+    "ofauth_routes.json",
+    "ofauth_facade.rs",
+    "onlyfansapi_types.rs",
+    "onlyfansapi_raw.rs",
+    "onlyfansapi_httpmock.rs",
+    "onlyfansapi_routes.json",
+    "onlyfansapi_facade.rs",
 ];
 
 /// Locks `mutex`, poisoned or not: a panic elsewhere while it was held leaves
