@@ -31,24 +31,27 @@ fn main() {
 
 /// Writes every file of `api` the enabled features need into `out`.
 fn generate(api: onlyfans_codegen::ApiDef, root: &Path, out: &Path) {
-    let (normalized, generated, operations) = onlyfans_codegen::generate_api_modelled(api, root)
-        .unwrap_or_else(|e| panic!("{}: {e}", api.name));
+    // The raw progenitor client only when asked for: the facade covers
+    // every operation without it.
+    let raw = feature("raw");
+    let whole = feature(api.name);
+    let (normalized, generated, operations) =
+        onlyfans_codegen::generate_api_modelled(api, root, raw && whole)
+            .unwrap_or_else(|e| panic!("{}: {e}", api.name));
     for omitted in &normalized.report.omitted {
         println!("cargo::warning={} operation left out: {omitted}", api.title);
     }
-    let (normalized, generated, operations) = if feature(api.name) {
+    let (normalized, generated, operations) = if whole {
         (normalized, generated, operations)
     } else {
-        onlyfans_codegen::generate_api_subset(api, &normalized, &operations, feature)
+        onlyfans_codegen::generate_api_subset(api, &normalized, &operations, feature, raw)
             .unwrap_or_else(|e| panic!("{} resources: {e}", api.name))
     };
     write(
         &out.join(format!("{}_types.rs", api.name)),
         &generated.types,
     );
-    // The raw progenitor client only when asked for: the facade covers
-    // every operation without it.
-    if feature("raw") {
+    if raw {
         write(&out.join(format!("{}_raw.rs", api.name)), &generated.client);
     }
     let events = onlyfans_codegen::api_events(&normalized)

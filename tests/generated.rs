@@ -66,8 +66,8 @@ fn generated_code() {
 fn facade_public_surface() {
     let _names = file_names();
     for api in ALL {
-        let (n, g) = generated(api);
-        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
+        let (n, _) = generated(api);
+        let operations = onlyfans_codegen::api_operations(api, &n).unwrap();
         let events = onlyfans_codegen::api_events(&n).unwrap();
         let surface = onlyfans_codegen::facade::surface(&operations, &events).unwrap();
         insta::assert_snapshot!(format!("generated__{}_facade_surface", api.name), surface);
@@ -87,8 +87,8 @@ fn generated_mocks() {
 }
 
 fn mocks(api: onlyfans_codegen::ApiDef) -> onlyfans_codegen::Mocks {
-    let (n, g) = generated(api);
-    let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
+    let (n, _) = generated(api);
+    let operations = onlyfans_codegen::api_operations(api, &n).unwrap();
     onlyfans_codegen::generate_api_mocks(api, &n, &operations).unwrap()
 }
 
@@ -118,7 +118,7 @@ fn build_script_output_is_the_snapshotted_code() {
         let (n, g) = generated(api);
         // The build script models the operations from the syntax it
         // generated; the tests from the printed code: the same facade.
-        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
+        let operations = onlyfans_codegen::api_operations(api, &n).unwrap();
         let events = onlyfans_codegen::api_events(&n).unwrap();
         let expected =
             onlyfans_codegen::generate_api_facade(api, &n, &operations, &events).unwrap();
@@ -236,8 +236,7 @@ fn multipart_operation_is_left_to_the_facade() {
     assert!(n.report.omitted.is_empty(), "{:?}", n.report.omitted);
     assert!(g.code.contains("pub async fn chats_list"));
     assert!(!g.code.contains("upload_media"), "not in the raw client");
-    let operations =
-        onlyfans_codegen::api_operations(onlyfans_codegen::apis::OFAUTH, &n, &g).unwrap();
+    let operations = onlyfans_codegen::api_operations(onlyfans_codegen::apis::OFAUTH, &n).unwrap();
     let upload = operations
         .iter()
         .find(|op| op.path == "/v2/access/uploads")
@@ -330,8 +329,8 @@ fn coverage_doc_tables_match_the_specs() {
     let mut missing = String::new();
     for api in ALL {
         let (effective, _) = onlyfans_codegen::effective_spec(api, repo_root()).unwrap();
-        let (n, g) = generated(api);
-        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
+        let (n, _) = generated(api);
+        let operations = onlyfans_codegen::api_operations(api, &n).unwrap();
         let id = |op: &onlyfans_codegen::model::Operation| {
             n.spec["paths"][&op.path][op.method.to_ascii_lowercase()]["operationId"].as_str()
         };
@@ -461,8 +460,8 @@ fn names_doc_tables_match_the_surface() {
     let names = std::fs::read_to_string(repo_root().join("docs/NAMES.md")).unwrap_or_default();
     let mut missing = String::new();
     for (api, client) in ALL.into_iter().zip(["of", "api"]) {
-        let (n, g) = generated(api);
-        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
+        let (n, _) = generated(api);
+        let operations = onlyfans_codegen::api_operations(api, &n).unwrap();
         let table = onlyfans_codegen::naming::table(api.title, client, &operations);
         if !names.contains(&table) {
             missing.push_str(&table);
@@ -480,8 +479,8 @@ fn names_doc_tables_match_the_surface() {
 #[test]
 fn every_name_keeps_to_the_rule() {
     for api in ALL {
-        let (n, g) = generated(api);
-        let operations = onlyfans_codegen::api_operations(api, &n, &g).unwrap();
+        let (n, _) = generated(api);
+        let operations = onlyfans_codegen::api_operations(api, &n).unwrap();
         let problems = onlyfans_codegen::naming::problems(&operations);
         assert!(
             problems.is_empty(),
@@ -514,8 +513,7 @@ fn awkward_names_are_repaired_and_reported() {
         }}
     }));
     let n = onlyfans_codegen::normalize::normalize(doc);
-    let g = onlyfans_codegen::generate::generate(&n.spec, &Default::default(), "").unwrap();
-    let operations = onlyfans_codegen::api_operations(OFAUTH, &n, &g).unwrap();
+    let operations = onlyfans_codegen::api_operations(OFAUTH, &n).unwrap();
     let route = |path: &str| {
         operations
             .iter()

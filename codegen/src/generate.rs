@@ -1,10 +1,11 @@
 //! Client generation: a normalized spec in, formatted Rust source out.
 //!
-//! progenitor generates the whole client at once and gives up on the first
-//! operation it cannot handle (sometimes by panicking). So that one odd endpoint of
-//! a full upstream spec does not cost every other one, a failed run is followed by
-//! one probe per operation; the operations that fail alone are left out, each
-//! with the generator's own message as the reason, and the rest is generated.
+//! The types come from the generator's own type space
+//! ([`crate::type_space`]), which the operation model reads too; an
+//! operation whose types typify rejects is left out, with typify's reason.
+//! progenitor prints the raw client (feature `raw`) from the same document,
+//! and its types must be the same: the type space registers every schema as
+//! progenitor does.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::normalize::Omitted;
+use crate::type_space::TypeModel;
 use crate::walk;
 
 /// How the raw client is generated.
@@ -35,91 +37,82 @@ pub struct Settings {
 /// Generated source and what had to be left out.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// Everything progenitor generated: the types and the raw client.
+    /// The types and the raw client, as one text to read and snapshot.
     pub code: String,
-    /// The types alone: the items of progenitor's `types` module, which the
-    /// crate compiles as `<api>::types` whatever else it builds.
+    /// The types module's items, which the crate compiles as
+    /// `<api>::types` whatever else it builds.
     pub types: String,
-    /// The raw client alone (cargo feature `raw`), for a module beside
-    /// `types` (it opens with `pub use super::types;`).
+    /// The raw client (cargo feature `raw`), for a module beside `types` (it
+    /// opens with `pub use super::types;`); empty when not asked for.
     pub client: String,
     pub omitted: Vec<Omitted>,
 }
 
-/// The three texts of one generation, before the header, and the first as
-/// syntax (not part of [`Generated`]: syntax trees cannot cross threads).
-struct Parts {
-    code: String,
-    types: String,
-    client: String,
-    syntax: syn::File,
-}
-
-impl Parts {
-    fn with(self, header: &str, omitted: Vec<Omitted>) -> (Generated, syn::File) {
-        let generated = Generated {
-            code: format!("{header}{}", self.code),
-            types: format!("{header}{}", self.types),
-            client: format!("{header}{}", self.client),
-            omitted,
-        };
-        (generated, self.syntax)
-    }
-}
-
-/// Generates the raw client for a normalized spec.
+/// Generates the types and the raw client for a normalized spec.
 pub fn generate(spec: &Value, settings: &Settings, header: &str) -> Result<Generated, Error> {
-    generate_with_syntax(spec, settings, header).map(|(generated, _)| generated)
+    generate_modelled(spec, settings, header, true).map(|(generated, _)| generated)
 }
 
-/// [`generate`], with `Generated::code` as syntax too: what the operation
-/// model reads, without parsing the printed text again (half a second of the
-/// build script's run at the whole API's size).
-pub fn generate_with_syntax(
+/// [`generate`], with the type space the types were printed from (what the
+/// operation model reads; it cannot cross threads), and the raw client only
+/// when `raw_client` (progenitor's run is a second of the build script).
+pub fn generate_modelled(
     spec: &Value,
     settings: &Settings,
     header: &str,
-) -> Result<(Generated, syn::File), Error> {
-    match try_generate(spec, settings) {
-        Ok(parts) => Ok(parts.with(header, Vec::new())),
-        Err(whole) => {
-            let omitted = probe_operations(spec, settings);
-            if omitted.is_empty() {
-                // No single operation is to blame: the document itself is.
-                return Err(Error::Generate(whole));
-            }
-            let mut rest = spec.clone();
-            remove_operations(&mut rest, &omitted);
-            let parts = try_generate(&rest, settings).map_err(Error::Generate)?;
-            Ok(parts.with(header, omitted))
-        }
-    }
-}
-
-fn try_generate(spec: &Value, settings: &Settings) -> Result<Parts, String> {
-    let api = openapi(spec)?;
-    let mut generator = generator(settings)?;
-    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)))
-        .map_err(|panic| format!("generator panicked: {}", panic_message(&panic)))?
-        .map_err(|e| e.to_string())?;
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    empty_collections(&mut file);
+    raw_client: bool,
+) -> Result<(Generated, TypeModel), Error> {
+    let (model, omitted) = type_model(spec, settings)?;
+    let mut types: syn::File = syn::parse2(model.space().to_stream())
+        .map_err(|e| Error::Generate(format!("generated types do not parse: {e}")))?;
+    empty_collections(&mut types);
     if let Some(feature) = &settings.serialize_feature {
-        serialize_under_feature(&mut file, spec, feature);
+        serialize_under_feature(&mut types, spec, &model, feature);
     }
-    let code = prettyplease::unparse(&file);
-    let syntax = file.clone();
-    let (mut types, mut client) = split_types(file)?;
     compact_deserialize(&mut types, settings.serialize_feature.as_deref());
     inline_methods(&mut types);
+    let types = prettyplease::unparse(&types);
+    let client = if raw_client {
+        let mut rest = spec.clone();
+        remove_operations(&mut rest, &omitted);
+        raw_client_of(&rest, settings)
+            .map_err(|e| Error::Generate(format!("the raw client: {e}")))?
+    } else {
+        String::new()
+    };
+    let generated = Generated {
+        code: format!("{header}{types}{client}"),
+        types: format!("{header}{types}"),
+        client: format!("{header}{client}"),
+        omitted,
+    };
+    Ok((generated, model))
+}
+
+/// The type space of a normalized spec, and the operations whose types
+/// typify rejects (left out).
+pub fn type_model(spec: &Value, settings: &Settings) -> Result<(TypeModel, Vec<Omitted>), Error> {
+    let api = openapi(spec).map_err(Error::Generate)?;
+    TypeModel::build(&api, &type_settings(settings)).map_err(Error::Generate)
+}
+
+/// progenitor's client for `spec`, without its types module (the same types
+/// as the type space's, printed from it).
+fn raw_client_of(spec: &Value, settings: &Settings) -> Result<String, String> {
+    let api = openapi(spec)?;
+    let mut generator = generator(settings)?;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)));
+    std::panic::set_hook(hook);
+    let tokens = tokens
+        .map_err(|panic| format!("generator panicked: {}", panic_message(&panic)))?
+        .map_err(|e| e.to_string())?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let (_, mut client) = split_types(file)?;
     inline_methods(&mut client);
-    Ok(Parts {
-        code,
-        types: prettyplease::unparse(&types),
-        client: prettyplease::unparse(&client),
-        syntax,
-    })
+    Ok(prettyplease::unparse(&client))
 }
 
 /// Marks every function of the `impl` blocks of `file` `#[inline]`.
@@ -230,9 +223,8 @@ fn empty_collections(file: &mut syn::File) {
 
 /// The component schemas a request reaches (its parameters, its body, the
 /// multipart body only the facade sends: everything of an operation but its
-/// answers), by their Rust names.
+/// answers), by schema name.
 fn request_components(spec: &Value) -> std::collections::BTreeSet<String> {
-    use heck::ToUpperCamelCase;
     let no_schemas = Value::Null;
     let schemas = spec.pointer("/components/schemas").unwrap_or(&no_schemas);
     let mut asked = std::collections::BTreeSet::new();
@@ -253,51 +245,22 @@ fn request_components(spec: &Value) -> std::collections::BTreeSet<String> {
         }
     }
     asked
-        .iter()
-        .map(|name| name.to_upper_camel_case())
-        .collect()
 }
 
 /// Moves `::serde::Serialize` out of the derives of every type no request
 /// reaches into `#[cfg_attr(feature = "…", derive(::serde::Serialize))]`.
 /// What requests reach: the components of [`request_components`], the types
-/// of the generated client's arguments (a parameter's own type, which the
-/// generator may share with an answer's alike schema), and what those hold.
-fn serialize_under_feature(file: &mut syn::File, spec: &Value, feature: &str) {
-    let mut needed = request_components(spec);
-    for item in &file.items {
-        if let syn::Item::Impl(block) = item {
-            for member in &block.items {
-                if let syn::ImplItem::Fn(function) = member {
-                    needed.extend(idents(&function.sig.inputs));
-                }
-            }
-        }
-    }
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
-        _ => None,
-    }) else {
-        return;
-    };
-    let holds: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = types
-        .1
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some((s.ident.to_string(), idents(&s.fields))),
-            syn::Item::Enum(e) => Some((e.ident.to_string(), idents(&e.variants))),
-            _ => None,
-        })
-        .collect();
-    let mut queue: Vec<String> = needed.iter().cloned().collect();
-    while let Some(name) = queue.pop() {
-        for held in holds.get(&name).into_iter().flatten() {
-            if needed.insert(held.clone()) {
-                queue.push(held.clone());
-            }
-        }
-    }
-    for item in &mut types.1 {
+/// of every parameter and body (a parameter's own type, which typify may
+/// share with an answer's alike schema), and what those hold.
+fn serialize_under_feature(file: &mut syn::File, spec: &Value, model: &TypeModel, feature: &str) {
+    let mut roots = model.request_roots();
+    roots.extend(
+        request_components(spec)
+            .iter()
+            .filter_map(|name| model.component(name).cloned()),
+    );
+    let needed = model.reachable_names(roots);
+    for item in &mut file.items {
         let (ident, attrs) = match item {
             syn::Item::Struct(s) => (&s.ident, &mut s.attrs),
             syn::Item::Enum(e) => (&e.ident, &mut e.attrs),
@@ -493,23 +456,6 @@ fn remove_derive(attrs: &mut [syn::Attribute], is: impl Fn(&syn::Path) -> bool) 
 
 /// Every identifier in the tokens of `node` (the type names its fields or
 /// variants use, among other words).
-fn idents(node: &impl quote::ToTokens) -> std::collections::BTreeSet<String> {
-    fn walk(tokens: proc_macro2::TokenStream, out: &mut std::collections::BTreeSet<String>) {
-        for token in tokens {
-            match token {
-                proc_macro2::TokenTree::Ident(ident) => {
-                    out.insert(ident.to_string());
-                }
-                proc_macro2::TokenTree::Group(group) => walk(group.stream(), out),
-                _ => {}
-            }
-        }
-    }
-    let mut out = std::collections::BTreeSet::new();
-    walk(node.to_token_stream(), &mut out);
-    out
-}
-
 /// `T` of a field typed `::std::option::Option<T>`.
 fn option_of_collection(ty: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else {
@@ -559,6 +505,26 @@ pub(crate) fn openapi(spec: &Value) -> Result<OpenAPI, String> {
     serde_json::from_value(spec).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))
 }
 
+/// The type space configuration progenitor's [`generator`] makes of the same
+/// settings (its `Generator::new`): the types module and the raw client must
+/// agree on every type.
+pub(crate) fn type_settings(settings: &Settings) -> typify_impl::TypeSpaceSettings {
+    let mut types = typify_impl::TypeSpaceSettings::default();
+    types
+        .with_type_mod("types")
+        .with_struct_builder(false)
+        .with_derive("PartialEq".to_owned())
+        .with_crate(
+            crate::normalize::open_enums::OPEN_CRATE,
+            typify_impl::CrateVers::Any,
+            None,
+        );
+    for (schema, rust_type) in &settings.replacements {
+        types.with_replacement(schema, rust_type, std::iter::empty());
+    }
+    types
+}
+
 /// The one progenitor configuration: the client and its mocks must agree on
 /// every type name.
 pub(crate) fn generator(settings: &Settings) -> Result<Generator, String> {
@@ -592,69 +558,6 @@ pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
         .unwrap_or_else(|| "unknown panic".into())
-}
-
-/// Finds the operations the generator rejects, with its reason for each:
-/// groups of operations are generated together and a failing group is split
-/// in halves, so a few bad operations among hundreds cost a few dozen
-/// generations, not one per operation.
-fn probe_operations(spec: &Value, settings: &Settings) -> Vec<Omitted> {
-    let mut spec = spec.clone();
-    let operations: Vec<(String, String, String)> = walk::operations_mut(&mut spec)
-        .into_iter()
-        .map(|(path, method, op)| {
-            let id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            (path, method, id)
-        })
-        .collect();
-    // Probing panics on purpose; keep their messages out of the build output.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let mut failed = Vec::new();
-    bisect(&spec, &operations, settings, &mut failed);
-    std::panic::set_hook(hook);
-    failed
-}
-
-fn bisect(
-    spec: &Value,
-    group: &[(String, String, String)],
-    settings: &Settings,
-    failed: &mut Vec<Omitted>,
-) {
-    let mut only = spec.clone();
-    if let Some(paths) = only.get_mut("paths").and_then(Value::as_object_mut) {
-        paths.retain(|p, _| group.iter().any(|(path, _, _)| path == p));
-        for (path, item) in paths.iter_mut() {
-            if let Some(item) = item.as_object_mut() {
-                item.retain(|k, _| {
-                    !walk::METHODS.contains(&k.as_str())
-                        || group.iter().any(|(p, m, _)| p == path && m == k)
-                });
-            }
-        }
-    }
-    let Err(reason) = try_generate(&only, settings) else {
-        return;
-    };
-    match group {
-        [] => {}
-        [(path, method, operation_id)] => failed.push(Omitted {
-            method: method.clone(),
-            path: path.clone(),
-            operation_id: operation_id.clone(),
-            reason,
-        }),
-        _ => {
-            let (left, right) = group.split_at(group.len() / 2);
-            bisect(spec, left, settings, failed);
-            bisect(spec, right, settings, failed);
-        }
-    }
 }
 
 /// Removes the given operations (and path items left without any).

@@ -3,22 +3,30 @@
 //! One implementation serves the crate's `build.rs`, `cargo xtask` and the tests:
 //!
 //! ```text
-//! specs/<api>/openapi.yaml ─┬─ merge ──overlay.yaml──▶ normalize ──▶ progenitor ──▶ prettyplease ──▶ OUT_DIR/<api>.rs
-//! specs/<api>/sdk-derived.yaml ┘
+//! specs/<api>/openapi.yaml ─────┬─ merge ── overlay.yaml ──▶ normalize ──▶ type space (typify) ─┬─▶ types
+//! specs/<api>/sdk-derived.yaml ─┘                                │                              └─▶ operation model ──▶ facade, resources,
+//!                                                                │                                                      mocks, drift
+//!                                                                └──▶ progenitor ──▶ raw client, httpmock helpers (features `raw`, `httpmock`)
+//! every Rust output ──▶ prettyplease ──▶ OUT_DIR
 //! ```
 //!
 //! - [`apis`]: the two APIs and where their files live;
 //! - [`merge`]: the upstream text plus the SDK-derived operations it lacks;
 //! - [`overlay`]: our reviewable fixes (OpenAPI Overlay 1.0) applied to the vendored text;
 //! - [`normalize`]: generic rules that make any spec of theirs generate good code;
-//! - [`generate`]: progenitor + prettyplease, leaving out what cannot be generated;
+//! - [`schema`]: OpenAPI 3.0 schemas as the JSON Schema typify reads;
+//! - [`type_space`]: every schema registered with typify under progenitor's
+//!   names, the types of each operation by `TypeId`;
+//! - [`generate`]: the types printed from the type space (and progenitor's raw
+//!   client), leaving out what cannot be generated;
 //! - [`summary`]: the compact operation list kept as a snapshot;
 //! - [`coverage`]: the per-tag coverage tables of docs/COVERAGE.md;
 //! - [`drift`]: what changed between two spec versions, breaking or additive;
 //! - [`doc_page`]: the OpenAPI fragment inside an API documentation page;
 //! - [`examples`]: response bodies for mocks and tests (declared or synthesized);
 //! - [`mock`]: typed httpmock helpers and the mock server's route table;
-//! - [`model`]: the operation model every facade output is emitted from;
+//! - [`model`]: the operation model every output is emitted from, read from
+//!   the spec and the type space;
 //! - [`facade`]: the per-operation request builders.
 
 pub mod apis;
@@ -37,10 +45,12 @@ pub mod normalize;
 pub mod overlay;
 pub mod replacements;
 pub mod resources;
+pub mod schema;
 pub mod spec;
 pub mod subset;
 pub mod summary;
 pub mod synthetic;
+pub mod type_space;
 pub mod walk;
 
 use std::fmt;
@@ -167,45 +177,43 @@ pub fn library_settings(_api: ApiDef, normalized: &serde_json::Value) -> Setting
     }
 }
 
-/// Normalizes and generates one API the way the library crate does.
+/// Normalizes and generates one API the way the library crate does, the raw
+/// client included.
 pub fn generate_api(api: ApiDef, repo_root: &Path) -> Result<(Normalized, Generated), Error> {
-    generate_normalized(api, prepare(api, repo_root)?)
+    let (normalized, generated, _) = generate_normalized(api, prepare(api, repo_root)?, true)?;
+    Ok((normalized, generated))
 }
 
 /// [`generate_api`] and the API's operation model ([`api_operations`]):
-/// what the build script starts from.
+/// what the build script starts from. The raw client only when `raw_client`.
 pub fn generate_api_modelled(
     api: ApiDef,
     repo_root: &Path,
+    raw_client: bool,
 ) -> Result<(Normalized, Generated, Vec<model::Operation>), Error> {
-    let (normalized, generated, syntax) =
-        generate_normalized_with_syntax(api, prepare(api, repo_root)?)?;
-    let operations = operations_of(api, &normalized, &syntax)?;
+    let (normalized, generated, types) =
+        generate_normalized(api, prepare(api, repo_root)?, raw_client)?;
+    let operations = operations_of(api, &normalized, &types)?;
     Ok((normalized, generated, operations))
 }
 
-/// Generates the raw client of a normalized spec, adding what the generator
-/// left out to the report.
+/// Generates the types (and the raw client) of a normalized spec, adding
+/// what the generator left out to the report.
 fn generate_normalized(
     api: ApiDef,
-    normalized: Normalized,
-) -> Result<(Normalized, Generated), Error> {
-    generate_normalized_with_syntax(api, normalized).map(|(n, g, _)| (n, g))
-}
-
-fn generate_normalized_with_syntax(
-    api: ApiDef,
     mut normalized: Normalized,
-) -> Result<(Normalized, Generated, syn::File), Error> {
+    raw_client: bool,
+) -> Result<(Normalized, Generated, type_space::TypeModel), Error> {
     let header = generated_header(api);
     let settings = library_settings(api, &normalized.spec);
-    let (generated, syntax) = generate::generate_with_syntax(&normalized.spec, &settings, &header)?;
+    let (generated, types) =
+        generate::generate_modelled(&normalized.spec, &settings, &header, raw_client)?;
     for omitted in &generated.omitted {
         if !normalized.report.omitted.contains(omitted) {
             normalized.report.omitted.push(omitted.clone());
         }
     }
-    Ok((normalized, generated, syntax))
+    Ok((normalized, generated, types))
 }
 
 /// The build of some resources of an API only ([`subset`]): the operations
@@ -217,13 +225,14 @@ pub fn generate_api_subset(
     normalized: &Normalized,
     operations: &[model::Operation],
     enabled: impl Fn(&str) -> bool,
+    raw_client: bool,
 ) -> Result<(Normalized, Generated, Vec<model::Operation>), Error> {
     let (spec, kept) = subset::keep(api, &normalized.spec, operations, enabled);
     let cut = Normalized {
         spec,
         report: normalized.report.clone(),
     };
-    let (cut, generated) = generate_normalized(api, cut)?;
+    let (cut, generated, _) = generate_normalized(api, cut, raw_client)?;
     Ok((cut, generated, kept))
 }
 
@@ -249,35 +258,32 @@ pub fn api_model(api: ApiDef, effective: Value) -> Result<ApiModel, Error> {
     if effective.is_null() {
         return Ok(ApiModel::default());
     }
-    let (normalized, _, syntax) =
-        generate_normalized_with_syntax(api, normalize::normalize(effective))?;
+    let (normalized, _, types) = generate_normalized(api, normalize::normalize(effective), false)?;
     Ok(ApiModel {
-        operations: operations_of(api, &normalized, &syntax)?,
+        operations: operations_of(api, &normalized, &types)?,
         events: api_events(&normalized)?,
-        types: model::named_types(&syntax),
+        types: model::named_types(&types),
         omitted: normalized.report.omitted,
     })
 }
 
-/// The operation model of an API: its generated client joined with its
-/// normalized spec (see [`model`]).
+/// The operation model of an API (see [`model`]), from its normalized spec
+/// and the type space its types are generated from.
 pub fn api_operations(
     api: ApiDef,
     normalized: &Normalized,
-    generated: &Generated,
 ) -> Result<Vec<model::Operation>, Error> {
-    let syntax = syn::parse_file(&generated.code)
-        .map_err(|e| Error::Generate(format!("generated client does not parse: {e}")))?;
-    operations_of(api, normalized, &syntax)
+    let settings = library_settings(api, &normalized.spec);
+    let (types, _) = generate::type_model(&normalized.spec, &settings)?;
+    operations_of(api, normalized, &types)
 }
 
-/// The operation model of the generated client `syntax`.
 fn operations_of(
     api: ApiDef,
     normalized: &Normalized,
-    syntax: &syn::File,
+    types: &type_space::TypeModel,
 ) -> Result<Vec<model::Operation>, Error> {
-    let mut operations = model::operations(syntax, &normalized.spec)?;
+    let mut operations = model::operations(types, &normalized.spec)?;
     naming::assign(&mut operations, &normalized.spec, &naming_choices(api))?;
     Ok(operations)
 }

@@ -1,19 +1,20 @@
 //! The operation model: what every facade output is emitted from.
 //!
-//! One [`Operation`] per operation the raw client has, joined from two
-//! readings of the same normalized spec: progenitor's generated client (the
-//! Rust names and types it chose for each parameter, body and response, so
-//! the facade can never disagree with the raw types) and the spec itself (the
-//! checks a value must pass before it is sent). Operations the generator left
-//! out are absent from the client, so absent here too.
+//! One [`Operation`] per operation of the normalized spec, joined from the
+//! spec itself (methods, paths, parameters, the checks a value must pass
+//! before it is sent) and the type space its types are generated from
+//! ([`crate::type_space`]: the `TypeId` registered for each parameter, body
+//! and response, each struct's fields). Nothing here reads generated code.
+//! Operations the type generator rejected are absent.
 
 use std::collections::BTreeMap;
 
 use heck::ToUpperCamelCase;
-use quote::ToTokens;
 use serde_json::Value;
+use typify_impl::{TypeDetails, TypeEnumVariant, TypeId};
 
 use crate::Error;
+use crate::type_space::{BodyType, FieldType, ResponseType, TypeModel, template_names};
 use crate::walk;
 
 /// The extension on an operation whose `multipart/form-data` body only the
@@ -251,33 +252,18 @@ pub enum ResponseKind {
     Bytes,
 }
 
-/// Builds the model of every operation of `file` (progenitor's output for
-/// `spec`).
-pub fn operations(file: &syn::File, spec: &Value) -> Result<Vec<Operation>, Error> {
-    let structs = type_structs(file);
+/// Builds the model of every operation of a normalized spec from its type
+/// space.
+pub fn operations(types: &TypeModel, spec: &Value) -> Result<Vec<Operation>, Error> {
     let mut out = Vec::new();
-    for item in &file.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client || block.trait_.is_some() {
-            continue;
-        }
-        for member in &block.items {
-            let syn::ImplItem::Fn(function) = member else {
-                continue;
-            };
-            let Some((method, path)) = sends(&function.attrs) else {
-                continue;
-            };
-            let op = spec_operation(spec, &method, &path).ok_or_else(|| {
-                Error::Generate(format!(
-                    "{method} {path}: in the generated client but not in the spec"
-                ))
-            })?;
-            out.push(operation(function, method, path, op, spec, &structs)?);
-        }
+    for op_types in types.operations() {
+        let op = spec_operation(spec, &op_types.method, &op_types.path).ok_or_else(|| {
+            Error::Generate(format!(
+                "{} {}: in the type space but not in the spec",
+                op_types.method, op_types.path
+            ))
+        })?;
+        out.push(operation(types, op_types, op, spec)?);
     }
     for (path, method, op) in walk::operations(spec) {
         if let Some(schema) = op.get(FACADE_MULTIPART) {
@@ -433,83 +419,71 @@ fn scalar_type(schema: &Value) -> &'static str {
 }
 
 fn operation(
-    function: &syn::ImplItemFn,
-    method: String,
-    path: String,
+    types: &TypeModel,
+    op_types: &crate::type_space::OperationTypes,
     op: SpecOperation<'_>,
     spec: &Value,
-    structs: &BTreeMap<String, &syn::ItemStruct>,
 ) -> Result<Operation, Error> {
-    let name = function.sig.ident.to_string();
-    let calls = Calls::of(&function.block);
     let mut params = Vec::new();
-    let mut body = None;
-    let path_names = template_names(&path);
-    for input in &function.sig.inputs {
-        let syn::FnArg::Typed(arg) = input else {
-            continue;
-        };
-        let syn::Pat::Ident(ident) = &*arg.pat else {
-            continue;
-        };
-        let ident = ident.ident.to_string();
-        let (ty, optional) = value_type(&arg.ty);
-        if ident == "body" {
-            body = Some(request_body(&calls, ty, structs));
-            continue;
-        }
-        let (wire, location) = if let Some(i) = calls.path_args.iter().position(|a| *a == ident) {
-            let wire = path_names.get(i).cloned().ok_or_else(|| {
-                Error::Generate(format!("{name}: path argument `{ident}` not in {path}"))
-            })?;
-            (wire, Location::Path)
-        } else if let Some((wire, _)) = calls.query_args.iter().find(|(_, a)| *a == ident) {
-            (wire.clone(), Location::Query)
-        } else if let Some(wire) = op.header_named(spec, &ident) {
-            (wire, Location::Header)
-        } else {
-            return Err(Error::Generate(format!(
-                "{name}: argument `{ident}` is neither a path nor a query parameter"
-            )));
-        };
-        let schema = op.parameter_schema(spec, &wire, location);
+    for param in &op_types.params {
+        let schema = op.parameter_schema(spec, &param.wire, param.location);
         let upstream_only = op
-            .parameter(spec, &wire, location)
+            .parameter(spec, &param.wire, param.location)
             .is_some_and(is_upstream_only);
         params.push(Param {
-            ident,
-            wire,
-            location,
-            ty: qualify(&ty, structs),
-            required: !optional,
+            ident: param.ident.clone(),
+            wire: param.wire.clone(),
+            location: param.location,
+            ty: types.render_argument(&param.type_id),
+            required: param.required,
             checks: schema.map(Checks::of).unwrap_or_default(),
             upstream_only,
         });
     }
     params.extend(deep_object_params(op.op, spec));
-    // Path order, as the template has them; then query parameters as the raw method.
-    params.sort_by_key(|p| match p.location {
-        Location::Path => path_names.iter().position(|n| *n == p.wire).unwrap_or(0),
-        Location::Query | Location::Header => usize::MAX,
+    let body = op_types.body.as_ref().map(|body| match body {
+        BodyType::Json(id) | BodyType::Form(id) => Body {
+            encoding: if matches!(body, BodyType::Json(_)) {
+                BodyEncoding::Json
+            } else {
+                BodyEncoding::Form
+            },
+            ty: types.render_argument(id),
+            fields: struct_fields(types, id),
+        },
+        BodyType::Bytes => Body {
+            encoding: BodyEncoding::Bytes,
+            ty: String::new(),
+            fields: Vec::new(),
+        },
     });
-    let response = response_kind(&function.sig.output, structs);
+    let (response, response_id) = match &op_types.response {
+        ResponseType::Json(id) => (ResponseKind::Json(types.render(id)), Some(id)),
+        ResponseType::Empty => (ResponseKind::Empty, None),
+        ResponseType::Bytes => (ResponseKind::Bytes, None),
+    };
     let (pagination, no_stream) =
-        match detect_pagination(&method, &params, &response, op.op, structs) {
+        match detect_pagination(types, &op_types.method, &params, response_id, op.op) {
             Ok(found) => (found, None),
             Err(reason) => (None, Some(reason)),
         };
+    // progenitor's doc comment: the summary without its final stop, then the
+    // description.
+    let mut doc = String::new();
+    if let Some(summary) = &op_types.summary {
+        doc.push_str(summary.trim_end_matches(['.', ',']));
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op_types.description {
+        doc.push_str(description);
+    }
     Ok(Operation {
-        name,
-        id: op
-            .op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
+        name: crate::type_space::progenitor_name(&op_types.operation_id, false),
+        id: op_types.operation_id.clone(),
         route: Default::default(),
-        method,
-        path,
-        doc: doc_before_sends(&function.attrs),
+        method: op_types.method.clone(),
+        path: op_types.path.clone(),
+        doc: doc.trim().to_owned(),
         params,
         body,
         response,
@@ -557,11 +531,11 @@ const PAGING_PARAMS: &[&str] = &["offset", "marker", "last_id", "first_id", "cur
 /// The one pagination detector: `Ok(None)` for an operation that is not a
 /// list, `Err(reason)` for a list whose paging is not recognised.
 fn detect_pagination(
+    types: &TypeModel,
     method: &str,
     params: &[Param],
-    response: &ResponseKind,
+    response: Option<&TypeId>,
     op: &Value,
-    structs: &BTreeMap<String, &syn::ItemStruct>,
 ) -> Result<Option<Pagination>, String> {
     let stated = op.get("x-pagination");
     if stated == Some(&Value::Bool(false)) {
@@ -573,7 +547,7 @@ fn detect_pagination(
         .map(|p| p.wire.as_str())
         .collect();
     let paged = query.iter().any(|q| PAGING_PARAMS.contains(q));
-    let ResponseKind::Json(ty) = response else {
+    let Some(response) = response else {
         return if paged {
             Err("the response is not JSON".into())
         } else {
@@ -583,15 +557,12 @@ fn detect_pagination(
     if method != "GET" && stated.is_none() {
         return Ok(None);
     }
-    let top = struct_of(ty, structs);
-    let fields =
-        |s: Option<&syn::ItemStruct>| s.map(|s| struct_fields(s, structs)).unwrap_or_default();
-    let top_fields = fields(top);
-    let field = |fs: &[Field], wire: &str| fs.iter().find(|f| f.wire == wire).cloned();
+    let top_fields = members(types, response);
+    let field = |fs: &[Member], wire: &str| fs.iter().find(|m| m.field.wire == wire).cloned();
     let data = field(&top_fields, "data");
     let data_fields = data
         .as_ref()
-        .map(|d| fields(struct_of(&d.ty, structs)))
+        .map(|d| members(types, &d.value))
         .unwrap_or_default();
     let stated_items = stated.and_then(|s| s.get("items")).and_then(Value::as_str);
     let candidates = [
@@ -609,10 +580,14 @@ fn detect_pagination(
             let mut access = Vec::new();
             if name.starts_with("data.") {
                 let data = data.as_ref()?;
-                access.push((data.ident.clone(), data.optional));
+                access.push((data.field.ident.clone(), data.field.optional));
             }
-            access.push((f.ident.clone(), f.optional));
-            Some(((*name).to_owned(), vec_item(&f.ty)?, access))
+            access.push((f.field.ident.clone(), f.field.optional));
+            let item = types.with_details(&f.value, |d| match d {
+                TypeDetails::Vec(item) => Some(item),
+                _ => None,
+            })??;
+            Some(((*name).to_owned(), item, access))
         });
     let Some((items, item, access)) = found else {
         return if paged {
@@ -624,10 +599,10 @@ fn detect_pagination(
     let signals: Vec<&str> = top_fields
         .iter()
         .chain(&data_fields)
-        .map(|f| f.wire.as_str())
+        .map(|m| m.field.wire.as_str())
         .collect();
     let has = |w: &str| signals.contains(&w);
-    let key = item_key(&item, structs);
+    let key = item_key(types, &item);
     let style = match stated.and_then(|s| s.get("style")).and_then(Value::as_str) {
         Some(style) => {
             let param = stated
@@ -681,58 +656,36 @@ fn detect_pagination(
     Ok(Some(Pagination {
         style,
         items,
-        item,
+        item: types.render(&item),
         key,
         access,
     }))
 }
 
-/// The struct a qualified type names (`types::X`).
-fn struct_of<'a>(
-    ty: &str,
-    structs: &BTreeMap<String, &'a syn::ItemStruct>,
-) -> Option<&'a syn::ItemStruct> {
-    let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
-    structs.get(compact.strip_prefix("types::")?).copied()
-}
-
-/// `T` of a qualified `::std::vec::Vec<T>`.
-fn vec_item(ty: &str) -> Option<String> {
-    let parsed: syn::Type = syn::parse_str(ty).ok()?;
-    let syn::Type::Path(p) = &parsed else {
-        return None;
+fn item_key(types: &TypeModel, item: &TypeId) -> ItemKey {
+    let fields = members(types, item);
+    let builtin = |m: &Member| {
+        types
+            .with_details(&m.value, |d| match d {
+                TypeDetails::Builtin(name) => Some(name.to_owned()),
+                _ => None,
+            })
+            .flatten()
     };
-    let last = p.path.segments.last()?;
-    if last.ident != "Vec" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.to_token_stream().to_string()),
-        _ => None,
-    }
-}
-
-fn item_key(item: &str, structs: &BTreeMap<String, &syn::ItemStruct>) -> ItemKey {
-    let fields = struct_of(item, structs)
-        .map(|s| struct_fields(s, structs))
-        .unwrap_or_default();
+    // `withUser` as the crate's `UserRef` (see `replacements`).
     let with_user = fields
         .iter()
-        .find(|f| f.wire == "withUser" && f.ty.replace(' ', "") == "crate::UserRef");
-    let Some(id) = fields.iter().find(|f| f.wire == "id") else {
-        return with_user.map_or(ItemKey::None, |f| ItemKey::WithUser {
-            optional: f.optional,
+        .find(|m| m.field.wire == "withUser" && builtin(m).as_deref() == Some("crate::UserRef"));
+    let Some(id) = fields.iter().find(|m| m.field.wire == "id") else {
+        return with_user.map_or(ItemKey::None, |m| ItemKey::WithUser {
+            optional: m.field.optional,
         });
     };
-    let compact: String = id.ty.chars().filter(|c| !c.is_whitespace()).collect();
-    match (compact.as_str(), id.optional) {
-        ("u64", false) => ItemKey::Id,
-        ("u64", true) => ItemKey::OptionalId,
-        ("::std::num::NonZeroU64", false) => ItemKey::NonZeroId,
-        ("::std::num::NonZeroU64", true) => ItemKey::OptionalNonZeroId,
+    match (builtin(id).as_deref(), id.field.optional) {
+        (Some("u64"), false) => ItemKey::Id,
+        (Some("u64"), true) => ItemKey::OptionalId,
+        (Some("::std::num::NonZeroU64"), false) => ItemKey::NonZeroId,
+        (Some("::std::num::NonZeroU64"), true) => ItemKey::OptionalNonZeroId,
         _ => ItemKey::None,
     }
 }
@@ -755,21 +708,6 @@ pub(crate) fn spec_operation<'a>(
 }
 
 impl SpecOperation<'_> {
-    /// The wire name of the header parameter progenitor calls `ident` (its
-    /// snake case: `Idempotency-Key` → `idempotency_key`).
-    fn header_named(&self, spec: &Value, ident: &str) -> Option<String> {
-        use heck::ToSnakeCase;
-        [self.op, self.item]
-            .into_iter()
-            .filter_map(|v| v.get("parameters").and_then(Value::as_array))
-            .flatten()
-            .map(|p| walk::resolve_ref(spec, p))
-            .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
-            .filter_map(|p| p.get("name").and_then(Value::as_str))
-            .find(|name| name.to_snake_case() == ident)
-            .map(str::to_owned)
-    }
-
     /// The parameter `name` in `location`: the operation's, its path item's,
     /// or a deepObject parameter set aside for the facade
     /// (`x-facade-deep-object`).
@@ -812,252 +750,74 @@ impl SpecOperation<'_> {
     }
 }
 
-/// What the raw method's body says about its arguments.
-#[derive(Default)]
-struct Calls {
-    /// Arguments of `encode_path(&x.to_string())`, in path order.
-    path_args: Vec<String>,
-    /// `(wire name, argument)` of `QueryParam::new("wire", &x)`.
-    query_args: Vec<(String, String)>,
-    /// Names of the request builder methods called (`json`, `form_urlencoded`, `body`).
-    builder_methods: Vec<String>,
+/// A struct field with the type of its value (an `Option`'s inner type).
+#[derive(Debug, Clone)]
+struct Member {
+    field: Field,
+    value: TypeId,
 }
 
-impl Calls {
-    fn of(block: &syn::Block) -> Calls {
-        let mut calls = Calls::default();
-        syn::visit::visit_block(&mut calls, block);
-        calls
-    }
-}
-
-impl<'ast> syn::visit::Visit<'ast> for Calls {
-    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        if let syn::Expr::Path(func) = &*call.func {
-            let last = func.path.segments.last().map(|s| s.ident.to_string());
-            let args: Vec<&syn::Expr> = call.args.iter().collect();
-            match (last.as_deref(), args.as_slice()) {
-                (Some("encode_path"), [arg]) => {
-                    if let Some(ident) = first_ident(arg) {
-                        self.path_args.push(ident);
-                    }
-                }
-                (Some("new"), [syn::Expr::Lit(lit), arg])
-                    if func.path.segments.iter().any(|s| s.ident == "QueryParam") =>
-                {
-                    if let (syn::Lit::Str(wire), Some(ident)) = (&lit.lit, first_ident(arg)) {
-                        self.query_args.push((wire.value(), ident));
-                    }
-                }
-                _ => {}
-            }
-        }
-        syn::visit::visit_expr_call(self, call);
-    }
-
-    /// `format!("{}/x/{}", self.baseurl, encode_path(&id.to_string()))`: the
-    /// path arguments sit inside the macro's tokens.
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        use syn::parse::Parser;
-        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-        if let Ok(args) = parser.parse2(mac.tokens.clone()) {
-            for arg in &args {
-                syn::visit::Visit::visit_expr(self, arg);
-            }
-        }
-    }
-
-    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        self.builder_methods.push(call.method.to_string());
-        syn::visit::visit_expr_method_call(self, call);
-    }
-}
-
-/// The first identifier an expression names (`&x.to_string()` → `x`).
-fn first_ident(expr: &syn::Expr) -> Option<String> {
-    match expr {
-        syn::Expr::Reference(r) => first_ident(&r.expr),
-        syn::Expr::MethodCall(m) => first_ident(&m.receiver),
-        syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
-        _ => None,
-    }
-}
-
-/// `{name}`s of a path template, in order.
-fn template_names(path: &str) -> Vec<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
-}
-
-fn request_body(
-    calls: &Calls,
-    ty: syn::Type,
-    structs: &BTreeMap<String, &syn::ItemStruct>,
-) -> Body {
-    let has = |m: &str| calls.builder_methods.iter().any(|c| c == m);
-    let encoding = if has("json") {
-        BodyEncoding::Json
-    } else if has("form_urlencoded") {
-        BodyEncoding::Form
-    } else {
-        BodyEncoding::Bytes
-    };
-    if encoding == BodyEncoding::Bytes {
-        return Body {
-            encoding,
-            ty: String::new(),
-            fields: Vec::new(),
-        };
-    }
-    let fields = types_name(&ty)
-        .and_then(|name| structs.get(&name))
-        .map(|s| struct_fields(s, structs))
-        .unwrap_or_default();
-    Body {
-        encoding,
-        ty: qualify(&ty, structs),
-        fields,
-    }
-}
-
-/// The top-level fields of a named-field struct, or none when any field is
+/// The fields of a struct as callers use them, or none when any field is
 /// flattened (its JSON names are not the struct's).
-fn struct_fields(
-    item: &syn::ItemStruct,
-    structs: &BTreeMap<String, &syn::ItemStruct>,
-) -> Vec<Field> {
-    let syn::Fields::Named(named) = &item.fields else {
+///
+/// A field typify makes `Option<Vec<T>>` (or a map) because the answer may
+/// leave it out or send `null` is a plain collection in the generated code
+/// (see `generate::empty_collections`), read as empty when absent.
+fn members(types: &TypeModel, id: &TypeId) -> Vec<Member> {
+    let Some(fields) = types.fields(id) else {
         return Vec::new();
     };
-    let mut fields = Vec::new();
-    for field in &named.named {
-        let Some(ident) = &field.ident else {
+    let mut out = Vec::new();
+    for FieldType {
+        ident,
+        wire,
+        type_id,
+        required,
+    } in fields
+    {
+        let Some(wire) = wire else {
             return Vec::new();
         };
-        let serde = SerdeAttrs::of(&field.attrs);
-        if serde.flatten {
-            return Vec::new();
-        }
-        let (ty, optional) = value_type(&field.ty);
-        let ident = ident.to_string();
-        fields.push(Field {
-            file: false,
-            wire: serde.rename.unwrap_or_else(|| ident.clone()),
-            ident,
-            ty: qualify(&ty, structs),
-            optional,
-            has_default: serde.default,
-            checks: Checks::default(),
+        let inner = types
+            .with_details(&type_id, |d| match d {
+                TypeDetails::Option(inner) => Some(inner),
+                _ => None,
+            })
+            .flatten();
+        // `has_default`: whether the decoder fills the field in when absent
+        // by a default of its own (an `Option` needs none).
+        let (value, optional, has_default) = match inner {
+            Some(inner) => {
+                let collection = types
+                    .with_details(&inner, |d| {
+                        matches!(d, TypeDetails::Vec(_) | TypeDetails::Map(..))
+                    })
+                    .unwrap_or(false);
+                let empty = collection && !required;
+                (inner, !empty, empty)
+            }
+            None => (type_id, false, !required),
+        };
+        out.push(Member {
+            field: Field {
+                file: false,
+                ident,
+                wire,
+                ty: types.render(&value),
+                optional,
+                has_default,
+                checks: Checks::default(),
+            },
+            value,
         });
     }
-    fields
+    out
 }
 
-#[derive(Default)]
-struct SerdeAttrs {
-    rename: Option<String>,
-    default: bool,
-    flatten: bool,
+fn struct_fields(types: &TypeModel, id: &TypeId) -> Vec<Field> {
+    members(types, id).into_iter().map(|m| m.field).collect()
 }
 
-impl SerdeAttrs {
-    fn of(attrs: &[syn::Attribute]) -> SerdeAttrs {
-        let mut out = SerdeAttrs::default();
-        for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-            let _ = attr.parse_nested_meta(|meta| {
-                let value = || -> syn::Result<String> {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    Ok(lit.value())
-                };
-                if meta.path.is_ident("rename") {
-                    out.rename = Some(value()?);
-                } else if meta.path.is_ident("default") {
-                    out.default = true;
-                    if meta.input.peek(syn::Token![=]) {
-                        value()?;
-                    }
-                } else if meta.path.is_ident("flatten") {
-                    out.flatten = true;
-                } else if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            });
-        }
-        out
-    }
-}
-
-/// The type of one value: `Option<T>` and `&'a T` unwrapped, with whether it
-/// was an `Option`.
-fn value_type(ty: &syn::Type) -> (syn::Type, bool) {
-    let ty = strip_reference(ty);
-    if let syn::Type::Path(p) = ty
-        && let Some(last) = p.path.segments.last()
-        && last.ident == "Option"
-        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
-        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
-    {
-        return (strip_reference(inner).clone(), true);
-    }
-    (ty.clone(), false)
-}
-
-fn strip_reference(ty: &syn::Type) -> &syn::Type {
-    match ty {
-        syn::Type::Reference(r) => &r.elem,
-        other => other,
-    }
-}
-
-/// `X` of `types::X`.
-fn types_name(ty: &syn::Type) -> Option<String> {
-    let syn::Type::Path(p) = ty else { return None };
-    let segments: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    match segments.as_slice() {
-        [module, name] if module == "types" => Some(name.clone()),
-        _ => None,
-    }
-}
-
-/// A type as tokens text, with the `types` module's own names (used bare
-/// inside it) qualified as `types::X` so the facade can name them.
-fn qualify(ty: &syn::Type, structs: &BTreeMap<String, &syn::ItemStruct>) -> String {
-    struct Qualify<'a>(&'a BTreeMap<String, &'a syn::ItemStruct>);
-    impl syn::visit_mut::VisitMut for Qualify<'_> {
-        fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
-            syn::visit_mut::visit_type_path_mut(self, p);
-            if p.qself.is_none() && p.path.leading_colon.is_none() && p.path.segments.len() == 1 {
-                let name = p.path.segments[0].ident.to_string();
-                if self.0.contains_key(&name) || is_types_item(&name) {
-                    p.path.segments.insert(0, syn::parse_quote!(types));
-                }
-            }
-        }
-    }
-    let mut ty = ty.clone();
-    syn::visit_mut::VisitMut::visit_type_mut(&mut Qualify(structs), &mut ty);
-    ty.to_token_stream().to_string()
-}
-
-/// Bare names in the generated types module that are not Rust's own: typify
-/// names types in UpperCamelCase, and the primitives are lower case.
-fn is_types_item(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase())
-        && !matches!(
-            name,
-            "Option" | "Vec" | "String" | "Box" | "HashMap" | "BTreeMap"
-        )
-}
-
-/// Every struct of the generated `types` module, by name.
 /// A webhook event the API sends (see [`crate::normalize::webhooks`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookEvent {
@@ -1108,145 +868,50 @@ pub enum NamedType {
     },
 }
 
-/// Every named type of `file` (progenitor's output): what the drift report
-/// compares field by field.
-pub fn named_types(file: &syn::File) -> BTreeMap<String, NamedType> {
-    let structs = type_structs(file);
-    let mut out: BTreeMap<String, NamedType> = structs
-        .iter()
-        .map(|(name, s)| {
-            let flattened = s
-                .fields
-                .iter()
-                .any(|field| SerdeAttrs::of(&field.attrs).flatten);
-            let named = if flattened {
-                NamedType::Union(
-                    s.fields
-                        .iter()
-                        .map(|field| qualify(&field.ty, &structs))
-                        .collect(),
-                )
-            } else {
-                NamedType::Struct(struct_fields(s, &structs))
-            };
-            (name.clone(), named)
-        })
-        .collect();
-    for item in types_module(file) {
-        if let syn::Item::Enum(e) = item {
-            let variants = e.variants.iter().map(|v| v.ident.to_string()).collect();
-            let holds = e
-                .variants
-                .iter()
-                .flat_map(|v| v.fields.iter())
-                .map(|field| qualify(&field.ty, &structs))
-                .collect();
-            out.insert(e.ident.to_string(), NamedType::Enum { variants, holds });
-        }
-    }
-    out
-}
-
-/// The items of the generated `types` module.
-fn types_module(file: &syn::File) -> &[syn::Item] {
-    file.items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "types" => {
-                module.content.as_ref().map(|(_, items)| items.as_slice())
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-fn type_structs(file: &syn::File) -> BTreeMap<String, &syn::ItemStruct> {
+/// Every named type of the type space: what the drift report compares
+/// field by field.
+pub fn named_types(types: &TypeModel) -> BTreeMap<String, NamedType> {
     let mut out = BTreeMap::new();
-    for item in types_module(file) {
-        if let syn::Item::Struct(s) = item {
-            out.insert(s.ident.to_string(), s);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = types.roots();
+    while let Some(id) = queue.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        queue.extend(types.held(&id));
+        let Some(name) = types.name(&id) else {
+            continue;
+        };
+        let named = types.with_details(&id, |details| match details {
+            TypeDetails::Struct(s) => {
+                let all: Vec<(String, TypeId)> =
+                    s.properties().map(|(n, id)| (n.to_owned(), id)).collect();
+                let fields = types.fields(&id).unwrap_or_default();
+                if fields.iter().any(|f| f.wire.is_none()) {
+                    NamedType::Union(all.iter().map(|(_, id)| types.render(id)).collect())
+                } else {
+                    NamedType::Struct(struct_fields(types, &id))
+                }
+            }
+            TypeDetails::Enum(e) => NamedType::Enum {
+                variants: e.variants().map(|(name, _)| name.to_owned()).collect(),
+                holds: e
+                    .variants()
+                    .flat_map(|(_, variant)| match variant {
+                        TypeEnumVariant::Simple => Vec::new(),
+                        TypeEnumVariant::Tuple(ids) => ids,
+                        TypeEnumVariant::Struct(props) => {
+                            props.into_iter().map(|(_, id)| id).collect()
+                        }
+                    })
+                    .map(|id| types.render(&id))
+                    .collect(),
+            },
+            _ => NamedType::Struct(Vec::new()),
+        });
+        if let Some(named) = named {
+            out.insert(name, named);
         }
     }
     out
-}
-
-fn response_kind(
-    output: &syn::ReturnType,
-    structs: &BTreeMap<String, &syn::ItemStruct>,
-) -> ResponseKind {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return ResponseKind::Empty;
-    };
-    fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
-        let syn::Type::Path(p) = ty else { return None };
-        let segment = p.path.segments.last()?;
-        let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        })
-    }
-    let Some(body) = first_argument(ty).and_then(first_argument) else {
-        return ResponseKind::Empty;
-    };
-    let text = body.to_token_stream().to_string();
-    if matches!(body, syn::Type::Tuple(t) if t.elems.is_empty()) {
-        ResponseKind::Empty
-    } else if text.contains("ByteStream") || text.contains("Upgraded") {
-        ResponseKind::Bytes
-    } else {
-        ResponseKind::Json(qualify(body, structs))
-    }
-}
-
-fn doc_text(attrs: &[syn::Attribute]) -> String {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
-}
-
-/// `("GET", "/v2/access/chats")` from progenitor's "Sends a `GET` request to
-/// `/v2/access/chats`" doc line.
-fn sends(attrs: &[syn::Attribute]) -> Option<(String, String)> {
-    let doc = doc_text(attrs);
-    let rest = doc.split_once("Sends a `")?.1;
-    let (method, rest) = rest.split_once('`')?;
-    let path = rest.split_once("request to `")?.1.split_once('`')?.0;
-    Some((method.to_owned(), path.to_owned()))
-}
-
-fn doc_before_sends(attrs: &[syn::Attribute]) -> String {
-    let doc = doc_text(attrs);
-    let text = doc.split_once("Sends a `").map_or(doc.as_str(), |(d, _)| d);
-    text.trim().to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn templates_and_types() {
-        assert_eq!(template_names("/a/{x}/b/{y_z}"), ["x", "y_z"]);
-        let ty: syn::Type = syn::parse_quote!(Option<&'a ::std::vec::Vec<Chat>>);
-        let (inner, optional) = value_type(&ty);
-        assert!(optional);
-        assert_eq!(
-            qualify(&inner, &BTreeMap::new()),
-            ":: std :: vec :: Vec < types :: Chat >"
-        );
-    }
 }

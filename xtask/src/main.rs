@@ -529,7 +529,7 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 api.name, api.name
             ));
         }
-        let operations = match onlyfans_codegen::api_operations(api, &normalized, &generated) {
+        let operations = match onlyfans_codegen::api_operations(api, &normalized) {
             Ok(operations) => operations,
             Err(e) => {
                 problems.push(format!("{} operation model: {e}", api.name));
