@@ -71,10 +71,8 @@ fn generate(api: onlyfans_codegen::ApiDef, root: &Path, out: &Path) {
         let mocks = onlyfans_codegen::generate_api_mocks(api, &normalized, &operations)
             .unwrap_or_else(|e| panic!("{} mocks: {e}", api.name));
         if feature("httpmock") {
-            write(
-                &out.join(format!("{}_httpmock.rs", api.name)),
-                &mocks.httpmock,
-            );
+            let helpers = httpmock(api, &normalized);
+            write(&out.join(format!("{}_httpmock.rs", api.name)), &helpers);
         }
         write(
             &out.join(format!("{}_routes.json", api.name)),
@@ -87,6 +85,20 @@ fn generate(api: onlyfans_codegen::ApiDef, root: &Path, out: &Path) {
             );
         }
     }
+}
+
+/// The typed httpmock helpers (the `httpmock` feature turns on the
+/// generator's `progenitor`; cargo compiles a build script with its
+/// package's features).
+#[cfg(feature = "httpmock")]
+fn httpmock(api: onlyfans_codegen::ApiDef, normalized: &onlyfans_codegen::Normalized) -> String {
+    onlyfans_codegen::generate_api_httpmock(api, normalized)
+        .unwrap_or_else(|e| panic!("{} httpmock helpers: {e}", api.name))
+}
+
+#[cfg(not(feature = "httpmock"))]
+fn httpmock(_: onlyfans_codegen::ApiDef, _: &onlyfans_codegen::Normalized) -> String {
+    unreachable!("only called with the httpmock feature")
 }
 
 /// Whether a cargo feature of the crate is on.

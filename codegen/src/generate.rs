@@ -7,9 +7,8 @@
 //! and its types must be the same: the type space registers every schema as
 //! progenitor does.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use openapiv3::OpenAPI;
+#[cfg(feature = "progenitor")]
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle};
 use serde_json::Value;
 
@@ -96,9 +95,17 @@ pub fn type_model(spec: &Value, settings: &Settings) -> Result<(TypeModel, Vec<O
     TypeModel::build(&api, &type_settings(settings)).map_err(Error::Generate)
 }
 
+/// Without progenitor, no raw client.
+#[cfg(not(feature = "progenitor"))]
+fn raw_client_of(_: &Value, _: &Settings) -> Result<String, String> {
+    Err("generating it needs onlyfans-codegen's `progenitor` feature".into())
+}
+
 /// progenitor's client for `spec`, without its types module (the same types
 /// as the type space's, printed from it).
+#[cfg(feature = "progenitor")]
 fn raw_client_of(spec: &Value, settings: &Settings) -> Result<String, String> {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
     let api = openapi(spec)?;
     let mut generator = generator(settings)?;
     let hook = std::panic::take_hook();
@@ -139,6 +146,7 @@ pub(crate) fn inline_methods(file: &mut syn::File) {
 
 /// Splits progenitor's file into its `types` module's items and the rest
 /// (the raw client), so that the types compile without the client.
+#[cfg(feature = "progenitor")]
 fn split_types(file: syn::File) -> Result<(syn::File, syn::File), String> {
     let mut types = None;
     let mut client: Vec<syn::Item> = vec![syn::parse_quote! { pub use super::types; }];
@@ -527,6 +535,7 @@ pub(crate) fn type_settings(settings: &Settings) -> typify_impl::TypeSpaceSettin
 
 /// The one progenitor configuration: the client and its mocks must agree on
 /// every type name.
+#[cfg(feature = "progenitor")]
 pub(crate) fn generator(settings: &Settings) -> Result<Generator, String> {
     let mut gen_settings = GenerationSettings::new();
     gen_settings

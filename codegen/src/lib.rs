@@ -24,7 +24,8 @@
 //! - [`drift`]: what changed between two spec versions, breaking or additive;
 //! - [`doc_page`]: the OpenAPI fragment inside an API documentation page;
 //! - [`examples`]: response bodies for mocks and tests (declared or synthesized);
-//! - [`mock`]: typed httpmock helpers and the mock server's route table;
+//! - [`mock`]: the mock server's route table and the tests' response decoders;
+//! - `httpmock` (feature `progenitor`): typed httpmock helpers;
 //! - [`model`]: the operation model every output is emitted from, read from
 //!   the spec and the type space;
 //! - [`facade`]: the per-operation request builders.
@@ -37,6 +38,8 @@ pub mod drift;
 pub mod examples;
 pub mod facade;
 pub mod generate;
+#[cfg(feature = "progenitor")]
+pub mod httpmock;
 pub mod merge;
 pub mod mock;
 pub mod model;
@@ -544,12 +547,10 @@ pub fn naming_choices(api: ApiDef) -> naming::Choices {
     }
 }
 
-/// What the testing features compile in for one API (`mock`, `httpmock`,
-/// and the crate's own tests).
+/// What the testing features compile in for one API (`mock`, and the
+/// crate's own tests).
 #[derive(Debug, Clone)]
 pub struct Mocks {
-    /// Typed httpmock helpers (`MockServerExt`), Rust source.
-    pub httpmock: String,
     /// The mock server's routes, JSON.
     pub routes: String,
     /// `mock::decoders`: every JSON response's decoder, for the crate's own
@@ -567,21 +568,22 @@ pub fn generate_api_mocks(
     operations: &[model::Operation],
 ) -> Result<Mocks, Error> {
     let header = generated_header(api);
-    let api_path = format!("crate::{}", api.name);
-    let httpmock = mock::httpmock(
-        &normalized.spec,
-        &normalized.report.omitted,
-        &library_settings(api, &normalized.spec),
-        &api_path,
-        &header,
-    )?;
     let routes = mock::route_table(&normalized.spec, &normalized.report.omitted, operations);
     let routes = serde_json::to_string_pretty(&routes)
         .map_err(|e| Error::Generate(format!("route table: {e}")))?;
-    let decoders = mock::response_decoders(operations, &api_path, &header)?;
-    Ok(Mocks {
-        httpmock,
-        routes,
-        decoders,
-    })
+    let decoders = mock::response_decoders(operations, &format!("crate::{}", api.name), &header)?;
+    Ok(Mocks { routes, decoders })
+}
+
+/// An API's typed httpmock helpers (`MockServerExt`, the crate's `httpmock`
+/// feature), Rust source.
+#[cfg(feature = "progenitor")]
+pub fn generate_api_httpmock(api: ApiDef, normalized: &Normalized) -> Result<String, Error> {
+    httpmock::httpmock(
+        &normalized.spec,
+        &normalized.report.omitted,
+        &library_settings(api, &normalized.spec),
+        &format!("crate::{}", api.name),
+        &generated_header(api),
+    )
 }

@@ -902,6 +902,7 @@ mod tests {
     }
 
     /// The types printed from this space are progenitor's, for both specs.
+    #[cfg(feature = "progenitor")]
     #[test]
     fn the_space_prints_progenitors_types() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

@@ -559,12 +559,19 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
                 continue;
             }
         };
+        let httpmock = match onlyfans_codegen::generate_api_httpmock(api, &normalized) {
+            Ok(helpers) => helpers,
+            Err(e) => {
+                problems.push(format!("{} httpmock helpers: {e}", api.name));
+                continue;
+            }
+        };
         let expected = [
             ("generated_code", generated.code.clone()),
             ("normalized_spec", spec::to_yaml(&normalized.spec)),
             ("operations", summary::operations(&normalized.spec)),
             ("facade_surface", surface),
-            ("httpmock", mocks.httpmock),
+            ("httpmock", httpmock),
             ("mock_routes", mocks.routes),
         ];
         for (kind, actual) in expected {
