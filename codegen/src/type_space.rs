@@ -419,15 +419,25 @@ fn build(
             let operation_id = op.operation_id.clone().unwrap_or_default();
             let fail =
                 |reason: String| Failure::Operation(key.clone(), operation_id.clone(), reason);
-            let types = register(
-                &mut space,
-                components,
-                path,
-                method,
-                item,
-                op,
-                &mut registered,
-            )
+            // A panic of typify's on this operation's schemas is this
+            // operation's failure (the space is built again without it).
+            let types = catch_unwind(AssertUnwindSafe(|| {
+                register(
+                    &mut space,
+                    components,
+                    path,
+                    method,
+                    item,
+                    op,
+                    &mut registered,
+                )
+            }))
+            .unwrap_or_else(|panic| {
+                Err(format!(
+                    "the type generator panicked: {}",
+                    crate::generate::panic_message(&panic)
+                ))
+            })
             .map_err(fail)?;
             operations.push(types);
         }
