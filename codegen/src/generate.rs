@@ -287,89 +287,174 @@ fn serialize_under_feature(file: &mut syn::File, spec: &Value, model: &TypeModel
     }
 }
 
-/// The library's `Deserialize` for every struct whose fields are all
-/// optional, in place of serde's derive (see `transport::decode::Fields` in
-/// the library: a `match` on the key per struct, a third of the derive's
-/// code). A struct with a required field, a flattened one, a field default
-/// of its own or any container attribute keeps the derive. The fields'
-/// `#[serde]` attributes stay for a `Serialize` derive; under
-/// `serialize_feature` when that derive is, and gone when there is none (the
-/// attribute exists only with a serde derive).
+/// The library's `Deserialize` in place of serde's derive for every struct
+/// whose fields are all optional (see `transport::decode::Fields` in the
+/// library: a `match` on the key per struct, a third of the derive's code)
+/// and every enum of plain strings (`transport::decode::variant`, through
+/// the enum's `FromStr`). A struct with a required field, a flattened one, a
+/// field default of its own or any container attribute keeps the derive, as
+/// does an enum with data or any attribute but a rename. The members'
+/// `#[serde]` attributes follow the `Serialize` derive ([`gate_serde_attrs`]).
 fn compact_deserialize(file: &mut syn::File, serialize_feature: Option<&str>) {
+    let from_str = from_str_impls(file);
     let mut impls: Vec<syn::Item> = Vec::new();
     for item in &mut file.items {
-        let syn::Item::Struct(s) = item else {
-            continue;
-        };
-        let eligible = derives(&s.attrs, |p| named(p, "Default"))
-            && derives(&s.attrs, |p| named(p, "Deserialize"))
-            && !s.attrs.iter().any(|a| a.path().is_ident("serde"));
-        let Some(arms) = eligible.then(|| optional_field_arms(&s.fields)).flatten() else {
-            continue;
-        };
-        remove_derive(&mut s.attrs, |p| named(p, "Deserialize"));
-        let serialized = if derives(&s.attrs, |p| named(p, "Serialize")) {
-            Some(None)
-        } else if s.attrs.iter().any(|a| {
-            a.path().is_ident("cfg_attr")
-                && quote::ToTokens::to_token_stream(a)
-                    .to_string()
-                    .contains("Serialize")
-        }) {
-            serialize_feature.map(Some)
-        } else {
-            None
-        };
-        for field in &mut s.fields {
-            match serialized {
-                Some(None) => {}
-                Some(Some(feature)) => {
-                    for attr in field
-                        .attrs
-                        .iter_mut()
-                        .filter(|a| a.path().is_ident("serde"))
-                    {
-                        let syn::Meta::List(list) = &attr.meta else {
-                            continue;
-                        };
-                        let args = &list.tokens;
-                        *attr = syn::parse_quote!(#[cfg_attr(feature = #feature, serde(#args))]);
-                    }
-                }
-                None => field.attrs.retain(|a| !a.path().is_ident("serde")),
-            }
-        }
-        let ident = &s.ident;
-        let expecting = format!("struct {ident}");
-        impls.push(syn::parse_quote! {
-            impl crate::transport::decode::Fields for #ident {
-                const EXPECTING: &'static str = #expecting;
-                fn field<'de, A: ::serde::de::MapAccess<'de>>(
-                    &mut self,
-                    key: &str,
-                    map: &mut A,
-                ) -> ::std::result::Result<(), A::Error> {
-                    match key {
-                        #(#arms)*
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+        match item {
+            syn::Item::Struct(s) => {
+                let eligible = derives(&s.attrs, |p| named(p, "Default"))
+                    && derives(&s.attrs, |p| named(p, "Deserialize"))
+                    && !s.attrs.iter().any(|a| a.path().is_ident("serde"));
+                let Some(arms) = eligible.then(|| optional_field_arms(&s.fields)).flatten() else {
+                    continue;
+                };
+                remove_derive(&mut s.attrs, |p| named(p, "Deserialize"));
+                let serialized = serialized(&s.attrs, serialize_feature);
+                gate_serde_attrs(s.fields.iter_mut().map(|f| &mut f.attrs), serialized);
+                let ident = &s.ident;
+                let expecting = format!("struct {ident}");
+                impls.push(syn::parse_quote! {
+                    impl crate::transport::decode::Fields for #ident {
+                        const EXPECTING: &'static str = #expecting;
+                        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+                            &mut self,
+                            key: &str,
+                            map: &mut A,
+                        ) -> ::std::result::Result<(), A::Error> {
+                            match key {
+                                #(#arms)*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                            Ok(())
                         }
                     }
-                    Ok(())
-                }
+                });
+                impls.push(syn::parse_quote! {
+                    impl<'de> ::serde::Deserialize<'de> for #ident {
+                        fn deserialize<D: ::serde::Deserializer<'de>>(
+                            deserializer: D,
+                        ) -> ::std::result::Result<Self, D::Error> {
+                            crate::transport::decode::object(deserializer)
+                        }
+                    }
+                });
             }
-        });
-        impls.push(syn::parse_quote! {
-            impl<'de> ::serde::Deserialize<'de> for #ident {
-                fn deserialize<D: ::serde::Deserializer<'de>>(
-                    deserializer: D,
-                ) -> ::std::result::Result<Self, D::Error> {
-                    crate::transport::decode::object(deserializer)
-                }
+            syn::Item::Enum(e) => {
+                let eligible = derives(&e.attrs, |p| named(p, "Deserialize"))
+                    && !e.attrs.iter().any(|a| a.path().is_ident("serde"))
+                    && from_str.contains(&e.ident.to_string());
+                let Some(names) = eligible.then(|| variant_names(e)).flatten() else {
+                    continue;
+                };
+                remove_derive(&mut e.attrs, |p| named(p, "Deserialize"));
+                let serialized = serialized(&e.attrs, serialize_feature);
+                gate_serde_attrs(e.variants.iter_mut().map(|v| &mut v.attrs), serialized);
+                let ident = &e.ident;
+                impls.push(syn::parse_quote! {
+                    impl<'de> ::serde::Deserialize<'de> for #ident {
+                        fn deserialize<D: ::serde::Deserializer<'de>>(
+                            deserializer: D,
+                        ) -> ::std::result::Result<Self, D::Error> {
+                            crate::transport::decode::variant(deserializer, &[#(#names),*])
+                        }
+                    }
+                });
             }
-        });
+            _ => {}
+        }
     }
     file.items.extend(impls);
+}
+
+/// How a type is serialized, for its members' `#[serde]` attributes:
+/// `Some(None)` by an unconditional derive, `Some(Some(feature))` by one
+/// under the feature, `None` not at all.
+fn serialized<'f>(attrs: &[syn::Attribute], feature: Option<&'f str>) -> Option<Option<&'f str>> {
+    if derives(attrs, |p| named(p, "Serialize")) {
+        Some(None)
+    } else if attrs.iter().any(|a| {
+        a.path().is_ident("cfg_attr")
+            && quote::ToTokens::to_token_stream(a)
+                .to_string()
+                .contains("Serialize")
+    }) {
+        feature.map(Some)
+    } else {
+        None
+    }
+}
+
+/// The members' `#[serde]` attributes stay for a `Serialize` derive, under
+/// its feature when it is, and go when there is none (the attribute exists
+/// only with a serde derive).
+fn gate_serde_attrs<'a>(
+    members: impl Iterator<Item = &'a mut Vec<syn::Attribute>>,
+    serialized: Option<Option<&str>>,
+) {
+    for attrs in members {
+        match serialized {
+            Some(None) => {}
+            Some(Some(feature)) => {
+                for attr in attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
+                    let syn::Meta::List(list) = &attr.meta else {
+                        continue;
+                    };
+                    let args = &list.tokens;
+                    *attr = syn::parse_quote!(#[cfg_attr(feature = #feature, serde(#args))]);
+                }
+            }
+            None => attrs.retain(|a| !a.path().is_ident("serde")),
+        }
+    }
+}
+
+/// The types of `file` that implement `FromStr` (typify writes it for
+/// every enum of strings).
+fn from_str_impls(file: &syn::File) -> std::collections::BTreeSet<String> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block)
+                if block
+                    .trait_
+                    .as_ref()
+                    .is_some_and(|(_, path, _)| named(path, "FromStr")) =>
+            {
+                match &*block.self_ty {
+                    syn::Type::Path(p) => p.path.get_ident().map(ToString::to_string),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The strings of an enum whose variants are all plain strings (unit
+/// variants, renamed or not, with no other serde attribute); `None` for any
+/// other enum.
+fn variant_names(e: &syn::ItemEnum) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for variant in &e.variants {
+        if !matches!(variant.fields, syn::Fields::Unit) {
+            return None;
+        }
+        let mut wire = variant.ident.to_string();
+        for attr in variant.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    wire = meta.value()?.parse::<syn::LitStr>()?.value();
+                    Ok(())
+                } else {
+                    Err(meta.error("not a plain string variant"))
+                }
+            })
+            .ok()?;
+        }
+        names.push(wire);
+    }
+    Some(names)
 }
 
 /// The `match` arms that read each field of `fields` by its JSON name, or
@@ -673,6 +758,49 @@ mod tests {
             text.contains(r#""type" => self.type_ = map.next_value()?,"#),
             "{text}"
         );
+    }
+
+    #[test]
+    fn enums_of_strings_get_the_compact_deserialize() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[derive(::serde::Deserialize, Clone, Copy, Debug)]
+            #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+            pub enum Quality {
+                #[serde(rename = "thumb")]
+                Thumb,
+                Full,
+            }
+            impl ::std::str::FromStr for Quality {
+                type Err = ();
+                fn from_str(value: &str) -> Result<Self, ()> { Err(()) }
+            }
+            #[derive(::serde::Deserialize, Clone, Debug)]
+            #[serde(untagged)]
+            pub enum Union {
+                Text(String),
+                Number(u64),
+            }
+            #[derive(::serde::Deserialize, Clone, Debug)]
+            pub enum NoFromStr {
+                A,
+            }
+        };
+        compact_deserialize(&mut file, Some("serialize"));
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains(r#"crate::transport::decode::variant(deserializer, &["thumb", "Full"])"#),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[derive(Clone, Copy, Debug)]\n#[cfg_attr(feature = \"serialize\", derive(::serde::Serialize))]\npub enum Quality {\n    #[cfg_attr(feature = \"serialize\", serde(rename = \"thumb\"))]"),
+            "{text}"
+        );
+        for kept in ["Union", "NoFromStr"] {
+            assert!(
+                !text.contains(&format!("Deserialize<'de> for {kept}")),
+                "{kept}: {text}"
+            );
+        }
     }
 
     #[test]

@@ -157,6 +157,36 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// The `Deserialize` of a generated enum of strings (`"thumb"`, `"full"`),
+/// through its `FromStr` (which the generator writes for every such enum):
+/// serde's derive writes a variant-name enum and two visitors per enum for
+/// what one `match` already does. Unknown text fails with the derive's
+/// message (``unknown variant `x`, expected one of `thumb`, `full` ``;
+/// `names` are the variants' strings, in order), and a value that is not a
+/// string says what came (`invalid type: integer `7`, expected variant
+/// identifier`, where serde_json said `expected value`). Unlike the derive,
+/// it does not read a variant from a one-key object.
+pub(crate) fn variant<'de, T: std::str::FromStr, D: serde::Deserializer<'de>>(
+    deserializer: D,
+    names: &'static [&'static str],
+) -> Result<T, D::Error> {
+    struct Variant<T>(&'static [&'static str], std::marker::PhantomData<T>);
+
+    impl<T: std::str::FromStr> serde::de::Visitor<'_> for Variant<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("variant identifier")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+            text.parse().map_err(|_| E::unknown_variant(text, self.0))
+        }
+    }
+
+    deserializer.deserialize_str(Variant(names, std::marker::PhantomData))
+}
+
 /// Reads an absent or `null` collection as an empty one (the generated
 /// types' lists and maps: callers never ask whether a list came).
 pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -752,5 +782,82 @@ mod tests {
                 .unwrap_err()
                 .starts_with(".: invalid type: sequence, expected struct Compact"),
         );
+    }
+
+    /// An enum of strings as the generator writes it with [`variant`], and
+    /// its twin with serde's derive.
+    #[derive(Debug, PartialEq)]
+    enum Quality {
+        Thumb,
+        Full,
+    }
+
+    impl std::str::FromStr for Quality {
+        type Err = ();
+        fn from_str(text: &str) -> Result<Self, ()> {
+            match text {
+                "thumb" => Ok(Quality::Thumb),
+                "full" => Ok(Quality::Full),
+                _ => Err(()),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Quality {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            variant(deserializer, &["thumb", "full"])
+        }
+    }
+
+    mod derived_enum {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        pub(super) enum Quality {
+            #[serde(rename = "thumb")]
+            Thumb,
+            #[serde(rename = "full")]
+            Full,
+        }
+    }
+
+    #[test]
+    fn the_compact_enum_deserialize_reads_as_the_derive_does() {
+        fn read<T: DeserializeOwned>(body: &str) -> Result<T, String> {
+            let deserializer = &mut serde_json::Deserializer::from_str(body);
+            serde_path_to_error::deserialize(deserializer)
+                .map_err(|e| format!("{}: {}", e.path(), e.inner()))
+        }
+        let pair = |body: &str| {
+            (
+                read::<Vec<Quality>>(body).map(|v| format!("{v:?}")),
+                read::<Vec<derived_enum::Quality>>(body).map(|v| format!("{v:?}")),
+            )
+        };
+        for body in [
+            r#"["thumb", "full"]"#,
+            r#"["th\u0075mb"]"#,
+            r#"["large"]"#,
+            r#"[7]"#,
+            r#"[null]"#,
+            r#"[{"thumb": null}]"#,
+        ] {
+            let (compact, derived) = pair(body);
+            if body.contains('{') {
+                // The derive also reads a one-key object; no API sends one.
+                assert!(derived.is_ok() && compact.is_err(), "{body}");
+            } else if body.contains('"') {
+                assert_eq!(compact, derived, "{body}");
+            } else {
+                // Not a string: both fail at the same place; this one says
+                // what came (serde_json's enum reading says `expected value`).
+                let (compact, derived) = (compact.unwrap_err(), derived.unwrap_err());
+                assert_eq!(compact.split(':').next(), derived.split(':').next());
+                assert!(compact.contains("expected variant identifier"), "{compact}");
+            }
+        }
+        // What an open enum (`Open<E>`) reads through: a string deserializer.
+        use serde::de::IntoDeserializer;
+        let text: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+            "full".into_deserializer();
+        assert_eq!(Quality::deserialize(text).unwrap(), Quality::Full);
     }
 }
