@@ -137,7 +137,8 @@ pub struct Param {
     pub wire: String,
     pub location: Location,
     /// The Rust type of one value, without `Option` or references
-    /// (`str`, `u64`, `types::ChatsListOrder`).
+    /// (`str`, `u64`, `types::ChatsListOrder`): the registered `TypeId`
+    /// as the type space prints an argument of it, for the emitters.
     pub ty: String,
     pub required: bool,
     pub checks: Checks,

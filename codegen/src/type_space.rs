@@ -911,6 +911,106 @@ mod tests {
         );
     }
 
+    /// Each struct's fields keep their JSON names, through references,
+    /// arrays, nullable unions and `allOf` merges; operations keep their
+    /// parameters in progenitor's order, and a query parameter whose schema
+    /// is nullable is optional.
+    #[test]
+    fn fields_parameters_and_answers_are_read_by_type() {
+        let spec = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/chats/{chatId}": {"get": {
+                "operationId": "list_messages",
+                "parameters": [
+                    {"name": "limit", "in": "query", "required": true,
+                     "schema": {"type": "integer", "nullable": true}},
+                    {"name": "chatId", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "after", "in": "query", "schema": {"type": "string"}}
+                ],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {
+                        "hasMore": {"type": "boolean"},
+                        "list": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+                        "data": {"nullable": true, "allOf": [
+                            {"type": "object", "properties": {"nextMarker": {"type": "string"}}},
+                            {"type": "object", "properties": {"total_count": {"type": "integer"}}}
+                        ]}
+                    }
+                }}}}}
+            }}},
+            "components": {"schemas": {"Message": {
+                "type": "object", "required": ["id"],
+                "properties": {"id": {"type": "integer", "minimum": 0}, "fromUser": {"type": "string"}}
+            }}}
+        });
+        let api: OpenAPI = serde_json::from_value(spec).unwrap();
+        let (model, omitted) = TypeModel::build(&api, &TypeSpaceSettings::default()).unwrap();
+        assert!(omitted.is_empty());
+        let op = model.operation("get", "/chats/{chatId}").unwrap();
+        let params: Vec<(&str, &str, bool)> = op
+            .params
+            .iter()
+            .map(|p| (p.wire.as_str(), p.ident.as_str(), p.required))
+            .collect();
+        assert_eq!(
+            params,
+            [
+                ("chatId", "chat_id", true),
+                ("after", "after", false),
+                ("limit", "limit", false)
+            ]
+        );
+        let ResponseType::Json(answer) = &op.response else {
+            panic!("a JSON answer");
+        };
+        let wire = |id: &TypeId| -> Vec<(String, Option<String>)> {
+            model
+                .fields(id)
+                .unwrap()
+                .into_iter()
+                .map(|f| (f.ident, f.wire))
+                .collect()
+        };
+        let fields = model.fields(answer).unwrap();
+        assert_eq!(
+            wire(answer),
+            [
+                ("data".to_owned(), Some("data".to_owned())),
+                ("has_more".to_owned(), Some("hasMore".to_owned())),
+                ("list".to_owned(), Some("list".to_owned())),
+            ]
+        );
+        let inner = |id: &TypeId| {
+            model
+                .with_details(id, |d| match d {
+                    TypeDetails::Option(inner) | TypeDetails::Vec(inner) => Some(inner),
+                    _ => None,
+                })
+                .flatten()
+                .unwrap()
+        };
+        let data = inner(&fields[0].type_id);
+        assert_eq!(
+            wire(&data),
+            [
+                ("next_marker".to_owned(), Some("nextMarker".to_owned())),
+                ("total_count".to_owned(), Some("total_count".to_owned())),
+            ]
+        );
+        let message = inner(&fields[2].type_id);
+        assert_eq!(model.component("Message"), Some(&message));
+        assert_eq!(
+            wire(&message),
+            [
+                ("from_user".to_owned(), Some("fromUser".to_owned())),
+                ("id".to_owned(), Some("id".to_owned())),
+            ]
+        );
+        assert_eq!(model.render(&message), "Message");
+    }
+
     /// The types printed from this space are progenitor's, for both specs.
     #[cfg(feature = "progenitor")]
     #[test]
