@@ -832,7 +832,7 @@ mod tests {
             serialize_feature: Some("serialize".into()),
             ..Settings::default()
         };
-        let generated = generate(&spec, &settings, "").unwrap();
+        let (generated, _) = generate_modelled(&spec, &settings, "", false).unwrap();
         let gated = "#[cfg_attr(feature = \"serialize\", derive(::serde::Serialize))]";
         for name in ["NewThing", "Part", "CreateThingKind"] {
             let derives = derives_of(&generated.types, name);
@@ -848,7 +848,7 @@ mod tests {
             );
         }
         // Without the setting, every type derives it.
-        let every = generate(&spec, &Settings::default(), "").unwrap();
+        let (every, _) = generate_modelled(&spec, &Settings::default(), "", false).unwrap();
         assert!(derives_of(&every.types, "Detail").contains("::serde::Serialize,"));
     }
 }

@@ -19,10 +19,12 @@
 //!   names, the types of each operation by `TypeId`;
 //! - [`generate`]: the types printed from the type space (and progenitor's raw
 //!   client), leaving out what cannot be generated;
-//! - [`summary`]: the compact operation list kept as a snapshot;
-//! - [`coverage`]: the per-tag coverage tables of docs/COVERAGE.md;
-//! - [`drift`]: what changed between two spec versions, breaking or additive;
-//! - [`doc_page`]: the OpenAPI fragment inside an API documentation page;
+//! - `summary` (feature `tools`, as the four below): the compact operation
+//!   list kept as a snapshot;
+//! - `coverage`: the per-tag coverage tables of docs/COVERAGE.md;
+//! - `drift`: what changed between two spec versions, breaking or additive;
+//! - `doc_page`: the OpenAPI fragment inside an API documentation page;
+//! - `synthetic`: grown copies of a spec, for the build-cost benchmark;
 //! - [`examples`]: response bodies for mocks and tests (declared or synthesized);
 //! - [`mock`]: the mock server's route table and the tests' response decoders;
 //! - `httpmock` (feature `progenitor`): typed httpmock helpers;
@@ -32,8 +34,11 @@
 
 pub mod apis;
 pub mod conformance;
+#[cfg(feature = "tools")]
 pub mod coverage;
+#[cfg(feature = "tools")]
 pub mod doc_page;
+#[cfg(feature = "tools")]
 pub mod drift;
 pub mod examples;
 pub mod facade;
@@ -51,7 +56,9 @@ pub mod resources;
 pub mod schema;
 pub mod spec;
 pub mod subset;
+#[cfg(feature = "tools")]
 pub mod summary;
+#[cfg(feature = "tools")]
 pub mod synthetic;
 pub mod type_space;
 pub mod walk;
@@ -241,6 +248,7 @@ pub fn generate_api_subset(
 
 /// One version of an API as callers of the crate meet it: what two versions
 /// are compared by ([`drift`]).
+#[cfg(feature = "tools")]
 #[derive(Debug, Clone, Default)]
 pub struct ApiModel {
     /// The operation model (the facade's methods, parameters, bodies,
@@ -257,6 +265,7 @@ pub struct ApiModel {
 /// The model of an effective spec ([`effective_spec`]): normalized,
 /// generated and modelled as the library is. `null` (no spec yet) is the
 /// empty model.
+#[cfg(feature = "tools")]
 pub fn api_model(api: ApiDef, effective: Value) -> Result<ApiModel, Error> {
     if effective.is_null() {
         return Ok(ApiModel::default());

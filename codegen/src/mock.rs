@@ -1,7 +1,7 @@
 //! Test support generated from the same normalized spec as the clients: the
 //! route table the crate's example-driven mock server serves, and the
 //! response decoders of the crate's own tests (the typed httpmock helpers are
-//! [`crate::httpmock`]).
+//! `crate::httpmock`, feature `progenitor`).
 
 use serde_json::{Map, Value, json};
 

@@ -7,11 +7,9 @@
 //! and response, each struct's fields). Nothing here reads generated code.
 //! Operations the type generator rejected are absent.
 
-use std::collections::BTreeMap;
-
 use heck::ToUpperCamelCase;
 use serde_json::Value;
-use typify_impl::{TypeDetails, TypeEnumVariant, TypeId};
+use typify_impl::{TypeDetails, TypeId};
 
 use crate::Error;
 use crate::type_space::{BodyType, FieldType, ResponseType, TypeModel, template_names};
@@ -853,7 +851,8 @@ pub fn webhook_events(spec: &Value) -> Result<Vec<WebhookEvent>, Error> {
         .collect()
 }
 
-/// A named type of the generated code (`raw::types`), as callers see it.
+/// A named type of the generated code (`<api>::types`), as callers see it.
+#[cfg(feature = "tools")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum NamedType {
     /// A struct with named fields (empty for a newtype).
@@ -871,8 +870,10 @@ pub enum NamedType {
 
 /// Every named type of the type space: what the drift report compares
 /// field by field.
-pub fn named_types(types: &TypeModel) -> BTreeMap<String, NamedType> {
-    let mut out = BTreeMap::new();
+#[cfg(feature = "tools")]
+pub fn named_types(types: &TypeModel) -> std::collections::BTreeMap<String, NamedType> {
+    use typify_impl::TypeEnumVariant;
+    let mut out = std::collections::BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut queue = types.roots();
     while let Some(id) = queue.pop() {
