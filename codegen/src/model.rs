@@ -381,23 +381,10 @@ fn multipart_operation(
     })
 }
 
-/// A wire name as a Rust identifier: snake case, with `_` appended to a
-/// keyword (`async` → `async_`), as progenitor names its own.
+/// A wire name as a Rust identifier, as progenitor names its arguments
+/// (snake case, `_` after a keyword: `async` → `async_`).
 fn rust_ident(name: &str) -> String {
-    use heck::ToSnakeCase;
-    const KEYWORDS: &[&str] = &[
-        "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-        "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-        "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-        "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type",
-        "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-    ];
-    let snake = name.to_snake_case();
-    if KEYWORDS.contains(&snake.as_str()) {
-        format!("{snake}_")
-    } else {
-        snake
-    }
+    crate::type_space::progenitor_name(name, false)
 }
 
 /// The Rust type of a scalar schema, for values the facade types itself.
