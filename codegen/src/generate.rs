@@ -105,15 +105,10 @@ fn raw_client_of(_: &Value, _: &Settings) -> Result<String, String> {
 /// as the type space's, printed from it).
 #[cfg(feature = "progenitor")]
 fn raw_client_of(spec: &Value, settings: &Settings) -> Result<String, String> {
-    use std::panic::{AssertUnwindSafe, catch_unwind};
     let api = openapi(spec)?;
     let mut generator = generator(settings)?;
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api)));
-    std::panic::set_hook(hook);
-    let tokens = tokens
-        .map_err(|panic| format!("generator panicked: {}", panic_message(&panic)))?
+    let tokens = quietly(|| generator.generate_tokens(&api))
+        .map_err(|panic| format!("generator panicked: {panic}"))?
         .map_err(|e| e.to_string())?;
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
@@ -547,8 +542,6 @@ fn remove_derive(attrs: &mut [syn::Attribute], is: impl Fn(&syn::Path) -> bool) 
     removed
 }
 
-/// Every identifier in the tokens of `node` (the type names its fields or
-/// variants use, among other words).
 /// `T` of a field typed `::std::option::Option<T>`.
 fn option_of_collection(ty: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else {
@@ -644,6 +637,34 @@ pub(crate) fn generator(settings: &Settings) -> Result<Generator, String> {
         None,
     );
     Ok(Generator::new(&gen_settings))
+}
+
+thread_local! {
+    /// How many [`quietly`] calls the current thread is inside.
+    static QUIET: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, a panic becoming its message: the generators panic on shapes
+/// they do not support, and the message is the reason an operation is left
+/// out. The panic's report stays out of the build output. One hook, set
+/// once, is silent on a thread inside `quietly` and reports as before
+/// everywhere else; swapping the process's hook around each call races when
+/// the build script generates both APIs on two threads, and can leave the
+/// silent hook in place for the script's own panics.
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static SILENCE: std::sync::Once = std::sync::Once::new();
+    SILENCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if QUIET.with(std::cell::Cell::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(quiet.get() + 1));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|quiet| quiet.set(quiet.get() - 1));
+    result.map_err(|panic| panic_message(&panic))
 }
 
 pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -758,6 +779,16 @@ mod tests {
             text.contains(r#""type" => self.type_ = map.next_value()?,"#),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_panic_inside_quietly_is_its_message_and_the_thread_is_loud_again() {
+        let caught = quietly(|| -> u8 { panic!("unsupported shape") });
+        assert_eq!(caught, Err("unsupported shape".to_owned()));
+        let nested = quietly(|| quietly(|| -> u8 { panic!("inner") }));
+        assert_eq!(nested, Ok(Err("inner".to_owned())));
+        assert_eq!(quietly(|| 7), Ok(7));
+        assert_eq!(QUIET.with(std::cell::Cell::get), 0);
     }
 
     #[test]

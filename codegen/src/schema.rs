@@ -309,19 +309,15 @@ fn any_schema(any: &openapiv3::AnySchema, nullable: bool, base: SchemaObject) ->
     if any.multiple_of.is_some() {
         so.number().multiple_of = any.multiple_of;
     }
-    if let Some(minimum) = any.minimum {
-        if any.exclusive_minimum == Some(true) {
-            so.number().exclusive_minimum = Some(minimum);
-        } else {
-            so.number().minimum = Some(minimum);
-        }
+    if any.minimum.is_some() {
+        let number = so.number();
+        (number.minimum, number.exclusive_minimum) =
+            bound(any.minimum, any.exclusive_minimum == Some(true));
     }
-    if let Some(maximum) = any.maximum {
-        if any.exclusive_maximum == Some(true) {
-            so.number().exclusive_maximum = Some(maximum);
-        } else {
-            so.number().maximum = Some(maximum);
-        }
+    if any.maximum.is_some() {
+        let number = so.number();
+        (number.maximum, number.exclusive_maximum) =
+            bound(any.maximum, any.exclusive_maximum == Some(true));
     }
     if !any.properties.is_empty() {
         so.object().properties = properties(&any.properties);

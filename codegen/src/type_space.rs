@@ -14,7 +14,6 @@
 //! progenitor's, for both specs.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use schemars::schema::{Schema, SchemaObject, SingleOrVec};
@@ -173,17 +172,10 @@ impl TypeModel {
                 .map(|o| (o.method.to_ascii_uppercase(), o.path.clone()))
                 .collect();
             // typify panics on some shapes; keep its messages out of the build output.
-            let hook = std::panic::take_hook();
-            std::panic::set_hook(Box::new(|_| {}));
-            let built = catch_unwind(AssertUnwindSafe(|| build(api, settings, &skip)));
-            std::panic::set_hook(hook);
-            let failure = match built {
+            let failure = match crate::generate::quietly(|| build(api, settings, &skip)) {
                 Ok(Ok(model)) => return Ok((model, omitted)),
                 Ok(Err(failure)) => failure,
-                Err(panic) => Failure::Document(format!(
-                    "the type generator panicked: {}",
-                    crate::generate::panic_message(&panic)
-                )),
+                Err(panic) => Failure::Document(format!("the type generator panicked: {panic}")),
             };
             match failure {
                 Failure::Operation((method, path), operation_id, reason) => omitted.push(Omitted {
@@ -200,13 +192,6 @@ impl TypeModel {
     /// The operations, in the document's order.
     pub fn operations(&self) -> &[OperationTypes] {
         &self.operations
-    }
-
-    /// The types of `method path`.
-    pub fn operation(&self, method: &str, path: &str) -> Option<&OperationTypes> {
-        self.operations
-            .iter()
-            .find(|o| o.method.eq_ignore_ascii_case(method) && o.path == path)
     }
 
     /// The type space (for printing the types module).
@@ -421,7 +406,7 @@ fn build(
                 |reason: String| Failure::Operation(key.clone(), operation_id.clone(), reason);
             // A panic of typify's on this operation's schemas is this
             // operation's failure (the space is built again without it).
-            let types = catch_unwind(AssertUnwindSafe(|| {
+            let types = crate::generate::quietly(|| {
                 register(
                     &mut space,
                     components,
@@ -431,13 +416,8 @@ fn build(
                     op,
                     &mut registered,
                 )
-            }))
-            .unwrap_or_else(|panic| {
-                Err(format!(
-                    "the type generator panicked: {}",
-                    crate::generate::panic_message(&panic)
-                ))
             })
+            .unwrap_or_else(|panic| Err(format!("the type generator panicked: {panic}")))
             .map_err(fail)?;
             operations.push(types);
         }
@@ -948,7 +928,13 @@ mod tests {
         let api: OpenAPI = serde_json::from_value(spec).unwrap();
         let (model, omitted) = TypeModel::build(&api, &TypeSpaceSettings::default()).unwrap();
         assert!(omitted.is_empty());
-        let op = model.operation("get", "/chats/{chatId}").unwrap();
+        let [op] = model.operations() else {
+            panic!("one operation");
+        };
+        assert_eq!(
+            (op.method.as_str(), op.path.as_str()),
+            ("GET", "/chats/{chatId}")
+        );
         let params: Vec<(&str, &str, bool)> = op
             .params
             .iter()

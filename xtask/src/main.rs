@@ -516,26 +516,20 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
             }
             Err(e) => problems.push(format!("{}: {e}", api.name)),
         }
-        let (normalized, generated) = match onlyfans_codegen::generate_api(api, repo) {
-            Ok(pair) => pair,
-            Err(e) => {
-                problems.push(format!("{}: {e}", api.name));
-                continue;
-            }
-        };
+        let (normalized, generated, operations) =
+            match onlyfans_codegen::generate_api_modelled(api, repo, true) {
+                Ok(modelled) => modelled,
+                Err(e) => {
+                    problems.push(format!("{}: {e}", api.name));
+                    continue;
+                }
+            };
         for key in &normalized.report.superseded {
             problems.push(format!(
                 "{}: {key} is in sdk-derived.yaml but upstream has it now: remove it (`cargo xtask update-specs --api {} --from <the vendored spec> --prune-derived`, or re-derive with `cargo xtask derive-specs`)",
                 api.name, api.name
             ));
         }
-        let operations = match onlyfans_codegen::api_operations(api, &normalized) {
-            Ok(operations) => operations,
-            Err(e) => {
-                problems.push(format!("{} operation model: {e}", api.name));
-                continue;
-            }
-        };
         let resources = onlyfans_codegen::subset::features(api, &operations);
         problems.extend(features::problems(api, &resources, &feature_table));
         let events = match onlyfans_codegen::api_events(&normalized) {
