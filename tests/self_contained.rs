@@ -11,7 +11,7 @@ fn repo_root() -> &'static Path {
 
 /// What is scanned: every place code that runs at build, test or CI time lives.
 const SCANNED: &[&str] = &[
-    "build.rs", "src", "tests", "xtask", "codegen", "examples", ".ci",
+    "src", "core", "apis", "tests", "xtask", "codegen", "examples", ".ci",
 ];
 
 /// Names of places beside the repository that a developer's checkout may have
@@ -135,6 +135,55 @@ fn no_file_reads_outside_the_repository() {
         "paths leaving the repository:\n{}",
         found.join("\n")
     );
+}
+
+/// Every symbolic link of the repository (each API crate's `specs/<api>`,
+/// its license files) with where it points, without following any.
+fn links(dir: &Path, out: &mut Vec<(PathBuf, PathBuf)>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            out.push((entry.path(), std::fs::read_link(entry.path()).unwrap()));
+        } else if kind.is_dir() {
+            links(&entry.path(), out);
+        }
+    }
+}
+
+/// A link is read through as the file it points to (cargo packages that
+/// file): it must point inside the repository, at something that exists.
+#[test]
+fn links_stay_inside_the_repository() {
+    let root = repo_root().canonicalize().unwrap();
+    let mut found = Vec::new();
+    links(&root, &mut found);
+    assert!(
+        found
+            .iter()
+            .any(|(link, _)| link.ends_with("apis/ofauth/specs/ofauth")),
+        "{found:?}"
+    );
+    for (link, target) in found {
+        assert!(
+            target.is_relative(),
+            "{}: {}",
+            link.display(),
+            target.display()
+        );
+        let resolved = link
+            .canonicalize()
+            .unwrap_or_else(|e| panic!("{} points at nothing: {e}", link.display()));
+        assert!(
+            resolved.starts_with(&root),
+            "{} leaves the repository: {}",
+            link.display(),
+            resolved.display()
+        );
+    }
 }
 
 #[test]

@@ -23,6 +23,7 @@ use crate::walk;
 /// `(method, path template, operation, call)`, where `call` takes the facade
 /// client and sends the operation.
 pub fn emit(operations: &[Operation], spec: &Value, header: &str) -> Result<String, Error> {
+    let rt = crate::runtime();
     let mut functions = Vec::new();
     let mut entries = Vec::new();
     for (index, op) in operations.iter().enumerate() {
@@ -39,7 +40,7 @@ pub fn emit(operations: &[Operation], spec: &Value, header: &str) -> Result<Stri
     let tokens = quote! {
         #[allow(unused_imports)]
         use super::types;
-        use crate::mock::conformance::{Call, Pending, answer, value};
+        use #rt::conformance::{Call, Pending, answer, value};
 
         /// Every operation: `(method, path template, operation, call)`.
         pub static CALLS: &[(&str, &str, &str, Call<super::Client>)] = &[
@@ -56,6 +57,7 @@ pub fn emit(operations: &[Operation], spec: &Value, header: &str) -> Result<Stri
 /// The body of one call: the builder with every setter, then `send()`,
 /// answering what came back.
 fn call(op: &Operation, spec: &Value) -> Result<TokenStream, Error> {
+    let rt = crate::runtime();
     let spec_op = model::spec_operation(spec, &op.method, &op.path)
         .ok_or_else(|| Error::Generate(format!("{} {}: not in the spec", op.method, op.path)))?;
     let parameter =
@@ -94,7 +96,7 @@ fn call(op: &Operation, spec: &Value) -> Result<TokenStream, Error> {
                     let name = facade::setter_name(&field.ident, &mut taken);
                     if field.file {
                         setters.push(quote! {
-                            .#name(crate::FilePart::bytes(&b"\xFF\xD8\xFF conformance"[..]).file_name("conformance.jpg"))
+                            .#name(#rt::FilePart::bytes(&b"\xFF\xD8\xFF conformance"[..]).file_name("conformance.jpg"))
                         });
                     } else {
                         let value = whole.get(&field.wire).cloned().unwrap_or(Value::Null);

@@ -553,7 +553,7 @@ fn rust(ty: &str) -> String {
         "::std::collections::",
         "::std::option::",
         "::std::boxed::",
-        "crate::",
+        runtime_path!("::"),
     ] {
         out = out.replace(prefix, "");
     }

@@ -52,6 +52,7 @@ pub fn emit(
     server_url: &str,
     header: &str,
 ) -> Result<String, Error> {
+    let rt = crate::runtime();
     let path = |text: &str| {
         syn::parse_str::<syn::Path>(text)
             .map_err(|e| Error::Generate(format!("`{text}` is not a path: {e}")))
@@ -76,9 +77,9 @@ pub fn emit(
     let tokens = quote! {
         #[allow(unused_imports)]
         use #types_path as types;
-        use crate::Error;
-        use crate::transport::request::{self, Call, Response};
-        use crate::transport::validate;
+        use #rt::Error;
+        use #rt::transport::request::{self, Call, Response};
+        use #rt::transport::validate;
 
         #(#builders)*
 
@@ -188,18 +189,20 @@ impl Kind {
 
     /// The type kept in the builder.
     fn storage(&self) -> TokenStream {
+        let rt = crate::runtime();
         match self {
             Kind::Text => quote!(::std::string::String),
             Kind::Scalar(t) | Kind::Typed(t) => t.clone(),
             Kind::NonZero => quote!(u64),
             Kind::List(item) => quote!(::std::vec::Vec<#item>),
             Kind::NonZeroList => quote!(::std::vec::Vec<u64>),
-            Kind::Secret => quote!(::onlyfans_clients::Secret),
+            Kind::Secret => quote!(#rt::Secret),
         }
     }
 
     /// A setter storing `value` in `self.#slot` (an `Option`).
     fn setter(&self, name: &syn::Ident, slot: &syn::Ident, wire: &str, doc: &str) -> TokenStream {
+        let rt = crate::runtime();
         let doc = doc_attr(doc);
         match self {
             Kind::Text => quote! {
@@ -239,7 +242,7 @@ impl Kind {
             },
             Kind::Secret => quote! {
                 #doc
-                pub fn #name(mut self, value: impl ::std::convert::Into<::onlyfans_clients::Secret>) -> Self {
+                pub fn #name(mut self, value: impl ::std::convert::Into<#rt::Secret>) -> Self {
                     self.#slot = Some(value.into());
                     self
                 }
@@ -384,6 +387,7 @@ pub fn surface(operations: &[Operation], events: &[WebhookEvent]) -> Result<Stri
 /// The `Event` enum of an API's webhooks: one variant per event of the spec,
 /// decoded by the name its body carries, and `Unknown` for any other.
 fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream, Error> {
+    let rt = crate::runtime();
     let mut variants = Vec::new();
     let mut names = Vec::new();
     let mut decodes = Vec::new();
@@ -394,7 +398,7 @@ fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream,
         let doc = format!("`{name}`.");
         variants.push(quote! { #[doc = #doc] #variant(#ty) });
         names.push(quote! { Event::#variant(_) => #name });
-        decodes.push(quote! { #name => crate::webhooks::decode_event(body).map(Event::#variant) });
+        decodes.push(quote! { #name => #rt::webhooks::decode_event(body).map(Event::#variant) });
     }
     let fields = choices.event_type_fields;
     Ok(quote! {
@@ -425,8 +429,8 @@ fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream,
             }
 
             /// Decodes a verified body by the event name it carries.
-            pub(crate) fn from_body(body: &[u8]) -> ::std::result::Result<Event, crate::webhooks::WebhookError> {
-                let (event_type, body) = crate::webhooks::parse_event(body, &[#(#fields),*])?;
+            pub(crate) fn from_body(body: &[u8]) -> ::std::result::Result<Event, #rt::webhooks::WebhookError> {
+                let (event_type, body) = #rt::webhooks::parse_event(body, &[#(#fields),*])?;
                 match event_type.as_str() {
                     #(#decodes,)*
                     _ => Ok(Event::Unknown { event_type, data: body }),
@@ -507,6 +511,7 @@ fn checks(checks: &Checks, kind: &Kind, wire: &str) -> TokenStream {
 }
 
 fn operation(op: &Operation) -> Result<TokenStream, Error> {
+    let rt = crate::runtime();
     let builder = format_ident!("{}Request", op.name.to_upper_camel_case());
     let method_text = op.method.as_str();
     let path_text = op.path.as_str();
@@ -631,12 +636,12 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
                     let wire = field.wire.as_str();
                     let required = if field.optional { "" } else { ", required" };
                     let add = if field.file {
-                        fields.push(quote!(#slot: ::std::option::Option<crate::FilePart>));
+                        fields.push(quote!(#slot: ::std::option::Option<#rt::FilePart>));
                         debug.push(debug_field(&slot, wire, true));
                         let doc = format!("`{wire}` (file part{required})");
                         setters.push(quote! {
                             #[doc = #doc]
-                            pub fn #name(mut self, part: crate::FilePart) -> Self {
+                            pub fn #name(mut self, part: #rt::FilePart) -> Self {
                                 self.#slot = Some(part);
                                 self
                             }
@@ -810,8 +815,8 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
         #[derive(#clone_derive)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
-            core: crate::transport::config::Core,
-            options: crate::transport::CallSettings,
+            core: #rt::transport::config::Core,
+            options: #rt::transport::CallSettings,
             /// The first value that could not be converted: reported by `send`.
             invalid: ::std::option::Option<(&'static str, ::std::string::String)>,
             #(#fields,)*
@@ -831,11 +836,11 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
         }
 
         impl #builder {
-            const REQUEST: crate::RequestInfo = crate::RequestInfo::operation(#operation_text, #method_text, #path_text);
+            const REQUEST: #rt::RequestInfo = #rt::RequestInfo::operation(#operation_text, #method_text, #path_text);
             const METHOD: ::reqwest::Method = #method_tokens;
 
             /// The request with its path parameters and nothing else set.
-            pub(crate) fn new(core: crate::transport::config::Core, #(#args),*) -> Self {
+            pub(crate) fn new(core: #rt::transport::config::Core, #(#args),*) -> Self {
                 Self {
                     core,
                     options: ::std::default::Default::default(),
@@ -844,7 +849,7 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
                 }
             }
 
-            crate::transport::config::call_option_methods!();
+            #rt::transport::config::call_option_methods!();
 
             #(#setters)*
 
@@ -875,6 +880,7 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
 /// `impl Page` for a list operation's response: its items, wherever the
 /// answer keeps them.
 fn page_impl(ty: &str, pagination: &Pagination) -> Result<TokenStream, Error> {
+    let rt = crate::runtime();
     let ty = tokens(ty)?;
     let item = tokens(&pagination.item)?;
     let mut expr = quote!(self);
@@ -898,7 +904,7 @@ fn page_impl(ty: &str, pagination: &Pagination) -> Result<TokenStream, Error> {
         quote!(#expr.as_slice())
     };
     Ok(quote! {
-        impl crate::Page for #ty {
+        impl #rt::Page for #ty {
             type Item = #item;
 
             fn items(&self) -> &[#item] {
@@ -910,6 +916,7 @@ fn page_impl(ty: &str, pagination: &Pagination) -> Result<TokenStream, Error> {
 
 /// `stream()` of a list operation's builder.
 fn stream_method(pagination: &Pagination) -> Result<TokenStream, Error> {
+    let rt = crate::runtime();
     let item = tokens(&pagination.item)?;
     let layout = match pagination.items.as_str() {
         "list" => quote!(List),
@@ -952,7 +959,7 @@ fn stream_method(pagination: &Pagination) -> Result<TokenStream, Error> {
             /// [`Error::Pagination`], left it.
             pub fn next_page(mut self, next_page: impl ::std::convert::AsRef<str>) -> Self {
                 self.options.start_query =
-                    Some(crate::transport::paging::next_page_query(next_page.as_ref()));
+                    Some(#rt::transport::paging::next_page_query(next_page.as_ref()));
                 self
             }
         },
@@ -965,9 +972,9 @@ fn stream_method(pagination: &Pagination) -> Result<TokenStream, Error> {
         pub fn stream(
             self,
         ) -> impl ::futures_util::stream::Stream<Item = ::std::result::Result<#item, Error>> + Send + 'static {
-            crate::transport::paging::stream::<#item, crate::transport::paging::#layout>(
+            #rt::transport::paging::stream::<#item, #rt::transport::paging::#layout>(
                 self.prepare(),
-                crate::transport::paging::Paging::#paging,
+                #rt::transport::paging::Paging::#paging,
                 #key,
             )
         }

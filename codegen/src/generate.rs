@@ -172,7 +172,7 @@ fn split_types(file: syn::File) -> Result<(syn::File, syn::File), String> {
 }
 
 /// Where `null` or an absent value means an empty collection.
-const NULL_AS_EMPTY: &str = "crate::transport::decode::null_as_default";
+const NULL_AS_EMPTY: &str = "::onlyfans_clients_core::transport::decode::null_as_default";
 
 /// The collections a type holds are plain collections, absent or `null`
 /// read as empty: a field typify makes `Option<Vec<T>>` (or a map) because
@@ -291,6 +291,7 @@ fn serialize_under_feature(file: &mut syn::File, spec: &Value, model: &TypeModel
 /// does an enum with data or any attribute but a rename. The members'
 /// `#[serde]` attributes follow the `Serialize` derive ([`gate_serde_attrs`]).
 fn compact_deserialize(file: &mut syn::File, serialize_feature: Option<&str>) {
+    let rt = crate::runtime();
     let from_str = from_str_impls(file);
     let mut impls: Vec<syn::Item> = Vec::new();
     for item in &mut file.items {
@@ -308,7 +309,7 @@ fn compact_deserialize(file: &mut syn::File, serialize_feature: Option<&str>) {
                 let ident = &s.ident;
                 let expecting = format!("struct {ident}");
                 impls.push(syn::parse_quote! {
-                    impl crate::transport::decode::Fields for #ident {
+                    impl #rt::transport::decode::Fields for #ident {
                         const EXPECTING: &'static str = #expecting;
                         fn field<'de, A: ::serde::de::MapAccess<'de>>(
                             &mut self,
@@ -330,7 +331,7 @@ fn compact_deserialize(file: &mut syn::File, serialize_feature: Option<&str>) {
                         fn deserialize<D: ::serde::Deserializer<'de>>(
                             deserializer: D,
                         ) -> ::std::result::Result<Self, D::Error> {
-                            crate::transport::decode::object(deserializer)
+                            #rt::transport::decode::object(deserializer)
                         }
                     }
                 });
@@ -351,7 +352,7 @@ fn compact_deserialize(file: &mut syn::File, serialize_feature: Option<&str>) {
                         fn deserialize<D: ::serde::Deserializer<'de>>(
                             deserializer: D,
                         ) -> ::std::result::Result<Self, D::Error> {
-                            crate::transport::decode::variant(deserializer, &[#(#names),*])
+                            #rt::transport::decode::variant(deserializer, &[#(#names),*])
                         }
                     }
                 });
@@ -704,7 +705,7 @@ mod tests {
             pub struct Optional {
                 #[serde(rename = "hasMore", skip_serializing_if = "::std::option::Option::is_none")]
                 pub has_more: ::std::option::Option<bool>,
-                #[serde(default, deserialize_with = "crate::transport::decode::null_as_default")]
+                #[serde(default, deserialize_with = "::onlyfans_clients_core::transport::decode::null_as_default")]
                 pub list: ::std::vec::Vec<u64>,
             }
             #[derive(::serde::Deserialize, Clone, Debug, Default)]
@@ -736,7 +737,9 @@ mod tests {
         let text = prettyplease::unparse(&file);
         let compact: Vec<&str> = text
             .lines()
-            .filter_map(|l| l.strip_prefix("impl crate::transport::decode::Fields for "))
+            .filter_map(|l| {
+                l.strip_prefix("impl ::onlyfans_clients_core::transport::decode::Fields for ")
+            })
             .collect();
         assert_eq!(compact, ["Optional {", "Sent {", "Answer {"], "{text}");
         for kept in ["Required", "Flattened", "Transparent"] {
@@ -819,7 +822,8 @@ mod tests {
         compact_deserialize(&mut file, Some("serialize"));
         let text = prettyplease::unparse(&file);
         assert!(
-            text.contains(r#"crate::transport::decode::variant(deserializer, &["thumb", "Full"])"#),
+            text.contains("::onlyfans_clients_core::transport::decode::variant(")
+                && text.contains(r#"&["thumb", "Full"]"#),
             "{text}"
         );
         assert!(

@@ -49,6 +49,7 @@ struct EscapePathValues;
 
 impl VisitMut for EscapePathValues {
     fn visit_expr_macro_mut(&mut self, node: &mut syn::ExprMacro) {
+        let rt = crate::runtime();
         if node.mac.path.is_ident("format")
             && let Ok(args) = node
                 .mac
@@ -58,7 +59,7 @@ impl VisitMut for EscapePathValues {
         {
             node.mac.tokens = quote::quote! {
                 #template,
-                ::regex::escape(&crate::transport::request::encode_segment(&#value))
+                ::regex::escape(&#rt::transport::request::encode_segment(&#value))
             };
         }
         visit_mut::visit_expr_macro_mut(self, node);
@@ -75,6 +76,7 @@ struct QueryAsSent;
 
 impl VisitMut for QueryAsSent {
     fn visit_expr_mut(&mut self, node: &mut syn::Expr) {
+        let rt = crate::runtime();
         visit_mut::visit_expr_mut(self, node);
         let syn::Expr::MethodCall(call) = node else {
             return;
@@ -93,7 +95,7 @@ impl VisitMut for QueryAsSent {
         let receiver = &call.receiver;
         let value = &to_string.receiver;
         *node = syn::parse_quote! {
-            crate::mock::httpmock_query(#receiver, #name, &#value)
+            #rt::httpmock_support::httpmock_query(#receiver, #name, &#value)
         };
     }
 }

@@ -32,7 +32,32 @@
 //!   the spec and the type space;
 //! - [`facade`]: the per-operation request builders.
 
+/// The runtime crate's name in Rust (`onlyfans-clients-core`): the generated
+/// code of every API crate calls it by absolute path, since each API is a
+/// crate of its own beside it.
+macro_rules! runtime_crate {
+    () => {
+        "onlyfans_clients_core"
+    };
+}
+
+/// `::onlyfans_clients_core` followed by `$path` (`"::transport::Transport"`):
+/// a path into the runtime, as generated code spells it.
+macro_rules! runtime_path {
+    ($path:literal) => {
+        concat!("::", runtime_crate!(), $path)
+    };
+}
+
+/// The runtime crate's absolute path, as tokens for `quote!`.
+pub(crate) fn runtime() -> proc_macro2::TokenStream {
+    runtime_path!("")
+        .parse()
+        .expect("the runtime's path is a Rust path")
+}
+
 pub mod apis;
+pub mod build_script;
 pub mod conformance;
 #[cfg(feature = "tools")]
 pub mod coverage;
@@ -181,7 +206,7 @@ pub fn assemble(
 /// with the crate's `serialize` feature.
 pub fn library_settings(_api: ApiDef, normalized: &serde_json::Value) -> Settings {
     Settings {
-        inner_type: Some("crate::transport::Transport".into()),
+        inner_type: Some(runtime_path!("::transport::Transport").into()),
         replacements: replacements::replacements(normalized),
         serialize_feature: Some("serialize".into()),
     }
@@ -580,7 +605,7 @@ pub fn generate_api_mocks(
     let routes = mock::route_table(&normalized.spec, &normalized.report.omitted, operations);
     let routes = serde_json::to_string_pretty(&routes)
         .map_err(|e| Error::Generate(format!("route table: {e}")))?;
-    let decoders = mock::response_decoders(operations, &format!("crate::{}", api.name), &header)?;
+    let decoders = mock::response_decoders(operations, "crate", &header)?;
     Ok(Mocks { routes, decoders })
 }
 
@@ -592,7 +617,7 @@ pub fn generate_api_httpmock(api: ApiDef, normalized: &Normalized) -> Result<Str
         &normalized.spec,
         &normalized.report.omitted,
         &library_settings(api, &normalized.spec),
-        &format!("crate::{}", api.name),
+        "crate",
         &generated_header(api),
     )
 }

@@ -203,6 +203,7 @@ pub fn response_decoders(
     crate_path: &str,
     header: &str,
 ) -> Result<String, Error> {
+    let rt = crate::runtime();
     let crate_path: syn::Path = syn::parse_str(crate_path)
         .map_err(|e| Error::Generate(format!("`{crate_path}` is not a path: {e}")))?;
     let mut entries = Vec::new();
@@ -215,7 +216,7 @@ pub fn response_decoders(
             .map_err(|e| Error::Generate(format!("type `{ty}`: {e}")))?;
         let (method, path) = (&op.method, &op.path);
         entries.push(quote::quote! {
-            (#method, #path, |body: &[u8]| crate::decode_lenient::<#body>(body).map(|(_, misfits)| misfits))
+            (#method, #path, |body: &[u8]| #rt::decode_lenient::<#body>(body).map(|(_, misfits)| misfits))
         });
     }
     let tokens = quote::quote! {
@@ -229,7 +230,7 @@ pub fn response_decoders(
             pub const RESPONSE_DECODERS: &[(
                 &str,
                 &str,
-                fn(&[u8]) -> ::std::result::Result<::std::vec::Vec<crate::Misfit>, crate::Error>,
+                fn(&[u8]) -> ::std::result::Result<::std::vec::Vec<#rt::Misfit>, #rt::Error>,
             )] = &[#(#entries),*];
         }
     };

@@ -659,9 +659,9 @@ fn item_key(types: &TypeModel, item: &TypeId) -> ItemKey {
             .flatten()
     };
     // `withUser` as the crate's `UserRef` (see `replacements`).
-    let with_user = fields
-        .iter()
-        .find(|m| m.field.wire == "withUser" && builtin(m).as_deref() == Some("crate::UserRef"));
+    let with_user = fields.iter().find(|m| {
+        m.field.wire == "withUser" && builtin(m).as_deref() == Some(runtime_path!("::UserRef"))
+    });
     let Some(id) = fields.iter().find(|m| m.field.wire == "id") else {
         return with_user.map_or(ItemKey::None, |m| ItemKey::WithUser {
             optional: m.field.optional,

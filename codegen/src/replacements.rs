@@ -31,25 +31,25 @@ pub struct Rule {
 pub const RULES: &[Rule] = &[
     Rule {
         component: "UserRef",
-        rust_type: "crate::UserRef",
+        rust_type: runtime_path!("::UserRef"),
         matches: is_user_ref,
         schema: user_ref_schema,
     },
     Rule {
         component: "CanNotSendReason",
-        rust_type: "crate::CanNotSendReason",
+        rust_type: runtime_path!("::CanNotSendReason"),
         matches: is_flag_or_text,
         schema: flag_or_text_schema,
     },
     Rule {
         component: "Id",
-        rust_type: "crate::Id",
+        rust_type: runtime_path!("::Id"),
         matches: is_number_or_text,
         schema: number_or_text_schema,
     },
     Rule {
         component: "MediaKind",
-        rust_type: "crate::MediaKind",
+        rust_type: runtime_path!("::MediaKind"),
         matches: is_media_kind,
         schema: media_kind_schema,
     },

@@ -63,6 +63,7 @@ pub fn emit(
     requests_path: &str,
     header: &str,
 ) -> Result<String, Error> {
+    let rt = crate::runtime();
     let path = |text: &str| {
         syn::parse_str::<syn::Path>(text)
             .map_err(|e| Error::Generate(format!("`{text}` is not a path: {e}")))
@@ -130,7 +131,7 @@ pub fn emit(
                     /// account, with the account given once.
                     #[derive(Debug, Clone)]
                     pub struct Account {
-                        core: crate::transport::config::Core,
+                        core: #rt::transport::config::Core,
                         id: ::std::string::String,
                     }
 
@@ -159,9 +160,9 @@ pub fn emit(
                     shown_path(*account, resources)
                 );
                 let fields = if *account {
-                    quote!(core: &'a crate::transport::config::Core, account: &'a str,)
+                    quote!(core: &'a #rt::transport::config::Core, account: &'a str,)
                 } else {
-                    quote!(core: &'a crate::transport::config::Core,)
+                    quote!(core: &'a #rt::transport::config::Core,)
                 };
                 items.push(quote! {
                     #[doc = #doc]

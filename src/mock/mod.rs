@@ -40,7 +40,7 @@
 
 #[cfg(feature = "__conformance")]
 #[doc(hidden)]
-pub mod conformance;
+pub use onlyfans_clients_core::conformance;
 mod routes;
 mod schema;
 mod server;
@@ -60,30 +60,6 @@ use tokio::task::JoinHandle;
 
 use crate::Error;
 use routes::ApiMock;
-
-/// Matches query parameter `name` as the generated clients send `value`:
-/// serialized the way they serialize it (a map becomes its pairs, a list one
-/// pair per element, a union its inner value) and form-encoded, every pair
-/// required. The typed httpmock helpers call this for each query parameter.
-#[cfg(feature = "httpmock")]
-#[doc(hidden)]
-pub fn httpmock_query<T: serde::Serialize>(
-    mut when: httpmock::When,
-    name: &str,
-    value: &T,
-) -> httpmock::When {
-    match serde_urlencoded::to_string(progenitor_client::QueryParam::new(name, value)) {
-        Ok(encoded) => {
-            for (key, value) in url::form_urlencoded::parse(encoded.as_bytes()) {
-                when = when.query_param(key, value);
-            }
-            when
-        }
-        // The client could not send this value either: match nothing rather
-        // than anything, so the test sees it.
-        Err(error) => when.query_param(name, format!("<not encodable: {error}>")),
-    }
-}
 
 /// Default number of items every list operation pages through: several pages
 /// at each API's default page size.
@@ -281,7 +257,7 @@ impl MockServer {
     }
 
     #[cfg_attr(
-        any(test, not(any(feature = "_ofauth", feature = "_onlyfansapi"))),
+        not(any(feature = "_ofauth", feature = "_onlyfansapi")),
         allow(dead_code)
     )]
     fn base_url(&self, api: &str) -> &str {
@@ -292,7 +268,7 @@ impl MockServer {
     }
 }
 
-#[cfg(all(feature = "_ofauth", not(test)))]
+#[cfg(feature = "_ofauth")]
 impl MockServer {
     /// The base URL the OFAuth mock listens on.
     pub fn ofauth_url(&self) -> &str {
@@ -309,7 +285,7 @@ impl MockServer {
     }
 }
 
-#[cfg(all(feature = "_onlyfansapi", not(test)))]
+#[cfg(feature = "_onlyfansapi")]
 impl MockServer {
     /// The base URL the OnlyFansAPI mock listens on.
     pub fn onlyfansapi_url(&self) -> &str {
@@ -358,7 +334,7 @@ impl MockServerBuilder {
         #[cfg(feature = "_ofauth")]
         mocks.push(self.api_mock(
             "ofauth",
-            include_str!(concat!(env!("OUT_DIR"), "/ofauth_routes.json")),
+            onlyfans_clients_ofauth::MOCK_ROUTES,
             &[
                 ("ApiKey", MockServer::OFAUTH_API_KEY),
                 ("ConnectionId", MockServer::OFAUTH_CONNECTION_ID),
@@ -367,7 +343,7 @@ impl MockServerBuilder {
         #[cfg(feature = "_onlyfansapi")]
         mocks.push(self.api_mock(
             "onlyfansapi",
-            include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json")),
+            onlyfans_clients_onlyfansapi::MOCK_ROUTES,
             &[("default", MockServer::ONLYFANSAPI_API_KEY)],
         )?);
         Ok(mocks)
@@ -395,7 +371,7 @@ impl MockServerBuilder {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "_ofauth", feature = "_onlyfansapi"))]
 mod tests {
     use super::*;
 

@@ -82,11 +82,11 @@ pub fn run(repo: &Path, sizes: &[usize]) -> Result<ExitCode, Failure> {
 }
 
 fn copy_workspace(repo: &Path, to: &Path) -> Result<(), Failure> {
-    for file in ["Cargo.toml", "Cargo.lock", "build.rs", "README.md"] {
+    for file in ["Cargo.toml", "Cargo.lock", "README.md"] {
         write(&to.join(file), &read(&repo.join(file))?)?;
     }
     // `tests` is a workspace member (the test package), so cargo needs it.
-    for dir in ["src", "codegen", "xtask", "specs", "tests"] {
+    for dir in ["src", "core", "apis", "codegen", "xtask", "specs", "tests"] {
         copy_dir(&repo.join(dir), &to.join(dir))?;
     }
     Ok(())
@@ -100,11 +100,27 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
         if entry.file_name() == "target" {
             continue;
         }
-        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+        let kind = entry.file_type().map_err(|e| e.to_string())?;
+        if kind.is_symlink() {
+            // An API crate's `specs/<api>` points into `specs/`: kept a link.
+            let original = std::fs::read_link(entry.path()).map_err(|e| e.to_string())?;
+            link(&original, &target)?;
+        } else if kind.is_dir() {
             copy_dir(&entry.path(), &target)?;
         } else {
             std::fs::copy(entry.path(), &target).map_err(|e| e.to_string())?;
         }
     }
     Ok(())
+}
+
+/// A symbolic link at `link` to `original` (a directory, relative).
+#[cfg(unix)]
+pub fn link(original: &Path, link: &Path) -> Result<(), Failure> {
+    std::os::unix::fs::symlink(original, link).map_err(|e| e.to_string())
+}
+
+#[cfg(windows)]
+pub fn link(original: &Path, link: &Path) -> Result<(), Failure> {
+    std::os::windows::fs::symlink_dir(original, link).map_err(|e| e.to_string())
 }

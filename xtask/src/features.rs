@@ -60,52 +60,88 @@ fn finish(
     out.insert(name, items);
 }
 
-/// What the manifest must say of one API: the API's feature enables every
-/// resource feature, each resource feature the API's module (`_<api>`).
+/// What both manifests must say of one API's features. The API's crate
+/// (`apis/<api>`): the API's feature enables every resource feature. The
+/// facade (`onlyfans-clients`): each feature enables the API's crate (`_<api>`)
+/// and forwards to the feature of the same name there; the API's feature
+/// enables every resource feature besides.
 pub fn problems(
     api: ApiDef,
     resources: &BTreeSet<String>,
-    table: &BTreeMap<String, Vec<String>>,
+    facade: &BTreeMap<String, Vec<String>>,
+    api_crate: &BTreeMap<String, Vec<String>>,
 ) -> Vec<String> {
     let module = format!("_{}", api.name);
-    let mut want: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut whole = vec![module.clone()];
+    let dependency = format!("onlyfans-clients-{}", api.name);
+    let forward = |name: &str| format!("{dependency}/{name}");
+    let mut in_facade: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut in_api_crate: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut whole = vec![module.clone(), forward(api.name)];
     whole.extend(resources.iter().cloned());
-    want.insert(api.name.to_owned(), whole);
+    in_facade.insert(api.name.to_owned(), whole);
+    in_api_crate.insert(api.name.to_owned(), resources.iter().cloned().collect());
     for resource in resources {
-        want.insert(resource.clone(), vec![module.clone()]);
+        in_facade.insert(resource.clone(), vec![module.clone(), forward(resource)]);
+        in_api_crate.insert(resource.clone(), Vec::new());
     }
-    want.insert(module.clone(), Vec::new());
+    in_facade.insert(module.clone(), vec![format!("dep:{dependency}")]);
+    let order: Vec<String> = std::iter::once(api.name.to_owned())
+        .chain(resources.iter().cloned())
+        .chain([module.clone()])
+        .collect();
+    let mut problems = compare(api, "Cargo.toml", &in_facade, facade, &order);
+    let api_manifest = format!("apis/{}/Cargo.toml", api.name);
+    problems.extend(compare(
+        api,
+        &api_manifest,
+        &in_api_crate,
+        api_crate,
+        &order,
+    ));
+    problems
+}
+
+/// The problems of one manifest's features of `api` against `want`, and the
+/// lines it should have when there are any.
+fn compare(
+    api: ApiDef,
+    manifest: &str,
+    want: &BTreeMap<String, Vec<String>>,
+    table: &BTreeMap<String, Vec<String>>,
+    order: &[String],
+) -> Vec<String> {
     let prefix = format!("{}-", api.name);
+    let module = format!("_{}", api.name);
     let have: BTreeMap<&String, &Vec<String>> = table
         .iter()
         .filter(|(name, _)| name.starts_with(&prefix) || **name == api.name || **name == module)
         .collect();
     let mut problems = Vec::new();
-    for (name, items) in &want {
+    for (name, items) in want {
         match have.get(name) {
-            None => problems.push(format!("feature `{name}` is missing")),
+            None => problems.push(format!("{manifest}: feature `{name}` is missing")),
             Some(got) => {
                 let (got, items): (BTreeSet<_>, BTreeSet<_>) =
                     (got.iter().collect(), items.iter().collect());
                 if got != items {
-                    problems.push(format!("feature `{name}` does not enable what it should"));
+                    problems.push(format!(
+                        "{manifest}: feature `{name}` does not enable what it should"
+                    ));
                 }
             }
         }
     }
     for name in have.keys() {
         if !want.contains_key(*name) {
-            problems.push(format!("feature `{name}` names no resource of the API"));
+            problems.push(format!(
+                "{manifest}: feature `{name}` names no resource of the API"
+            ));
         }
     }
     if !problems.is_empty() {
         let mut lines = String::new();
-        let order = std::iter::once(api.name.to_owned())
-            .chain(resources.iter().cloned())
-            .chain([module]);
-        for name in order {
-            let items: Vec<String> = want[&name].iter().map(|i| format!("{i:?}")).collect();
+        for name in order.iter().filter(|name| want.contains_key(*name)) {
+            let items: Vec<String> = want[name].iter().map(|i| format!("{i:?}")).collect();
             if items.len() > 2 {
                 lines.push_str(&format!("{name} = [\n    {},\n]\n", items.join(",\n    ")));
             } else {
@@ -113,16 +149,21 @@ pub fn problems(
             }
         }
         problems.push(format!(
-            "Cargo.toml's [features] should have, for {}:\n{lines}",
+            "{manifest}'s [features] should have, for {}:\n{lines}",
             api.title
         ));
     }
     problems
 }
 
-/// `cargo xtask check-features`: the library compiles, without a warning,
-/// with each resource feature alone (the handwritten code names nothing a
-/// resource's cut leaves out; every paging style unused by it is allowed).
+/// `ofauth` of `ofauth-messages`.
+fn api_of(feature: &str) -> &str {
+    feature.split('-').next().unwrap_or(feature)
+}
+
+/// `cargo xtask check-features`: the library and the API's crate compile,
+/// without a warning, with each resource feature alone (the handwritten code
+/// names nothing a resource's cut leaves out).
 pub fn check_each(repo: &std::path::Path) -> Result<std::process::ExitCode, String> {
     let table = table(&crate::read(&repo.join("Cargo.toml"))?);
     let resources: Vec<&String> = table
@@ -130,7 +171,7 @@ pub fn check_each(repo: &std::path::Path) -> Result<std::process::ExitCode, Stri
         .filter(|(name, enables)| {
             onlyfans_codegen::apis::ALL.iter().any(|api| {
                 name.starts_with(&format!("{}-", api.name))
-                    && enables.as_slice() == [format!("_{}", api.name)]
+                    && enables.first() == Some(&format!("_{}", api.name))
             })
         })
         .map(|(name, _)| name)
@@ -138,7 +179,8 @@ pub fn check_each(repo: &std::path::Path) -> Result<std::process::ExitCode, Stri
     let mut failed = Vec::new();
     for feature in &resources {
         let output = std::process::Command::new(env!("CARGO"))
-            .args(["check", "--quiet", "-p", "onlyfans-clients", "--lib"])
+            .args(["check", "--quiet", "--lib", "-p", "onlyfans-clients"])
+            .args(["-p", &format!("onlyfans-clients-{}", api_of(feature))])
             .args(["--no-default-features", "--features", feature.as_str()])
             .current_dir(repo)
             .env("RUSTFLAGS", "-D warnings")
@@ -182,15 +224,24 @@ name = "x"
 default = ["ofauth"] # both
 ofauth = [
     "_ofauth",
+    "onlyfans-clients-ofauth/ofauth",
     "ofauth-messages", # chats
     "ofauth-vault",
 ]
-ofauth-messages = ["_ofauth"]
-ofauth-vault = ["_ofauth"]
-_ofauth = []
+ofauth-messages = ["_ofauth", "onlyfans-clients-ofauth/ofauth-messages"]
+ofauth-vault = ["_ofauth", "onlyfans-clients-ofauth/ofauth-vault"]
+_ofauth = ["dep:onlyfans-clients-ofauth"]
 
 [dependencies]
 ofauth-x = "1"
+"#;
+
+    const API_MANIFEST: &str = r#"
+[features]
+ofauth = ["ofauth-messages", "ofauth-vault"]
+ofauth-messages = []
+ofauth-vault = []
+raw = ["dep:progenitor-client"]
 "#;
 
     #[test]
@@ -198,41 +249,56 @@ ofauth-x = "1"
         let table = table(MANIFEST);
         assert_eq!(
             table["ofauth"],
-            ["_ofauth", "ofauth-messages", "ofauth-vault"]
+            [
+                "_ofauth",
+                "onlyfans-clients-ofauth/ofauth",
+                "ofauth-messages",
+                "ofauth-vault"
+            ]
         );
-        assert_eq!(table["_ofauth"], Vec::<String>::new());
+        assert_eq!(table["_ofauth"], ["dep:onlyfans-clients-ofauth"]);
         assert!(!table.contains_key("ofauth-x"));
     }
 
     #[test]
-    fn a_manifest_that_lists_the_model_s_resources_passes() {
+    fn manifests_that_list_the_model_s_resources_pass() {
         let resources: BTreeSet<String> = ["ofauth-messages", "ofauth-vault"]
             .map(str::to_owned)
             .into();
-        assert!(problems(OFAUTH, &resources, &table(MANIFEST)).is_empty());
+        let (facade, api_crate) = (table(MANIFEST), table(API_MANIFEST));
+        assert_eq!(
+            problems(OFAUTH, &resources, &facade, &api_crate),
+            Vec::<String>::new()
+        );
         let more: BTreeSet<String> = ["ofauth-messages", "ofauth-posts"]
             .map(str::to_owned)
             .into();
-        let found = problems(OFAUTH, &more, &table(MANIFEST));
+        let found = problems(OFAUTH, &more, &facade, &api_crate);
+        for expected in [
+            "Cargo.toml: feature `ofauth-posts` is missing",
+            "Cargo.toml: feature `ofauth-vault` names no resource of the API",
+            "apis/ofauth/Cargo.toml: feature `ofauth-posts` is missing",
+            "apis/ofauth/Cargo.toml: feature `ofauth` does not enable what it should",
+        ] {
+            assert!(found.iter().any(|p| p == expected), "{expected}: {found:?}");
+        }
+        let wanted = found
+            .iter()
+            .find(|p| p.starts_with("Cargo.toml's"))
+            .unwrap();
         assert!(
-            found
-                .iter()
-                .any(|p| p == "feature `ofauth-posts` is missing"),
-            "{found:?}"
+            wanted
+                .contains("ofauth-posts = [\"_ofauth\", \"onlyfans-clients-ofauth/ofauth-posts\"]"),
+            "{wanted}"
         );
-        assert!(
-            found
-                .iter()
-                .any(|p| p == "feature `ofauth-vault` names no resource of the API"),
-            "{found:?}"
-        );
-        let wanted = found.last().unwrap();
-        assert!(wanted.contains("ofauth-posts = [\"_ofauth\"]"), "{wanted}");
         assert!(
             wanted.contains(
-                "ofauth = [\n    \"_ofauth\",\n    \"ofauth-messages\",\n    \"ofauth-posts\",\n]"
+                "ofauth = [\n    \"_ofauth\",\n    \"onlyfans-clients-ofauth/ofauth\",\n    \"ofauth-messages\",\n    \"ofauth-posts\",\n]"
             ),
             "{wanted}"
         );
+        let wanted = found.last().unwrap();
+        assert!(wanted.starts_with("apis/ofauth/Cargo.toml's"), "{wanted}");
+        assert!(wanted.contains("ofauth-posts = []"), "{wanted}");
     }
 }

@@ -531,7 +531,14 @@ fn check(repo: &Path) -> Result<ExitCode, Failure> {
             ));
         }
         let resources = onlyfans_codegen::subset::features(api, &operations);
-        problems.extend(features::problems(api, &resources, &feature_table));
+        let api_features =
+            features::table(&read(&repo.join("apis").join(api.name).join("Cargo.toml"))?);
+        problems.extend(features::problems(
+            api,
+            &resources,
+            &feature_table,
+            &api_features,
+        ));
         let events = match onlyfans_codegen::api_events(&normalized) {
             Ok(events) => events,
             Err(e) => {

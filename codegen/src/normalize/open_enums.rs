@@ -24,11 +24,10 @@ pub const OPEN_ENUM: &str = "x-open-enum";
 
 /// The crate that defines [`OPEN_TYPE`], as `x-rust-type` names it (the
 /// generator is told to use, not generate, its types).
-pub const OPEN_CRATE: &str = "onlyfans-clients";
+pub const OPEN_CRATE: &str = "onlyfans-clients-core";
 
-/// The handwritten open enum's path (the library names itself
-/// `onlyfans_clients` too, so that the path resolves inside it).
-pub const OPEN_TYPE: &str = "onlyfans_clients::Open";
+/// The handwritten open enum's path, in the runtime crate.
+pub const OPEN_TYPE: &str = concat!(runtime_crate!(), "::Open");
 
 /// True when `schema` is a string enum marked open.
 pub fn is_open(schema: &Value) -> bool {

@@ -1,4 +1,4 @@
-//! Secrets are `onlyfans_clients::Secret`: the string as sent, never shown
+//! Secrets are `onlyfans_clients_core::Secret` (re-exported as `onlyfans_clients::Secret`): the string as sent, never shown
 //! by `Debug`.
 //!
 //! The generated types derive `Debug`, so a body holding a password (or an
@@ -18,7 +18,7 @@ use super::open_enums::OPEN_CRATE;
 use crate::walk::{self, RootKind};
 
 /// The handwritten secret type's path (see [`OPEN_CRATE`]).
-pub const SECRET_TYPE: &str = "onlyfans_clients::Secret";
+pub const SECRET_TYPE: &str = concat!(runtime_crate!(), "::Secret");
 
 pub fn apply(doc: &mut Value, report: &mut Report) {
     let mut count = 0usize;

@@ -1,0 +1,166 @@
+//! Receiving OFAuth webhooks: verify the signature, then read the typed
+//! event.
+//!
+//! OFAuth signs in two ways, and a [`Verifier`] checks whichever the request
+//! carries (both, when it carries both):
+//!
+//! - the Svix-compatible scheme its SDKs verify: `svix-id`,
+//!   `svix-timestamp`, `svix-signature` (or the Standard Webhooks
+//!   `webhook-*` names), HMAC-SHA256 of `{id}.{timestamp}.{body}` keyed with
+//!   the base64 part of the `whsec_…` secret, any `v1,` entry matching;
+//! - the documented `OFAuth-Signature: t=<unix seconds>,v1=<signature>` over
+//!   `{t}.{body}` (hex or base64, keyed with the secret's key or its bytes:
+//!   the documentation does not say which, so both are tried).
+//!
+//! Timestamps more than the tolerance (5 minutes by default) away from now,
+//! in either direction, are refused, and so are bodies over 1 MiB (see
+//! [`Verifier::max_body_bytes`]). With [`Verifier::replay_guard`] a message
+//! is refused once handled ([`Delivery::commit`]) and while it is being
+//! handled; one whose handling failed (its delivery dropped uncommitted) is
+//! accepted when the sender retries it.
+//!
+//! ```
+//! use onlyfans_clients::ofauth::webhooks::{Event, Verifier};
+//!
+//! # fn receive(headers: &http::HeaderMap, body: &[u8]) -> Result<(), onlyfans_clients::webhooks::WebhookError> {
+//! let verifier = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?.replay_guard(10_000);
+//! let delivery = verifier.verify(headers, body)?;
+//! match &*delivery {
+//!     Event::ConnectionCreated(event) => println!("new connection: {:?}", event.data),
+//!     other => println!("{}", other.event_type()),
+//! }
+//! // Handled: the same message is refused from now on.
+//! delivery.commit();
+//! # Ok(()) }
+//! ```
+
+use std::time::{Duration, SystemTime};
+
+use http::HeaderMap;
+
+pub use super::requests::Event;
+pub use onlyfans_clients_core::webhooks::Delivery;
+use onlyfans_clients_core::webhooks::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, SigningKey, WebhookError, check_size,
+    ofauth_header, svix, unix_seconds,
+};
+
+/// Verifies OFAuth webhook requests and decodes their events. Cheap to
+/// clone; clones share the replay guard.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    /// The Svix key, when the secret is one (`whsec_` + base64, or base64).
+    svix: Option<SigningKey>,
+    /// The keys the `OFAuth-Signature` scheme may use.
+    header: SigningKey,
+    tolerance: Duration,
+    replay: Option<ReplayGuard>,
+    max_body_bytes: usize,
+}
+
+impl Verifier {
+    /// A verifier for the endpoint's signing secret (`whsec_…`). A secret
+    /// that says it is a Svix secret but is not (`whsec_` and no base64) is
+    /// refused here, not at the first request.
+    pub fn new(secret: impl AsRef<str>) -> Result<Verifier, WebhookError> {
+        let secret = secret.as_ref();
+        let svix = match SigningKey::svix(secret) {
+            Ok(key) => Some(key),
+            Err(error) if secret.starts_with("whsec_") || secret.is_empty() => return Err(error),
+            Err(_) => None,
+        };
+        Ok(Verifier {
+            svix,
+            header: SigningKey::svix_or_raw(secret)?,
+            tolerance: DEFAULT_TOLERANCE,
+            replay: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        })
+    }
+
+    /// How far a signed timestamp may be from now, in either direction
+    /// (default 5 minutes, as the vendor's SDKs).
+    pub fn tolerance(mut self, tolerance: Duration) -> Verifier {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Refuses a message handled before, or being handled now
+    /// ([`WebhookError::Replayed`]): the last `capacity` handled message ids
+    /// (or signatures, for `OFAuth-Signature`, however encoded) within the
+    /// tolerance window are remembered, shared by every clone. A message
+    /// counts as handled once its [`Delivery`] is committed.
+    pub fn replay_guard(mut self, capacity: usize) -> Verifier {
+        self.replay = Some(ReplayGuard::new(capacity));
+        self
+    }
+
+    /// The largest body accepted (default
+    /// [`DEFAULT_MAX_BODY_BYTES`],
+    /// 1 MiB); a larger one is refused before any signature is computed.
+    pub fn max_body_bytes(mut self, limit: usize) -> Verifier {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Verifies a request (its headers and raw body, exactly as received)
+    /// against the current time, and decodes its event. Commit the delivery
+    /// once handled (see [`Delivery`]).
+    pub fn verify(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Delivery<Event>, WebhookError> {
+        self.verify_at(headers, body, SystemTime::now())
+    }
+
+    /// [`verify`](Self::verify) as if the time were `now` (for tests).
+    pub fn verify_at(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Delivery<Event>, WebhookError> {
+        check_size(body, self.max_body_bytes)?;
+        let now = unix_seconds(now);
+        let svix_signed = svix::present(headers);
+        let header_signed = ofauth_header::present(headers);
+        if !svix_signed && !header_signed {
+            return Err(WebhookError::MissingHeader {
+                header: svix::SIGNATURE[0],
+            });
+        }
+        let mut verified = None;
+        if svix_signed {
+            let key = self.svix.as_ref().ok_or(WebhookError::InvalidSecret {
+                reason: "is not a Svix secret (`whsec_` and base64), which `svix-signature` needs",
+            })?;
+            verified = Some(svix::verify(key, headers, body, now, self.tolerance)?);
+        }
+        if header_signed {
+            let by_header =
+                ofauth_header::verify(&self.header, headers, body, now, self.tolerance)?;
+            verified.get_or_insert(by_header);
+        }
+        let event = Event::from_body(body)?;
+        let receipt = match (&self.replay, verified) {
+            (Some(guard), Some(verified)) => {
+                let window = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
+                let expired_before = now.saturating_sub(window);
+                match guard.claim(&verified.replay_key, verified.timestamp, expired_before) {
+                    Some(receipt) => Some(receipt),
+                    None => {
+                        let id = if svix_signed {
+                            verified.replay_key
+                        } else {
+                            format!("OFAuth-Signature of t={}", verified.timestamp)
+                        };
+                        return Err(WebhookError::Replayed { id });
+                    }
+                }
+            }
+            _ => None,
+        };
+        Ok(Delivery::new(event, receipt))
+    }
+}

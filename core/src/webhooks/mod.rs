@@ -1,0 +1,237 @@
+//! Webhook signature schemes, shared by both APIs' receivers: the
+//! Svix-compatible scheme (Standard Webhooks; OFAuth's SDKs), OFAuth's
+//! documented `OFAuth-Signature` header, and OnlyFansAPI's hex HMAC of the
+//! body. Each checks a request's headers and raw body and says exactly why
+//! one is refused ([`WebhookError`]); none prints a secret or an expected
+//! signature.
+//!
+//! The per-API modules turn a verified body into typed events.
+
+#[doc(hidden)]
+pub mod encoding;
+mod replay;
+mod schemes;
+
+#[doc(hidden)]
+pub use replay::{Receipt, ReplayGuard};
+#[doc(hidden)]
+pub use schemes::{SigningKey, hex_body_signature, ofauth_header, svix};
+
+use std::fmt;
+use std::time::Duration;
+
+/// Why a webhook request was refused.
+///
+/// Never carries the secret, the expected signature or the body: what it says
+/// can be logged and answered to the sender as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The signing secret given to the verifier is not usable (empty, or
+    /// `whsec_` followed by something that is not base64).
+    InvalidSecret { reason: &'static str },
+    /// A header the scheme needs is absent or empty.
+    MissingHeader { header: &'static str },
+    /// A header is present but not in the scheme's form.
+    MalformedHeader {
+        header: &'static str,
+        reason: &'static str,
+    },
+    /// The timestamp is older than the tolerance allows.
+    TimestampTooOld { age: Duration, tolerance: Duration },
+    /// The timestamp is further in the future than the tolerance allows.
+    TimestampTooNew {
+        ahead: Duration,
+        tolerance: Duration,
+    },
+    /// The signature header has no entry of a version this crate verifies
+    /// (`v1`).
+    NoSupportedSignature { header: &'static str },
+    /// No signature matches the body: it was altered, signed with another
+    /// secret, or not signed by the sender at all.
+    SignatureMismatch { header: &'static str },
+    /// This message was accepted before (same id, or the same signature for
+    /// schemes without ids) within the tolerance window.
+    Replayed { id: String },
+    /// The verified body is not the JSON shape of an event.
+    InvalidPayload { reason: String },
+    /// The body is larger than the verifier accepts (nothing was computed
+    /// over it).
+    BodyTooLarge { limit: usize },
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookError::InvalidSecret { reason } => write!(f, "webhook secret: {reason}"),
+            WebhookError::MissingHeader { header } => write!(f, "missing header `{header}`"),
+            WebhookError::MalformedHeader { header, reason } => {
+                write!(f, "header `{header}`: {reason}")
+            }
+            WebhookError::TimestampTooOld { age, tolerance } => write!(
+                f,
+                "timestamp is {} s old, more than the {} s allowed",
+                age.as_secs(),
+                tolerance.as_secs()
+            ),
+            WebhookError::TimestampTooNew { ahead, tolerance } => write!(
+                f,
+                "timestamp is {} s in the future, more than the {} s allowed",
+                ahead.as_secs(),
+                tolerance.as_secs()
+            ),
+            WebhookError::NoSupportedSignature { header } => {
+                write!(f, "header `{header}` has no `v1` signature")
+            }
+            WebhookError::SignatureMismatch { header } => {
+                write!(f, "no signature in `{header}` matches the body")
+            }
+            WebhookError::Replayed { id } => write!(f, "message `{id}` was already accepted"),
+            WebhookError::InvalidPayload { reason } => write!(f, "webhook body: {reason}"),
+            WebhookError::BodyTooLarge { limit } => {
+                write!(f, "webhook body is larger than the {limit} bytes accepted")
+            }
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+impl WebhookError {
+    /// A short, stable code for the error (`SIGNATURE_MISMATCH`), as the
+    /// vendors' SDKs name theirs: for a receiver's `{error, code}` answer.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebhookError::InvalidSecret { .. } => "INVALID_SECRET",
+            WebhookError::MissingHeader { .. } => "MISSING_HEADERS",
+            WebhookError::MalformedHeader { .. } => "INVALID_HEADER",
+            WebhookError::TimestampTooOld { .. } => "TIMESTAMP_TOO_OLD",
+            WebhookError::TimestampTooNew { .. } => "TIMESTAMP_TOO_NEW",
+            WebhookError::NoSupportedSignature { .. } => "NO_VALID_SIGNATURES",
+            WebhookError::SignatureMismatch { .. } => "SIGNATURE_MISMATCH",
+            WebhookError::Replayed { .. } => "REPLAYED",
+            WebhookError::InvalidPayload { .. } => "INVALID_JSON",
+            WebhookError::BodyTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+        }
+    }
+}
+
+/// The vendors' default window for a signed timestamp, in both directions.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// The largest webhook body a verifier accepts by default (1 MiB): events
+/// are a few kilobytes; a larger body is refused before any signature is
+/// computed over it.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Refuses a body over `limit` bytes.
+#[doc(hidden)]
+pub fn check_size(body: &[u8], limit: usize) -> Result<(), WebhookError> {
+    if body.len() > limit {
+        return Err(WebhookError::BodyTooLarge { limit });
+    }
+    Ok(())
+}
+
+/// A verified webhook event, holding its message while you handle it.
+///
+/// Webhooks are delivered at least once: a sender retries a message its
+/// receiver did not acknowledge, with the same id. With a replay guard, a
+/// message is recorded only when you [`commit`](Delivery::commit) its
+/// delivery, after handling it; until then the same message arriving again
+/// (a concurrent duplicate) is refused as [`WebhookError::Replayed`], and if
+/// the delivery is dropped uncommitted (your handler failed, you answered an
+/// error) the sender's retry is accepted. Without a guard, `commit` only
+/// hands the event back.
+///
+/// It dereferences to the event.
+#[derive(Debug)]
+#[must_use = "commit the delivery once handled: a replay guard records a message only then"]
+pub struct Delivery<E> {
+    event: E,
+    receipt: Option<Receipt>,
+}
+
+impl<E> Delivery<E> {
+    #[doc(hidden)]
+    pub fn new(event: E, receipt: Option<Receipt>) -> Self {
+        Self { event, receipt }
+    }
+
+    /// The event.
+    pub fn event(&self) -> &E {
+        &self.event
+    }
+
+    /// Records the message as handled (the same message is refused from now
+    /// on) and returns the event.
+    pub fn commit(self) -> E {
+        if let Some(receipt) = self.receipt {
+            receipt.commit();
+        }
+        self.event
+    }
+
+    /// Gives the message up unhandled (the sender's retry will be accepted)
+    /// and returns the event: for a receiver that queues events elsewhere
+    /// and acknowledges them itself.
+    pub fn release(self) -> E {
+        self.event
+    }
+}
+
+/// Deliveries are equal when their events are.
+impl<E: PartialEq> PartialEq for Delivery<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.event == other.event
+    }
+}
+
+impl<E> std::ops::Deref for Delivery<E> {
+    type Target = E;
+
+    fn deref(&self) -> &E {
+        &self.event
+    }
+}
+
+/// A webhook body, parsed once, with its event name: the first of `fields`
+/// it has as a string (OFAuth: `eventType`, then `type`; OnlyFansAPI:
+/// `event`).
+#[doc(hidden)]
+pub fn parse_event(
+    body: &[u8],
+    fields: &[&str],
+) -> Result<(String, serde_json::Value), WebhookError> {
+    let envelope: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload {
+            reason: format!("not a JSON object: {e}"),
+        })?;
+    let event_type = fields
+        .iter()
+        .find_map(|field| envelope.get(*field)?.as_str().map(str::to_owned))
+        .ok_or_else(|| WebhookError::InvalidPayload {
+            reason: format!("no event name (`{}`)", fields.join("` or `")),
+        })?;
+    Ok((event_type, envelope))
+}
+
+/// A known event's body in its generated type; a body that does not fit
+/// names the JSON path.
+#[doc(hidden)]
+pub fn decode_event<T: serde::de::DeserializeOwned>(
+    body: serde_json::Value,
+) -> Result<T, WebhookError> {
+    serde_path_to_error::deserialize(body).map_err(|e| WebhookError::InvalidPayload {
+        reason: format!("`{}`: {}", e.path(), e.inner()),
+    })
+}
+
+/// Unix seconds of `time` (negative before 1970).
+#[doc(hidden)]
+pub fn unix_seconds(time: std::time::SystemTime) -> i64 {
+    match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
