@@ -1,6 +1,7 @@
 //! Spec normalization and client generation for `onlyfans-clients`.
 //!
-//! One implementation serves the crate's `build.rs`, `cargo xtask` and the tests:
+//! One implementation serves the API crates' build scripts ([`build_script`]),
+//! `cargo xtask` and the tests:
 //!
 //! ```text
 //! specs/<api>/openapi.yaml ─────┬─ merge ── overlay.yaml ──▶ normalize ──▶ type space (typify) ─┬─▶ types

@@ -1,7 +1,7 @@
-//! What the mock server answers: the route table build.rs derives from a spec
-//! (`onlyfans_codegen::mock::route_table` writes it, [`RouteTable`] reads it)
-//! and the handling of one request against it. No I/O here: `server.rs` feeds
-//! requests in and writes responses out.
+//! What the mock server answers: the route table each API crate's build
+//! script derives from its spec (`onlyfans_codegen::mock::route_table` writes
+//! it, [`RouteTable`] reads it) and the handling of one request against it.
+//! No I/O here: `server.rs` feeds requests in and writes responses out.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{Fault, FaultKind, ReceivedRequest};
 use onlyfans_clients_core::lock;
 
-/// The routes of one API, as build.rs wrote them.
+/// The routes of one API, as the API crate's build script wrote them.
 #[derive(Debug, Deserialize)]
 pub(crate) struct RouteTable {
     pub(crate) routes: Vec<Route>,
