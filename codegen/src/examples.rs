@@ -57,6 +57,9 @@ struct Synth<'a> {
     spec: &'a Value,
     next_id: u64,
     stack: Vec<String>,
+    /// Set when a `$ref` led back into a schema being built: that value was
+    /// cut (`null`), and the property or item holding it is left out.
+    cut: bool,
 }
 
 impl<'a> Synth<'a> {
@@ -65,11 +68,18 @@ impl<'a> Synth<'a> {
             spec,
             next_id: 1_234_567_890_123,
             stack: Vec::new(),
+            cut: false,
         }
     }
 
     fn value(&mut self, schema: &Value, name: Option<&str>) -> Value {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            // However it is reached (a property, an array's items, a union's
+            // branch): a reference back into a type being built stops here.
+            if self.stack.iter().any(|s| s == reference) {
+                self.cut = true;
+                return Value::Null;
+            }
             let target = reference
                 .strip_prefix('#')
                 .and_then(|p| self.spec.pointer(p))
@@ -159,7 +169,10 @@ impl<'a> Synth<'a> {
                 json!(text)
             }
             Some("array") => match schema.get("items") {
-                Some(items) => Value::Array(vec![self.value(items, name)]),
+                Some(items) => match self.value_or_cut(items, name) {
+                    Some(item) => Value::Array(vec![item]),
+                    None => json!([]),
+                },
                 None => json!([]),
             },
             Some("object") => self.object(schema),
@@ -174,16 +187,18 @@ impl<'a> Synth<'a> {
             return Value::Object(out);
         };
         for (name, prop) in props {
-            // A property that leads back into a type being built stops here.
-            let recursive = prop
-                .get("$ref")
-                .and_then(Value::as_str)
-                .is_some_and(|r| self.stack.iter().any(|s| s == r));
-            if recursive {
-                continue;
+            if let Some(value) = self.value_or_cut(prop, Some(name)) {
+                out.insert(name.clone(), value);
             }
-            out.insert(name.clone(), self.value(prop, Some(name)));
         }
         Value::Object(out)
+    }
+
+    /// The value of `schema`, or `None` when it was cut as recursive.
+    fn value_or_cut(&mut self, schema: &Value, name: Option<&str>) -> Option<Value> {
+        self.cut = false;
+        let value = self.value(schema, name);
+        let cut = std::mem::take(&mut self.cut);
+        (!(cut && value.is_null())).then_some(value)
     }
 }

@@ -278,6 +278,25 @@ fn serialize_under_feature(file: &mut syn::File, spec: &Value, model: &TypeModel
             attrs.push(syn::parse_quote! {
                 #[cfg_attr(feature = #feature, derive(::serde::Serialize))]
             });
+            // With no serde derive left in place (typify writes its own
+            // `Deserialize` for a constrained newtype), the container's
+            // `#[serde]` attributes belong to `Serialize` alone: under its
+            // feature, after it.
+            let derives_serde = attrs
+                .iter()
+                .filter_map(derived)
+                .any(|paths| paths.iter().any(|p| named(p, "Deserialize")));
+            if !derives_serde {
+                let (serde, mut rest): (Vec<syn::Attribute>, Vec<syn::Attribute>) =
+                    attrs.drain(..).partition(|a| a.path().is_ident("serde"));
+                for attr in serde {
+                    if let syn::Meta::List(list) = &attr.meta {
+                        let args = &list.tokens;
+                        rest.push(syn::parse_quote!(#[cfg_attr(feature = #feature, serde(#args))]));
+                    }
+                }
+                *attrs = rest;
+            }
         }
     }
 }

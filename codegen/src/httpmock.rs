@@ -36,6 +36,7 @@ pub fn httpmock(
         .map_err(|e| Error::Generate(format!("generated mocks do not parse: {e}")))?;
     EscapePathValues.visit_file_mut(&mut file);
     QueryAsSent.visit_file_mut(&mut file);
+    OwnedBodies.visit_file_mut(&mut file);
     generate::inline_methods(&mut file);
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
@@ -97,5 +98,42 @@ impl VisitMut for QueryAsSent {
         *node = syn::parse_quote! {
             #rt::httpmock_support::httpmock_query(#receiver, #name, &#value)
         };
+    }
+}
+
+/// progenitor hands a helper's `value` to httpmock's `json_body_obj(&T)` as
+/// it is, which compiles only when `value` is a reference. An answer that is
+/// `nullable` at the top level takes `value: Option<&T>`, a number or a
+/// boolean takes it by value (`f64`, `bool`): for those, `&value`
+/// (`Option<&T>` serializes as the value or `null`, as the API sends it).
+struct OwnedBodies;
+
+impl VisitMut for OwnedBodies {
+    fn visit_impl_item_fn_mut(&mut self, node: &mut syn::ImplItemFn) {
+        let owned = node.sig.inputs.iter().any(|input| {
+            let syn::FnArg::Typed(arg) = input else {
+                return false;
+            };
+            matches!(&*arg.pat, syn::Pat::Ident(p) if p.ident == "value")
+                && !matches!(&*arg.ty, syn::Type::Reference(_))
+        });
+        if owned {
+            BorrowBody.visit_block_mut(&mut node.block);
+        }
+    }
+}
+
+/// `json_body_obj(value)` → `json_body_obj(&value)`.
+struct BorrowBody;
+
+impl VisitMut for BorrowBody {
+    fn visit_expr_method_call_mut(&mut self, node: &mut syn::ExprMethodCall) {
+        visit_mut::visit_expr_method_call_mut(self, node);
+        if node.method == "json_body_obj"
+            && let Some(arg) = node.args.first_mut()
+            && matches!(arg, syn::Expr::Path(p) if p.path.is_ident("value"))
+        {
+            *arg = syn::parse_quote!(&value);
+        }
     }
 }

@@ -434,7 +434,9 @@ fn operation(
             } else {
                 BodyEncoding::Form
             },
-            ty: types.render_argument(id),
+            // Owned, as the builder keeps it (a nullable body is
+            // `Option<types::X>`, where an argument would be `Option<&X>`).
+            ty: types.render(id),
             fields: struct_fields(types, id),
         },
         BodyType::Bytes => Body {

@@ -1,8 +1,9 @@
 //! OpenAPI 3.1 → 3.0.3, the dialect progenitor (through `openapiv3`) accepts.
 //!
 //! OFAuth labels its document 3.1.0 but writes 3.0-style schemas; the full upstream
-//! spec (and any future one) may use real 3.1 constructs. Each is rewritten to the
-//! 3.0 construct that means the same to a decoder:
+//! spec (and any future one) may use real 3.1 constructs, and a document labelled
+//! 3.0 may too. Each is rewritten, whatever the label, to the 3.0 construct that
+//! means the same to a decoder:
 //!
 //! | 3.1                                | 3.0                                        |
 //! |------------------------------------|--------------------------------------------|
@@ -30,20 +31,23 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
     else {
         return;
     };
-    if !version.starts_with("3.1") {
-        return;
-    }
-    report.note(format!("downgraded OpenAPI {version} to {TARGET_VERSION}"));
-    doc["openapi"] = json!(TARGET_VERSION);
-    if let Some(obj) = doc.as_object_mut() {
-        for key in ["webhooks", "jsonSchemaDialect"] {
-            if obj.remove(key).is_some() {
-                report.note(format!(
-                    "removed top-level `{key}` (no OpenAPI 3.0 equivalent)"
-                ));
+    if version.starts_with("3.1") {
+        report.note(format!("downgraded OpenAPI {version} to {TARGET_VERSION}"));
+        doc["openapi"] = json!(TARGET_VERSION);
+        if let Some(obj) = doc.as_object_mut() {
+            for key in ["webhooks", "jsonSchemaDialect"] {
+                if obj.remove(key).is_some() {
+                    report.note(format!(
+                        "removed top-level `{key}` (no OpenAPI 3.0 equivalent)"
+                    ));
+                }
             }
         }
     }
+    // A document labelled 3.0 may carry 3.1 schemas all the same (a numeric
+    // `exclusiveMaximum`, `type: [T, "null"]`): openapiv3 refuses the whole
+    // document for one of them, so they are rewritten whatever the label.
+    // The rewrites leave 3.0 constructs as they are.
     walk::for_each_schema_mut(doc, &mut |_, schema, _| downgrade_schema(schema));
 }
 
@@ -175,5 +179,32 @@ paths:
         let src = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
         let out = before_after(super::apply, src);
         assert!(out.contains("unchanged"), "{out}");
+    }
+
+    #[test]
+    fn rewrites_31_schemas_in_a_30_document() {
+        let mut doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "components": {"schemas": {"Bounds": {"type": "object", "properties": {
+                "small": {"type": "integer", "exclusiveMaximum": 10},
+                "open": {"type": "number", "minimum": 0, "exclusiveMinimum": true},
+                "name": {"type": ["string", "null"]}
+            }}}}
+        });
+        super::apply(&mut doc, &mut crate::normalize::Report::default());
+        let props = &doc["components"]["schemas"]["Bounds"]["properties"];
+        assert_eq!(
+            props["small"],
+            serde_json::json!({"type": "integer", "maximum": 10, "exclusiveMaximum": true})
+        );
+        assert_eq!(
+            props["open"],
+            serde_json::json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
+        );
+        assert_eq!(
+            props["name"],
+            serde_json::json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(doc["openapi"], "3.0.3");
     }
 }

@@ -7,31 +7,37 @@
 //!
 //! 1. [`place_refs`]: references to a schema's place become copies of it;
 //! 2. [`webhooks`]: the events of a 3.1 `webhooks` section become types;
-//! 3. [`downgrade`]: OpenAPI 3.1 → 3.0.3;
-//! 4. [`operation_ids`]: every operation gets a unique readable `operationId`;
-//! 5. [`unsupported`]: operations progenitor cannot generate are left out, with a reason;
-//! 6. [`any_of`]: unions of object shapes become one object;
-//! 7. [`money`]: amounts of money are numbers with cents;
-//! 8. [`string_objects`]: a property typed `string` where the API mostly types
-//!    it an object is that object;
-//! 9. [`keyed_maps`]: objects keyed by ids or dates become maps;
-//! 10. [`integers`]: ids and counts become `uint64`;
-//! 11. [`string_ids`]: a response `id` typed string may arrive as a number;
-//! 12. [`dates`]: strings named as dates are `date-time`s;
-//! 13. [`envelopes`]: the envelope most answers carry (`_meta`) is described once;
-//! 14. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
-//! 15. [`tolerant`]: response schemas accept what the APIs really send;
-//! 16. [`secrets`]: strings named as secrets are `Secret`, never shown by `Debug`;
-//! 17. [`hoist`]: one named component per distinct object shape;
-//! 18. [`shared_types`]: one type per thing sent in several shapes (the
+//! 3. [`downgrade`]: OpenAPI 3.1 → 3.0.3 (3.1 schemas in any document);
+//! 4. [`enums`]: enums the generator cannot type or name keep their values;
+//! 5. [`defaults`]: a `default` that does not fit its schema is dropped;
+//! 6. [`field_names`]: properties whose Rust names collide are kept as additional ones;
+//! 7. [`operation_ids`]: every operation gets a unique readable `operationId`;
+//! 8. [`unsupported`]: operations progenitor cannot generate are left out, with a reason;
+//! 9. [`any_of`]: unions of object shapes become one object;
+//! 10. [`money`]: amounts of money are numbers with cents;
+//! 11. [`string_objects`]: a property typed `string` where the API mostly types
+//!     it an object is that object;
+//! 12. [`keyed_maps`]: objects keyed by ids or dates become maps;
+//! 13. [`integers`]: ids and counts become `uint64`;
+//! 14. [`string_ids`]: a response `id` typed string may arrive as a number;
+//! 15. [`dates`]: strings named as dates are `date-time`s;
+//! 16. [`envelopes`]: the envelope most answers carry (`_meta`) is described once;
+//! 17. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
+//! 18. [`tolerant`]: response schemas accept what the APIs really send;
+//! 19. [`secrets`]: strings named as secrets are `Secret`, never shown by `Debug`;
+//! 20. [`hoist`]: one named component per distinct object shape;
+//! 21. [`shared_types`]: one type per thing sent in several shapes (the
 //!     handwritten quirk types, the one recursive `Message`);
-//! 19. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
+//! 22. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
 
 pub mod any_of;
 pub mod dates;
+pub mod defaults;
 pub mod downgrade;
+pub mod enums;
 pub mod envelopes;
 pub mod error_bodies;
+pub mod field_names;
 pub mod hoist;
 pub mod integers;
 pub mod keyed_maps;
@@ -149,10 +155,13 @@ pub fn correct_types(spec: &mut Value, report: &mut Report) {
 }
 
 /// The rules in order, by name.
-const RULES: [(&str, Rule); 19] = [
+const RULES: [(&str, Rule); 22] = [
     ("place_refs", place_refs::apply),
     ("webhooks", webhooks::apply),
     ("downgrade", downgrade::apply),
+    ("enums", enums::apply),
+    ("defaults", defaults::apply),
+    ("field_names", field_names::apply),
     ("operation_ids", operation_ids::apply),
     ("unsupported", unsupported::apply),
     ("any_of", any_of::apply),

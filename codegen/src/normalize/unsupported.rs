@@ -8,6 +8,9 @@
 //!   streamed) and the raw client does not have; any other is left out;
 //! - a request body offering several media types: progenitor aborts on those, so
 //!   the body is narrowed to the one media type it supports best (JSON first);
+//! - a cookie parameter: the client sends no cookies, so an optional one is
+//!   taken out of the operation (noted) and a required one costs the
+//!   operation;
 //! - a query parameter of `style: deepObject` (`filter[online]=1`), which
 //!   progenitor rejects: the parameter is taken out of the operation and kept
 //!   on it as `x-facade-deep-object`, so the raw client has the operation
@@ -22,6 +25,30 @@
 use serde_json::Value;
 
 use super::{Omitted, Report};
+
+/// The HTTP methods a path item holds operations under.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Takes the cookie parameters out of `params`: each one's name and whether
+/// it is required.
+fn take_cookies(params: &mut Vec<Value>) -> Vec<(String, bool)> {
+    let mut cookies = Vec::new();
+    params.retain(|p| {
+        if p.get("in").and_then(Value::as_str) != Some("cookie") {
+            return true;
+        }
+        let name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_owned();
+        cookies.push((name, p.get("required") == Some(&Value::Bool(true))));
+        false
+    });
+    cookies
+}
 
 /// Request media types progenitor generates bodies for, best first.
 const SUPPORTED_BODY_TYPES: [&str; 5] = [
@@ -60,6 +87,87 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
             params.retain(|p| !(p["in"] == "query" && p["style"] == "deepObject"));
             if params.is_empty() {
                 item.remove("parameters");
+            }
+        }
+        // Cookies: the client sends none. An optional cookie parameter is
+        // taken out (the operation works without it); a required one costs
+        // the operation.
+        let path_cookies = item
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .map(take_cookies)
+            .unwrap_or_default();
+        if item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+        {
+            item.remove("parameters");
+        }
+        // A path parameter the path does not name cannot be sent (the
+        // generated `format!` of the path would not compile): taken out.
+        let named = crate::type_space::template_names(path);
+        let stray = |params: &mut Vec<Value>| {
+            let mut taken = Vec::new();
+            params.retain(|p| {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+                let keep = p.get("in").and_then(Value::as_str) != Some("path")
+                    || named.iter().any(|n| n == name);
+                if !keep {
+                    taken.push(name.to_owned());
+                }
+                keep
+            });
+            taken
+        };
+        let mut strays = item
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .map(&stray)
+            .unwrap_or_default();
+        for (method, op) in item.iter_mut() {
+            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut)
+                && METHODS.contains(&method.as_str())
+            {
+                strays.extend(
+                    stray(params)
+                        .into_iter()
+                        .map(|name| format!("{name} ({method})")),
+                );
+            }
+        }
+        for name in strays {
+            report.note(format!(
+                "{path}: path parameter `{name}` left out (the path does not name it)"
+            ));
+        }
+        for (method, op) in item.iter_mut() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let mut cookies = path_cookies.clone();
+            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                cookies.extend(take_cookies(params));
+            }
+            let required: Vec<&str> = cookies
+                .iter()
+                .filter(|(_, required)| *required)
+                .map(|(name, _)| name.as_str())
+                .collect();
+            if required.is_empty() {
+                for (name, _) in &cookies {
+                    report.note(format!(
+                        "{method} {path}: cookie parameter `{name}` left out (the client sends no cookies)"
+                    ));
+                }
+            } else {
+                drop.push((
+                    method.clone(),
+                    format!(
+                        "required cookie parameter {}: the client sends no cookies",
+                        required.join(", ")
+                    ),
+                ));
             }
         }
         for (method, op) in item.iter_mut() {
