@@ -74,6 +74,8 @@ pub mod httpmock;
 pub mod merge;
 pub mod mock;
 pub mod model;
+#[cfg(feature = "tools")]
+pub mod mutations;
 pub mod naming;
 pub mod normalize;
 pub mod overlay;
@@ -235,7 +237,7 @@ pub fn generate_api_modelled(
 
 /// Generates the types (and the raw client) of a normalized spec, adding
 /// what the generator left out to the report.
-fn generate_normalized(
+pub(crate) fn generate_normalized(
     api: ApiDef,
     mut normalized: Normalized,
     raw_client: bool,
@@ -316,7 +318,7 @@ pub fn api_operations(
     operations_of(api, normalized, &types)
 }
 
-fn operations_of(
+pub(crate) fn operations_of(
     api: ApiDef,
     normalized: &Normalized,
     types: &type_space::TypeModel,

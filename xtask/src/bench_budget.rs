@@ -312,7 +312,7 @@ fn user_binary(
 
 /// The work tree as a fresh clone would have it (tracked and new files that
 /// are not ignored).
-fn copy_work_tree(repo: &Path, to: &Path) -> Result<(), Failure> {
+pub(crate) fn copy_work_tree(repo: &Path, to: &Path) -> Result<(), Failure> {
     let listed = Command::new("git")
         .args([
             "ls-files",
@@ -325,7 +325,8 @@ fn copy_work_tree(repo: &Path, to: &Path) -> Result<(), Failure> {
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;
     if !listed.status.success() {
-        return Err("git ls-files failed".to_owned());
+        // Not a git work tree (a copy of one): its crates, as they are.
+        return crate::bench_build::copy_workspace(repo, to);
     }
     for name in listed.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
         let name = String::from_utf8_lossy(name).into_owned();

@@ -81,7 +81,7 @@ pub fn run(repo: &Path, sizes: &[usize]) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn copy_workspace(repo: &Path, to: &Path) -> Result<(), Failure> {
+pub(crate) fn copy_workspace(repo: &Path, to: &Path) -> Result<(), Failure> {
     for file in ["Cargo.toml", "Cargo.lock", "README.md"] {
         write(&to.join(file), &read(&repo.join(file))?)?;
     }

@@ -1,11 +1,13 @@
 //! Maintenance commands: `cargo xtask <command>`.
 //!
 //! - `update-specs [--api ofauth|onlyfansapi|all] [--from PATH_OR_URL | --from-doc-page PATH]
-//!   [--check] [--format text|json] [--repo DIR]`: bring a new upstream spec in,
-//!   report its drift in words, write it with its provenance and check that it
-//!   generates. Exit codes: 0 nothing callers see changed (or written), 1 with
-//!   `--check`: a breaking or additive change, 2 failure to read, fetch, parse
-//!   or generate. A text change callers cannot see (descriptions, examples, key
+//!   [--check] [--no-compile] [--format text|json] [--repo DIR]`: bring a new upstream
+//!   spec in, report its drift in words, and, once a copy of the crate compiles
+//!   with it in every feature set users build the API with, write it with its
+//!   provenance (`--no-compile` skips that check). Exit codes: 0 nothing callers
+//!   see changed (or written), 1 with `--check`: a breaking or additive change,
+//!   2 failure to read, fetch, parse, generate or compile (naming the new or
+//!   changed operations the compiler's errors name; nothing written). A text change callers cannot see (descriptions, examples, key
 //!   order) is reported but is not drift.
 //! - `check [--repo DIR]`: offline consistency check run by CI: overlays apply,
 //!   provenance hashes match, the kept documentation page still holds the
@@ -17,6 +19,8 @@
 //!   clean build side by side with an earlier revision (`bench_budget.rs`).
 //! - `check-features`: the library builds with each resource feature alone
 //!   (`features.rs`).
+//! - `generator-test [--quick]`: the generator against the shapes a vendor
+//!   may publish, every case generated and compiled (`generator_test.rs`).
 //! - `test [-- <cargo test arguments>]`: the README's test command: installs
 //!   what the tests need (see `test.rs`), then runs every test of the
 //!   workspace.
@@ -25,6 +29,7 @@ mod bench_budget;
 mod bench_build;
 mod derive_specs;
 mod features;
+mod generator_test;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -38,7 +43,7 @@ use serde_json::Value;
 
 const USAGE: &str = "usage:
   cargo xtask update-specs [--api ofauth|onlyfansapi|all] [--from PATH_OR_URL | --from-doc-page PATH]
-                           [--check] [--prune-derived] [--format text|json] [--repo DIR]
+                           [--check] [--prune-derived] [--no-compile] [--format text|json] [--repo DIR]
   cargo xtask check [--repo DIR]
   cargo xtask derive-specs --api ofauth|onlyfansapi --from <SDK wheel | dir with it | unpacked source>
                            [--out PATH] [--vendored PATH] [--facts PATH] [--python PATH]
@@ -46,6 +51,7 @@ const USAGE: &str = "usage:
   cargo xtask bench-build [--sizes 2,50,150,300]
   cargo xtask bench-build --budget [--baseline REV] [--runs N] [--case default|one-resource|quickstart]...
   cargo xtask check-features
+  cargo xtask generator-test [--quick]
   cargo xtask test [-- <cargo test arguments>]";
 
 /// A failure that ends the command with exit code 2.
@@ -73,6 +79,10 @@ fn main() -> ExitCode {
         Some("check-features") => {
             features::check_each(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         }
+        Some("generator-test") => generator_test::run(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+            &args[1..],
+        ),
         Some("test") => test::run(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
             &args[1..],
@@ -108,6 +118,8 @@ struct Options {
     prune_derived: bool,
     json: bool,
     repo: PathBuf,
+    /// Write without compiling the crate first (tests of the report only).
+    no_compile: bool,
 }
 
 impl Options {
@@ -120,6 +132,7 @@ impl Options {
             prune_derived: false,
             json: false,
             repo: Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+            no_compile: false,
         };
         let mut explicit_api = false;
         let mut args = args.iter();
@@ -138,6 +151,7 @@ impl Options {
                 "--from-doc-page" => options.from_doc_page = Some(PathBuf::from(value()?)),
                 "--check" => options.check = true,
                 "--prune-derived" => options.prune_derived = true,
+                "--no-compile" => options.no_compile = true,
                 "--format" => {
                     options.json = match value()?.as_str() {
                         "json" => true,
@@ -266,6 +280,9 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
             );
         }
         if !options.check && changed {
+            if !options.no_compile {
+                compiles_with(options, api, &incoming.text, &report)?;
+            }
             write(&spec_path, &incoming.text)?;
             // The page a fragment came from is part of its provenance; a spec
             // from anywhere else leaves no page behind that no longer explains it.
@@ -317,6 +334,59 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Refuses a new spec of `api` the crate would not compile with: a copy of
+/// the work tree with `text` as the vendored spec is checked in each feature
+/// set users build with the API (`generator_test::api_sets`). A failure
+/// names the new or changed operations the compiler's errors name, and
+/// nothing is written.
+fn compiles_with(
+    options: &Options,
+    api: &ApiDef,
+    text: &str,
+    report: &DriftReport,
+) -> Result<(), Failure> {
+    let scratch = std::env::temp_dir().join(format!(
+        "onlyfans-update-specs-{}-{}",
+        api.name,
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let result = (|| {
+        bench_budget::copy_work_tree(&options.repo, &scratch)?;
+        write(&api.spec_path(&scratch), text)?;
+        generator_test::compile_sets(&options.repo, &scratch, generator_test::api_sets(*api))
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let Some(failure) = result?.into_iter().next() else {
+        return Ok(());
+    };
+    let named: Vec<String> = report
+        .operations
+        .iter()
+        .filter(|op| failure.names(&op.operation_id))
+        .map(|op| {
+            format!(
+                "{} {} ({})",
+                op.method.to_uppercase(),
+                op.path,
+                op.operation_id
+            )
+        })
+        .collect();
+    let errors: Vec<&str> = failure.errors.lines().take(80).collect();
+    Err(format!(
+        "{}: the new spec does not compile with {}; nothing was written. {}\n{}",
+        api.name,
+        failure.set,
+        if named.is_empty() {
+            "The errors name no new or changed operation: see them below.".to_owned()
+        } else {
+            format!("The errors name: {}.", named.join(", "))
+        },
+        errors.join("\n")
+    ))
 }
 
 pub(crate) fn print_reports(reports: &[(bool, DriftReport)], json: bool) -> Result<(), Failure> {
