@@ -45,6 +45,9 @@ pub struct Generated {
     /// opens with `pub use super::types;`); empty when not asked for.
     pub client: String,
     pub omitted: Vec<Omitted>,
+    /// Component schemas typify rejects, left out of the types with every
+    /// operation that reaches them ([`type_model`]).
+    pub left_out_components: Vec<String>,
 }
 
 /// Generates the types and the raw client for a normalized spec.
@@ -61,7 +64,14 @@ pub fn generate_modelled(
     header: &str,
     raw_client: bool,
 ) -> Result<(Generated, TypeModel), Error> {
-    let (model, omitted) = type_model(spec, settings)?;
+    let (model, omitted, left_out_components) = type_model_isolating(spec, settings)?;
+    let cut;
+    let spec = if left_out_components.is_empty() {
+        spec
+    } else {
+        cut = without_components(spec, &left_out_components);
+        &cut
+    };
     let mut types: syn::File = syn::parse2(model.space().to_stream())
         .map_err(|e| Error::Generate(format!("generated types do not parse: {e}")))?;
     empty_collections(&mut types);
@@ -84,8 +94,133 @@ pub fn generate_modelled(
         types: format!("{header}{types}"),
         client: format!("{header}{client}"),
         omitted,
+        left_out_components,
     };
     Ok((generated, model))
+}
+
+/// [`type_model`], surviving a component schema typify rejects (an error,
+/// or a panic, which fails the whole space): each component is tried alone
+/// with the components it refers to, those that fail are left out with
+/// every operation that reaches them (the reason names the component and
+/// typify's message), and the space is built without them. What cannot be
+/// pinned on a component fails as before.
+pub fn type_model_isolating(
+    spec: &Value,
+    settings: &Settings,
+) -> Result<(TypeModel, Vec<Omitted>, Vec<String>), Error> {
+    let whole = match type_model(spec, settings) {
+        Ok((model, omitted)) => return Ok((model, omitted, Vec::new())),
+        Err(error) => error,
+    };
+    let components: Vec<String> = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut rejected: Vec<(String, String)> = Vec::new();
+    for name in &components {
+        let closure = component_closure(spec, std::iter::once(name.clone()));
+        let mut alone = spec.clone();
+        alone["paths"] = serde_json::json!({});
+        if let Some(schemas) = alone
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
+            schemas.retain(|key, _| closure.contains(key));
+        }
+        if let Err(e) = type_model(&alone, settings) {
+            rejected.push((name.clone(), e.to_string()));
+        }
+    }
+    if rejected.is_empty() {
+        return Err(whole);
+    }
+    let names: Vec<String> = rejected.iter().map(|(name, _)| name.clone()).collect();
+    // The culprits first: a rejected component whose references all pass
+    // (the others fail for holding it).
+    rejected.sort_by_key(|(name, _)| {
+        component_closure(spec, std::iter::once(name.clone()))
+            .iter()
+            .any(|other| other != name && names.contains(other))
+    });
+    let mut omitted = Vec::new();
+    for (path, method, op) in walk::operations(spec) {
+        let reached = component_closure(spec, schema_refs(op));
+        if let Some((name, reason)) = rejected.iter().find(|(name, _)| reached.contains(name)) {
+            omitted.push(Omitted {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                operation_id: op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                reason: format!("its type `{name}` cannot be generated: {reason}"),
+            });
+        }
+    }
+    let mut cut = without_components(spec, &names);
+    remove_operations(&mut cut, &omitted);
+    let (model, more) = type_model(&cut, settings)?;
+    omitted.extend(more);
+    Ok((model, omitted, names))
+}
+
+/// `spec` without the named component schemas.
+fn without_components(spec: &Value, names: &[String]) -> Value {
+    let mut cut = spec.clone();
+    if let Some(schemas) = cut
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.retain(|key, _| !names.contains(key));
+    }
+    cut
+}
+
+/// The component schemas `value` refers to (`#/components/schemas/X`).
+fn schema_refs(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    out.push(name.to_owned());
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `start` and every component schema they refer to, transitively.
+fn component_closure(
+    spec: &Value,
+    start: impl IntoIterator<Item = String>,
+) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue: Vec<String> = start.into_iter().collect();
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = spec
+            .pointer("/components/schemas")
+            .and_then(|s| s.get(&name))
+        {
+            queue.extend(schema_refs(schema));
+        }
+    }
+    seen
 }
 
 /// The type space of a normalized spec, and the operations whose types
@@ -904,5 +1039,44 @@ mod tests {
         // Without the setting, every type derives it.
         let (every, _) = generate_modelled(&spec, &Settings::default(), "", false).unwrap();
         assert!(derives_of(&every.types, "Detail").contains("::serde::Serialize,"));
+    }
+
+    /// A component typify rejects (here an enum whose values make the same
+    /// variant twice, which it panics on) costs that component and the
+    /// operations that reach it, not the API.
+    #[test]
+    fn a_component_the_type_generator_rejects_costs_only_what_reaches_it() {
+        let answer = |schema: &str| {
+            json!({"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"$ref": format!("#/components/schemas/{schema}")}}}}})
+        };
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/good": {"get": {"operationId": "get_good", "responses": answer("Good")}},
+                "/bad": {"get": {"operationId": "get_bad", "responses": answer("Holder")}}
+            },
+            "components": {"schemas": {
+                "Good": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Holder": {"type": "object", "properties": {
+                    "clash": {"$ref": "#/components/schemas/Clash"}}},
+                "Clash": {"type": "string", "enum": ["a-b", "a_b"]}
+            }}
+        });
+        assert!(type_model(&spec, &Settings::default()).is_err());
+        let (generated, model) = generate_modelled(&spec, &Settings::default(), "", false).unwrap();
+        assert_eq!(generated.left_out_components, ["Holder", "Clash"]);
+        let omitted: Vec<&str> = generated.omitted.iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(omitted, ["/bad"]);
+        // The reason names the culprit, not the type that holds it.
+        let reason = &generated.omitted[0].reason;
+        assert!(
+            reason.starts_with("its type `Clash` cannot be generated"),
+            "{reason}"
+        );
+        assert!(generated.types.contains("pub struct Good"));
+        assert!(!generated.types.contains("Clash"));
+        assert_eq!(model.operations().len(), 1);
     }
 }

@@ -251,6 +251,21 @@ pub(crate) fn generate_normalized(
             normalized.report.omitted.push(omitted.clone());
         }
     }
+    // A component typify rejects is gone from every output, as the
+    // operations that reach it are.
+    if !generated.left_out_components.is_empty() {
+        if let Some(schemas) = normalized
+            .spec
+            .pointer_mut("/components/schemas")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            schemas.retain(|name, _| !generated.left_out_components.contains(name));
+        }
+        normalized.report.note(format!(
+            "component schemas left out (the type generator rejects them): {}",
+            generated.left_out_components.join(", ")
+        ));
+    }
     Ok((normalized, generated, types))
 }
 
@@ -314,7 +329,7 @@ pub fn api_operations(
     normalized: &Normalized,
 ) -> Result<Vec<model::Operation>, Error> {
     let settings = library_settings(api, &normalized.spec);
-    let (types, _) = generate::type_model(&normalized.spec, &settings)?;
+    let (types, _, _) = generate::type_model_isolating(&normalized.spec, &settings)?;
     operations_of(api, normalized, &types)
 }
 

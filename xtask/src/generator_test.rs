@@ -142,7 +142,7 @@ fn compile(
         .chain(if quick { &[][..] } else { MORE })
         .copied()
         .collect();
-    for failure in compile_sets(repo, scratch, &sets)? {
+    for failure in compile_sets(repo, scratch, &owned(&sets))? {
         let named: Vec<String> = names
             .iter()
             .filter(|(_, case, id)| {
@@ -214,6 +214,19 @@ pub(crate) fn api_sets(api: ApiDef) -> &'static [FeatureSet] {
     }
 }
 
+/// Feature sets with owned names and arguments, as [`compile_sets`] takes
+/// them.
+pub(crate) fn owned(sets: &[FeatureSet]) -> Vec<(String, Vec<String>)> {
+    sets.iter()
+        .map(|(name, args)| {
+            (
+                (*name).to_owned(),
+                args.iter().map(|a| (*a).to_owned()).collect(),
+            )
+        })
+        .collect()
+}
+
 /// A feature set that did not compile, with cargo's errors.
 pub(crate) struct CompileFailure {
     pub set: String,
@@ -235,7 +248,7 @@ impl CompileFailure {
 pub(crate) fn compile_sets(
     repo: &Path,
     scratch: &Path,
-    sets: &[FeatureSet],
+    sets: &[(String, Vec<String>)],
 ) -> Result<Vec<CompileFailure>, Failure> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| repo.join("target"), std::path::PathBuf::from);
@@ -244,7 +257,7 @@ pub(crate) fn compile_sets(
         let started = Instant::now();
         let output = Command::new(env!("CARGO"))
             .args(["check", "--quiet", "--lib", "-p", "onlyfans-clients"])
-            .args(*args)
+            .args(args)
             .current_dir(scratch)
             .env("CARGO_TARGET_DIR", &target)
             .output()

@@ -281,7 +281,7 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
         }
         if !options.check && changed {
             if !options.no_compile {
-                compiles_with(options, api, &incoming.text, &report)?;
+                compiles_with(options, api, &incoming.text, &report, &new_model.operations)?;
             }
             write(&spec_path, &incoming.text)?;
             // The page a fragment came from is part of its provenance; a spec
@@ -338,15 +338,34 @@ fn update_specs(options: &Options) -> Result<ExitCode, Failure> {
 
 /// Refuses a new spec of `api` the crate would not compile with: a copy of
 /// the work tree with `text` as the vendored spec is checked in each feature
-/// set users build with the API (`generator_test::api_sets`). A failure
-/// names the new or changed operations the compiler's errors name, and
-/// nothing is written.
+/// set users build with the API (`generator_test::api_sets`), and with each
+/// resource feature that holds a new or changed operation alone (those
+/// builds are cut from the spec apart). A failure names the new or changed
+/// operations the compiler's errors name, and nothing is written.
 fn compiles_with(
     options: &Options,
     api: &ApiDef,
     text: &str,
     report: &DriftReport,
+    operations: &[onlyfans_codegen::model::Operation],
 ) -> Result<(), Failure> {
+    let mut sets = generator_test::owned(generator_test::api_sets(*api));
+    let resources: std::collections::BTreeSet<String> = report
+        .operations
+        .iter()
+        .filter_map(|changed| {
+            operations.iter().find(|op| {
+                op.path == changed.path && op.method.eq_ignore_ascii_case(&changed.method)
+            })
+        })
+        .filter_map(|op| onlyfans_codegen::subset::operation_feature(*api, op))
+        .collect();
+    for feature in resources {
+        sets.push((
+            format!("{feature} alone"),
+            vec!["--no-default-features".into(), "--features".into(), feature],
+        ));
+    }
     let scratch = std::env::temp_dir().join(format!(
         "onlyfans-update-specs-{}-{}",
         api.name,
@@ -356,7 +375,7 @@ fn compiles_with(
     let result = (|| {
         bench_budget::copy_work_tree(&options.repo, &scratch)?;
         write(&api.spec_path(&scratch), text)?;
-        generator_test::compile_sets(&options.repo, &scratch, generator_test::api_sets(*api))
+        generator_test::compile_sets(&options.repo, &scratch, &sets)
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     let Some(failure) = result?.into_iter().next() else {

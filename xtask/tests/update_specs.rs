@@ -580,6 +580,8 @@ fn the_crate_compiles_with_the_regenerated_client() {
         "compiles with OFAuth ",
         "compiles with OFAuth with mock, httpmock",
         "compiles with OFAuth with raw, serialize",
+        // The changed operation's resource alone.
+        "compiles with ofauth-messages alone",
     ] {
         assert!(said.contains(set), "{set}: {said}");
     }
