@@ -29,7 +29,8 @@ pub struct Mutation {
     build: fn() -> Case,
 }
 
-/// What a case adds: the operation under its method, and components.
+/// What a case adds: the operation under its method, and components (by
+/// kind: `{"schemas": {…}, "parameters": {…}}`).
 struct Case {
     method: &'static str,
     operation: Value,
@@ -70,9 +71,14 @@ impl Mutation {
         operation["tags"] = json!([tag]);
         let path = self.path();
         spec["paths"][path.as_str()][method] = operation;
-        if let Value::Object(schemas) = components {
-            for (name, schema) in schemas {
-                spec["components"]["schemas"][name.as_str()] = schema;
+        if let Value::Object(kinds) = components {
+            for (kind, entries) in kinds {
+                let Value::Object(entries) = entries else {
+                    continue;
+                };
+                for (name, entry) in entries {
+                    spec["components"][kind.as_str()][name.as_str()] = entry;
+                }
             }
         }
     }
@@ -451,6 +457,135 @@ pub const ALL: &[Mutation] = &[
         },
     },
     Mutation {
+        name: "string_patterns",
+        shape: "string patterns a Rust regex does not read (lookbehind, an unclosed class) and formats it does not know",
+        openapi_31: false,
+        build: || {
+            get(
+                "stringPatterns",
+                json!({"type": "object", "properties": {
+                    "after": {"type": "string", "pattern": "(?<=@)[a-z]+"},
+                    "broken": {"type": "string", "pattern": "[a-"},
+                    "handle": {"type": "string", "pattern": "^[a-z0-9_]{3,}$", "minLength": 3, "maxLength": 30},
+                    "odd": {"type": "string", "format": "x-vendor-thing"},
+                    "bytes": {"type": "string", "format": "byte"},
+                    "binary": {"type": "string", "format": "binary"}
+                }}),
+            )
+        },
+    },
+    Mutation {
+        name: "more_keywords",
+        shape: "contradictory `allOf`, `not`, a `oneOf` of scalars, a discriminator with a mapping, `uniqueItems` of numbers and objects, `readOnly` in `required`, `nullable` without a type, a `$ref` with siblings",
+        openapi_31: false,
+        build: || {
+            with_components(
+                get(
+                    "moreKeywords",
+                    json!({"type": "object", "required": ["id"], "properties": {
+                        "id": {"type": "integer", "readOnly": true},
+                        "contradiction": {"allOf": [{"type": "string"}, {"type": "integer"}]},
+                        "not_a_string": {"not": {"type": "string"}},
+                        "scalar": {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]},
+                        "pet": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/MutationCat"},
+                                {"$ref": "#/components/schemas/MutationDog"}
+                            ],
+                            "discriminator": {"propertyName": "kind", "mapping": {
+                                "cat": "#/components/schemas/MutationCat",
+                                "dog": "#/components/schemas/MutationDog"
+                            }}
+                        },
+                        "scores": {"type": "array", "uniqueItems": true, "items": {"type": "number"}},
+                        "items": {"type": "array", "uniqueItems": true, "minItems": 1, "maxItems": 3, "items": item()},
+                        "maybe": {"nullable": true},
+                        "described": {"$ref": "#/components/schemas/MutationCat", "description": "A cat", "nullable": true}
+                    }}),
+                ),
+                json!({
+                    "MutationCat": {"type": "object", "required": ["kind"], "properties": {
+                        "kind": {"type": "string"}, "meows": {"type": "boolean"}}},
+                    "MutationDog": {"type": "object", "required": ["kind"], "properties": {
+                        "kind": {"type": "string"}, "barks": {"type": "integer"}}}
+                }),
+            )
+        },
+    },
+    Mutation {
+        name: "component_refs",
+        shape: "a parameter, a request body and a response given by `$ref` to `components`, deprecated",
+        openapi_31: false,
+        build: || Case {
+            method: "put",
+            operation: json!({
+                "operationId": "componentRefs",
+                "summary": "Everything by reference",
+                "deprecated": true,
+                "parameters": [{"$ref": "#/components/parameters/MutationLimit"}],
+                "requestBody": {"$ref": "#/components/requestBodies/MutationBody"},
+                "responses": {"200": {"$ref": "#/components/responses/MutationAnswer"}}
+            }),
+            components: json!({
+                "parameters": {"MutationLimit": {"name": "limit", "in": "query", "schema": {"type": "integer"}}},
+                "requestBodies": {"MutationBody": {"content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/MutationItem"}}}}},
+                "responses": {"MutationAnswer": {"description": "OK", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/MutationItem"}}}}},
+                "schemas": {"MutationItem": item()}
+            }),
+            path_suffix: "",
+        },
+    },
+    Mutation {
+        name: "status_shapes",
+        shape: "answers only under `default`, and a `201` beside a `202` of another shape",
+        openapi_31: false,
+        build: || Case {
+            method: "post",
+            operation: json!({
+                "operationId": "statusShapes",
+                "summary": "Created or accepted",
+                "responses": {
+                    "201": {"description": "Created", "content": {"application/json": {"schema": item()}}},
+                    "202": {"description": "Accepted", "content": {"application/json": {"schema": {"type": "object", "properties": {"queued": {"type": "boolean"}}}}}},
+                    "default": {"description": "Error", "content": {"application/json": {"schema": {"type": "object", "properties": {"message": {"type": "string"}}}}}}
+                }
+            }),
+            components: json!({}),
+            path_suffix: "",
+        },
+    },
+    Mutation {
+        name: "default_only",
+        shape: "an operation whose only answer is `default`",
+        openapi_31: false,
+        build: || Case {
+            method: "get",
+            operation: json!({
+                "operationId": "defaultOnly",
+                "summary": "Whatever comes",
+                "responses": {"default": {"description": "Any", "content": {"application/json": {"schema": item()}}}}
+            }),
+            components: json!({}),
+            path_suffix: "",
+        },
+    },
+    Mutation {
+        name: "deep_nesting",
+        shape: "objects nested forty levels deep",
+        openapi_31: false,
+        build: || {
+            let mut schema = item();
+            for level in 0..40 {
+                schema = json!({"type": "object", "properties": {
+                    format!("level{level}"): schema, "n": {"type": "integer"}
+                }});
+            }
+            get("deepNesting", schema)
+        },
+    },
+    Mutation {
         name: "no_operation_id",
         shape: "an operation without an operation id",
         openapi_31: false,
@@ -788,8 +923,9 @@ fn get(id: &str, schema: Value) -> Case {
     }
 }
 
-fn with_components(mut case: Case, components: Value) -> Case {
-    case.components = components;
+/// `case` with component `schemas`.
+fn with_components(mut case: Case, schemas: Value) -> Case {
+    case.components = json!({ "schemas": schemas });
     case
 }
 

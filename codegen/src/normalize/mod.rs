@@ -24,13 +24,15 @@
 //! 16. [`envelopes`]: the envelope most answers carry (`_meta`) is described once;
 //! 17. [`error_bodies`]: body-less error responses are dropped, so bodies reach callers;
 //! 18. [`tolerant`]: response schemas accept what the APIs really send;
-//! 19. [`secrets`]: strings named as secrets are `Secret`, never shown by `Debug`;
-//! 20. [`hoist`]: one named component per distinct object shape;
-//! 21. [`shared_types`]: one type per thing sent in several shapes (the
+//! 19. [`constraints`]: `pattern` and `not`, which the types do not enforce, are dropped;
+//! 20. [`secrets`]: strings named as secrets are `Secret`, never shown by `Debug`;
+//! 21. [`hoist`]: one named component per distinct object shape;
+//! 22. [`shared_types`]: one type per thing sent in several shapes (the
 //!     handwritten quirk types, the one recursive `Message`);
-//! 22. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
+//! 23. [`open_enums`]: response enums the vendor may extend are `Open<E>`.
 
 pub mod any_of;
+pub mod constraints;
 pub mod dates;
 pub mod defaults;
 pub mod downgrade;
@@ -155,7 +157,7 @@ pub fn correct_types(spec: &mut Value, report: &mut Report) {
 }
 
 /// The rules in order, by name.
-const RULES: [(&str, Rule); 22] = [
+const RULES: [(&str, Rule); 23] = [
     ("place_refs", place_refs::apply),
     ("webhooks", webhooks::apply),
     ("downgrade", downgrade::apply),
@@ -174,6 +176,7 @@ const RULES: [(&str, Rule); 22] = [
     ("envelopes", envelopes::apply),
     ("error_bodies", error_bodies::apply),
     ("tolerant", tolerant::apply),
+    ("constraints", constraints::apply),
     ("secrets", secrets::apply),
     ("hoist", hoist::apply),
     ("shared_types", shared_types::apply),
