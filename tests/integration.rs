@@ -17,7 +17,6 @@ mod faults;
 mod generated;
 mod hostile;
 mod mock_server;
-mod mutations;
 mod ofauth_client;
 mod onlyfansapi_client;
 mod paging;

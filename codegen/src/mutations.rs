@@ -4,7 +4,8 @@
 //! `additionalProperties`, names that collide in Rust, parameters in every
 //! location and style, operations without an id or a summary, non-ASCII
 //! names. `cargo xtask generator-test` generates and compiles the crate with
-//! them; the test package runs the generator over each (tests/mutations.rs).
+//! them; the generator's own test (`codegen/tests/mutations.rs`) runs the
+//! generator over each.
 //!
 //! Each case adds one path, `/v2/mutations/<case>`, under a tag the API
 //! already has (so a build of that one resource includes it), and the
@@ -25,8 +26,20 @@ pub struct Mutation {
     pub shape: &'static str,
     /// Only in an OpenAPI 3.1 document (`type: [T, "null"]`).
     pub openapi_31: bool,
+    /// What the generator must make of it.
+    pub expect: Expect,
     /// `(method, operation, components)` of the case.
     build: fn() -> Case,
+}
+
+/// What the generator must make of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Generated, on the surface and in the drift report.
+    Generated,
+    /// Left out, with a reason holding this text, and named in the drift
+    /// report: a shape the client cannot send correctly.
+    LeftOut(&'static str),
 }
 
 /// What a case adds: the operation under its method, and components (by
@@ -103,6 +116,7 @@ pub const ALL: &[Mutation] = &[
         name: "nullable_answer",
         shape: "an answer that is `nullable: true` beside an `anyOf` of an object and `{}` (3.0)",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "nullableAnswer",
@@ -120,6 +134,7 @@ pub const ALL: &[Mutation] = &[
         name: "null_typed_answer",
         shape: "an answer typed `[\"object\", \"null\"]` (3.1)",
         openapi_31: true,
+        expect: Expect::Generated,
         build: || {
             get(
                 "nullTypedAnswer",
@@ -134,6 +149,7 @@ pub const ALL: &[Mutation] = &[
         name: "null_or_ref_answer",
         shape: "an answer that is a `$ref` or `null` (3.1 `anyOf` with `type: null`)",
         openapi_31: true,
+        expect: Expect::Generated,
         build: || {
             with_components(
                 get(
@@ -148,6 +164,7 @@ pub const ALL: &[Mutation] = &[
         name: "nullable_ref_answer",
         shape: "an answer that is `nullable: true` beside `allOf: [$ref]` (3.0)",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             with_components(
                 get(
@@ -162,6 +179,7 @@ pub const ALL: &[Mutation] = &[
         name: "any_of_objects",
         shape: "an `anyOf` of two objects",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "anyOfObjects",
@@ -176,6 +194,7 @@ pub const ALL: &[Mutation] = &[
         name: "one_of_objects",
         shape: "a `oneOf` of two objects with a discriminating property",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "oneOfObjects",
@@ -190,6 +209,7 @@ pub const ALL: &[Mutation] = &[
         name: "all_of_objects",
         shape: "an `allOf` of a `$ref` and an inline object",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             with_components(
                 get(
@@ -207,6 +227,7 @@ pub const ALL: &[Mutation] = &[
         name: "any_of_mixed",
         shape: "an `anyOf` of an array, an object and `{}`",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "anyOfMixed",
@@ -222,12 +243,14 @@ pub const ALL: &[Mutation] = &[
         name: "array_answer",
         shape: "an answer that is an array of objects",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || get("arrayAnswer", json!({"type": "array", "items": item()})),
     },
     Mutation {
         name: "map_answer",
         shape: "an answer that is a map (`additionalProperties` only)",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "mapAnswer",
@@ -239,24 +262,28 @@ pub const ALL: &[Mutation] = &[
         name: "string_answer",
         shape: "a JSON answer that is a string",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || get("stringAnswer", json!({"type": "string"})),
     },
     Mutation {
         name: "number_answer",
         shape: "a JSON answer that is a number",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || get("numberAnswer", json!({"type": "number"})),
     },
     Mutation {
         name: "boolean_answer",
         shape: "a JSON answer that is a boolean",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || get("booleanAnswer", json!({"type": "boolean"})),
     },
     Mutation {
         name: "mixed_enum",
         shape: "an enum of mixed types (string, integer, boolean, null)",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "mixedEnum",
@@ -270,6 +297,7 @@ pub const ALL: &[Mutation] = &[
         name: "numeric_enum",
         shape: "enums of integers and of numbers, as an answer and a property",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "numericEnum",
@@ -284,6 +312,7 @@ pub const ALL: &[Mutation] = &[
         name: "enum_name_clash",
         shape: "string enum values that make the same Rust variant (`a-b`, `a_b`, `A B`, ``)",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "enumNameClash",
@@ -297,6 +326,7 @@ pub const ALL: &[Mutation] = &[
         name: "recursive_ref",
         shape: "a component that refers to itself through an array",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             with_components(
                 get(
@@ -318,6 +348,7 @@ pub const ALL: &[Mutation] = &[
         name: "mutual_ref",
         shape: "two components that refer to each other",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             with_components(
                 get(
@@ -340,12 +371,14 @@ pub const ALL: &[Mutation] = &[
         name: "empty_schema_answer",
         shape: "an answer whose schema is `{}`",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || get("emptySchemaAnswer", json!({})),
     },
     Mutation {
         name: "empty_properties",
         shape: "an object with `{}` properties and an object without properties",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "emptyProperties",
@@ -361,6 +394,7 @@ pub const ALL: &[Mutation] = &[
         name: "additional_properties",
         shape: "`additionalProperties` as true, false, a schema, `{}` and beside properties",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "additionalProperties",
@@ -379,6 +413,7 @@ pub const ALL: &[Mutation] = &[
         name: "rust_keywords",
         shape: "properties named like Rust keywords (`type`, `self`, `Self`, `ref`, `crate`, `super`, `fn`, `async`)",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             let names = [
                 "type", "self", "Self", "ref", "crate", "super", "fn", "async", "await", "dyn",
@@ -398,6 +433,7 @@ pub const ALL: &[Mutation] = &[
         name: "camel_twins",
         shape: "a field and its camel, kebab and upper twins (`fooBar`, `foo_bar`, `foo-bar`, `FOO_BAR`)",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "camelTwins",
@@ -415,6 +451,7 @@ pub const ALL: &[Mutation] = &[
         name: "parameters_everywhere",
         shape: "parameters in the path, the query (arrays, a deepObject, a non-exploded list), a header and a cookie",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "get",
             operation: json!({
@@ -438,9 +475,36 @@ pub const ALL: &[Mutation] = &[
         },
     },
     Mutation {
+        name: "parameter_styles",
+        shape: "the other parameter styles: label and matrix path parameters, space- and pipe-delimited query lists, an exploded header object, a required enum header",
+        openapi_31: false,
+        expect: Expect::LeftOut(
+            "in the label style: the client sends path parameters in the simple style",
+        ),
+        build: || Case {
+            method: "get",
+            operation: json!({
+                "operationId": "parameterStyles",
+                "summary": "Parameters in other styles",
+                "parameters": [
+                    {"name": "label", "in": "path", "required": true, "style": "label", "schema": {"type": "string"}},
+                    {"name": "matrix", "in": "path", "required": true, "style": "matrix", "schema": {"type": "integer"}},
+                    {"name": "spaced", "in": "query", "style": "spaceDelimited", "schema": {"type": "array", "items": {"type": "string"}}},
+                    {"name": "piped", "in": "query", "style": "pipeDelimited", "schema": {"type": "array", "items": {"type": "integer"}}},
+                    {"name": "X-Meta", "in": "header", "explode": true, "schema": {"type": "object", "properties": {"a": {"type": "string"}}}},
+                    {"name": "X-Mode", "in": "header", "required": true, "schema": {"type": "string", "enum": ["fast", "safe"]}}
+                ],
+                "responses": json_answer(item())
+            }),
+            components: json!({}),
+            path_suffix: "/{label}/{matrix}",
+        },
+    },
+    Mutation {
         name: "stray_path_parameter",
         shape: "a path parameter the path does not name",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "get",
             operation: json!({
@@ -460,6 +524,7 @@ pub const ALL: &[Mutation] = &[
         name: "string_patterns",
         shape: "string patterns a Rust regex does not read (lookbehind, an unclosed class) and formats it does not know",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "stringPatterns",
@@ -478,6 +543,7 @@ pub const ALL: &[Mutation] = &[
         name: "more_keywords",
         shape: "contradictory `allOf`, `not`, a `oneOf` of scalars, a discriminator with a mapping, `uniqueItems` of numbers and objects, `readOnly` in `required`, `nullable` without a type, a `$ref` with siblings",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             with_components(
                 get(
@@ -516,6 +582,7 @@ pub const ALL: &[Mutation] = &[
         name: "component_refs",
         shape: "a parameter, a request body and a response given by `$ref` to `components`, deprecated",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "put",
             operation: json!({
@@ -541,6 +608,7 @@ pub const ALL: &[Mutation] = &[
         name: "status_shapes",
         shape: "answers only under `default`, and a `201` beside a `202` of another shape",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "post",
             operation: json!({
@@ -560,6 +628,7 @@ pub const ALL: &[Mutation] = &[
         name: "default_only",
         shape: "an operation whose only answer is `default`",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "get",
             operation: json!({
@@ -575,6 +644,7 @@ pub const ALL: &[Mutation] = &[
         name: "deep_nesting",
         shape: "objects nested forty levels deep",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             let mut schema = item();
             for level in 0..40 {
@@ -589,6 +659,7 @@ pub const ALL: &[Mutation] = &[
         name: "no_operation_id",
         shape: "an operation without an operation id",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             let mut case = get("-", item());
             if let Some(op) = case.operation.as_object_mut() {
@@ -601,6 +672,7 @@ pub const ALL: &[Mutation] = &[
         name: "no_summary",
         shape: "an operation without a summary or description",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             let mut case = get("noSummary", item());
             if let Some(op) = case.operation.as_object_mut() {
@@ -613,6 +685,7 @@ pub const ALL: &[Mutation] = &[
         name: "long_summary",
         shape: "a very long summary and description, with markdown, HTML and `*/`",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             let mut case = get("longSummary", item());
             let long = "Lists the things <b>of</b> a `creator` */ with [links](https://example.com) and \"quotes\". ".repeat(40);
@@ -627,6 +700,7 @@ pub const ALL: &[Mutation] = &[
         name: "non_ascii",
         shape: "non-ASCII names: operation id, properties and a query parameter",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "get",
             operation: json!({
@@ -649,6 +723,7 @@ pub const ALL: &[Mutation] = &[
         name: "union_body",
         shape: "a JSON request body that is a `oneOf` of two objects, nullable",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "post",
             operation: json!({
@@ -671,6 +746,7 @@ pub const ALL: &[Mutation] = &[
         name: "form_body",
         shape: "a form-encoded body with a nested object and an array",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "post",
             operation: json!({
@@ -694,6 +770,7 @@ pub const ALL: &[Mutation] = &[
         name: "no_content_answers",
         shape: "answers without content: `204`, and a `200` that declares none",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "delete",
             operation: json!({
@@ -712,6 +789,7 @@ pub const ALL: &[Mutation] = &[
         name: "text_answer",
         shape: "a `text/plain` answer and an error answer with a different JSON shape",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || Case {
             method: "get",
             operation: json!({
@@ -730,6 +808,7 @@ pub const ALL: &[Mutation] = &[
         name: "odd_bounds",
         shape: "numbers with extreme bounds and formats, and a default of the wrong type",
         openapi_31: false,
+        expect: Expect::Generated,
         build: || {
             get(
                 "oddBounds",
@@ -857,6 +936,22 @@ struct Outputs {
 impl Outputs {
     fn problems_of(&self, case: &Mutation) -> Vec<String> {
         let path = case.path();
+        if let Expect::LeftOut(why) = case.expect {
+            let mut problems = Vec::new();
+            if self.operations.iter().any(|op| op.path == path) {
+                problems.push(format!("generated, where it should be left out ({why})"));
+            } else if !self
+                .omitted
+                .iter()
+                .any(|o| o.path == path && o.reason.contains(why))
+            {
+                problems.push(format!("not left out with the reason `{why}`"));
+            }
+            if !self.drift.contains(&path) {
+                problems.push(format!("the drift report does not mention `{path}`"));
+            }
+            return problems;
+        }
         let Some(op) = self.operations.iter().find(|op| op.path == path) else {
             let why = self
                 .omitted

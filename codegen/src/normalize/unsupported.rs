@@ -8,6 +8,9 @@
 //!   streamed) and the raw client does not have; any other is left out;
 //! - a request body offering several media types: progenitor aborts on those, so
 //!   the body is narrowed to the one media type it supports best (JSON first);
+//! - a path parameter in the label or matrix style, or a query list in the
+//!   space- or pipe-delimited style: the client sends neither, so the
+//!   operation is left out (it would reach the server malformed);
 //! - a cookie parameter: the client sends no cookies, so an optional one is
 //!   taken out of the operation (noted) and a required one costs the
 //!   operation;
@@ -30,6 +33,27 @@ use super::{Omitted, Report};
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// Why each parameter of `params` in a style the client does not send
+/// cannot be sent.
+fn unsent_styles(params: &[Value]) -> Vec<String> {
+    params
+        .iter()
+        .filter_map(|p| {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+            let style = p.get("style").and_then(Value::as_str)?;
+            match (p.get("in").and_then(Value::as_str)?, style) {
+                ("path", "label" | "matrix") => Some(format!(
+                    "path parameter `{name}` in the {style} style: the client sends path parameters in the simple style"
+                )),
+                ("query", "spaceDelimited" | "pipeDelimited") => Some(format!(
+                    "query parameter `{name}` in the {style} style: the client sends lists exploded or comma-separated"
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
 
 /// Takes the cookie parameters out of `params`: each one's name and whether
 /// it is required.
@@ -141,6 +165,26 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
                 "{path}: path parameter `{name}` left out (the path does not name it)"
             ));
         }
+        // Styles the client does not send: a path parameter is sent in the
+        // simple style and a query list exploded (`ids=1&ids=2`) or
+        // comma-separated; anything else would reach the server malformed.
+        let path_styles = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map(|params| unsent_styles(params))
+            .unwrap_or_default();
+        for (method, op) in item.iter() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let mut styles = path_styles.clone();
+            if let Some(params) = op.get("parameters").and_then(Value::as_array) {
+                styles.extend(unsent_styles(params));
+            }
+            if let Some(first) = styles.first() {
+                drop.push((method.clone(), first.clone()));
+            }
+        }
         for (method, op) in item.iter_mut() {
             if !METHODS.contains(&method.as_str()) {
                 continue;
@@ -222,13 +266,15 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
             }
         }
         for (method, reason) in drop {
-            let op_id = item
-                .get(&method)
-                .and_then(|op| op.get("operationId"))
+            // The first reason given for an operation is the one reported.
+            let Some(op) = item.remove(&method) else {
+                continue;
+            };
+            let op_id = op
+                .get("operationId")
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            item.remove(&method);
             report.omitted.push(Omitted {
                 method,
                 path: path.clone(),
