@@ -113,22 +113,32 @@ pub fn type_model_isolating(
         Ok((model, omitted)) => return Ok((model, omitted, Vec::new())),
         Err(error) => error,
     };
-    let components: Vec<String> = spec
+    let empty = serde_json::Map::new();
+    let schemas = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|schemas| schemas.keys().cloned().collect())
-        .unwrap_or_default();
+        .unwrap_or(&empty);
+    let schemas_value = Value::Object(schemas.clone());
+    // A component with every component it reaches (itself included).
+    let reach = |value: &Value| {
+        let mut seen = std::collections::BTreeSet::new();
+        walk::collect_component_refs(value, &schemas_value, &mut seen);
+        seen
+    };
     let mut rejected: Vec<(String, String)> = Vec::new();
-    for name in &components {
-        let closure = component_closure(spec, std::iter::once(name.clone()));
-        let mut alone = spec.clone();
-        alone["paths"] = serde_json::json!({});
-        if let Some(schemas) = alone
-            .pointer_mut("/components/schemas")
-            .and_then(Value::as_object_mut)
-        {
-            schemas.retain(|key, _| closure.contains(key));
-        }
+    for name in schemas.keys() {
+        let closure = reach(&walk::component_ref(name));
+        // A document of those components alone, without any operation.
+        let alone = serde_json::json!({
+            "openapi": spec.get("openapi"),
+            "info": spec.get("info"),
+            "paths": {},
+            "components": {"schemas": schemas
+                .iter()
+                .filter(|(key, _)| closure.contains(*key))
+                .map(|(key, schema)| (key.clone(), schema.clone()))
+                .collect::<serde_json::Map<String, Value>>()},
+        });
         if let Err(e) = type_model(&alone, settings) {
             rejected.push((name.clone(), e.to_string()));
         }
@@ -140,13 +150,13 @@ pub fn type_model_isolating(
     // The culprits first: a rejected component whose references all pass
     // (the others fail for holding it).
     rejected.sort_by_key(|(name, _)| {
-        component_closure(spec, std::iter::once(name.clone()))
+        reach(&walk::component_ref(name))
             .iter()
             .any(|other| other != name && names.contains(other))
     });
     let mut omitted = Vec::new();
     for (path, method, op) in walk::operations(spec) {
-        let reached = component_closure(spec, schema_refs(op));
+        let reached = reach(op);
         if let Some((name, reason)) = rejected.iter().find(|(name, _)| reached.contains(name)) {
             omitted.push(Omitted {
                 method: method.to_owned(),
@@ -177,50 +187,6 @@ fn without_components(spec: &Value, names: &[String]) -> Value {
         schemas.retain(|key, _| !names.contains(key));
     }
     cut
-}
-
-/// The component schemas `value` refers to (`#/components/schemas/X`).
-fn schema_refs(value: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![value];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(map) => {
-                if let Some(name) = map
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                {
-                    out.push(name.to_owned());
-                }
-                stack.extend(map.values());
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// `start` and every component schema they refer to, transitively.
-fn component_closure(
-    spec: &Value,
-    start: impl IntoIterator<Item = String>,
-) -> std::collections::BTreeSet<String> {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut queue: Vec<String> = start.into_iter().collect();
-    while let Some(name) = queue.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(schema) = spec
-            .pointer("/components/schemas")
-            .and_then(|s| s.get(&name))
-        {
-            queue.extend(schema_refs(schema));
-        }
-    }
-    seen
 }
 
 /// The type space of a normalized spec, and the operations whose types

@@ -840,11 +840,16 @@ pub fn mutated_spec(
     repo_root: &Path,
     cases: &[Mutation],
 ) -> Result<(Value, Vec<Mutation>), Error> {
-    let path = api.spec_path(repo_root);
-    let text = crate::spec::read_to_string(&path)?;
-    let mut spec = crate::spec::parse(&text, &path.display().to_string())?;
+    let mut spec = vendored_spec(api, repo_root)?;
     let applied = apply_all(&mut spec, tag(api), cases);
     Ok((spec, applied))
+}
+
+/// `api`'s vendored spec, as it is.
+fn vendored_spec(api: ApiDef, repo_root: &Path) -> Result<Value, Error> {
+    let path = api.spec_path(repo_root);
+    let text = crate::spec::read_to_string(&path)?;
+    crate::spec::parse(&text, &path.display().to_string())
 }
 
 /// What the generator made of one case: empty when it went through every
@@ -865,16 +870,15 @@ pub struct Outcome {
 /// report. A stage that fails or panics for all is run again per case, so
 /// that the case that broke it is named. Never panics.
 pub fn check(api: ApiDef, repo_root: &Path, cases: &[Mutation]) -> Result<Vec<Outcome>, Error> {
-    let (spec, applied) = mutated_spec(api, repo_root, cases)?;
+    let original = vendored_spec(api, repo_root)?;
+    let mut spec = original.clone();
+    let applied = apply_all(&mut spec, tag(api), cases);
     let derived = crate::read_derived(api, repo_root)?;
     let overlay = crate::read_overlay(api, repo_root)?;
     let effective = |doc: Value| -> Result<Value, Error> {
         crate::assemble(doc, derived.as_ref(), overlay.as_deref(), api).map(|(doc, _)| doc)
     };
-    let path = api.spec_path(repo_root);
-    let text = crate::spec::read_to_string(&path)?;
-    let original = crate::spec::parse(&text, &path.display().to_string())?;
-    let before = crate::api_model(api, effective(original)?)?;
+    let before = crate::api_model(api, effective(original.clone())?)?;
     let all = run(api, effective(spec)?, &before, &applied);
     let mut outcomes: Vec<Outcome> = applied
         .iter()
@@ -892,8 +896,7 @@ pub fn check(api: ApiDef, repo_root: &Path, cases: &[Mutation]) -> Result<Vec<Ou
         // Something failed for the whole spec: which case was it?
         Err(whole) => {
             for outcome in &mut outcomes {
-                let path = api.spec_path(repo_root);
-                let mut alone = crate::spec::parse(&text, &path.display().to_string())?;
+                let mut alone = original.clone();
                 outcome.mutation.apply(&mut alone, tag(api));
                 outcome.problems = match run(api, effective(alone)?, &before, &[outcome.mutation]) {
                     Ok(mut problems) => problems.pop().unwrap_or_default(),

@@ -143,7 +143,7 @@ pub(crate) fn progenitor_name(input: &str, pascal: bool) -> String {
 }
 
 /// typify's Rust name of a JSON property.
-fn property_ident(key: &str) -> String {
+pub(crate) fn property_ident(key: &str) -> String {
     sanitize(key, false, "x")
 }
 

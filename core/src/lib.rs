@@ -34,12 +34,38 @@ macro_rules! generated_module {
     };
 }
 
-/// `(name, text)` of each named file a build script wrote to `OUT_DIR`.
+/// The internal constants of an API crate (`"ofauth"`), from the files its
+/// build script wrote to `OUT_DIR`: `MOCK_ROUTES`, the route table the mock
+/// server of `onlyfans-clients` serves the API from (feature `mock`), and
+/// `BUILT_FILES`, `(name, text)` of each generated file, so that the test
+/// package can hold them to the snapshots. Not for users.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! built_files {
-    ($($file:literal),+ $(,)?) => {
-        &[$(($file, include_str!(concat!(env!("OUT_DIR"), "/", $file)))),+]
+macro_rules! api_crate_files {
+    ($api:literal) => {
+        /// Internal: the mock server's route table of this API. Not for users.
+        #[cfg(feature = "mock")]
+        #[doc(hidden)]
+        pub const MOCK_ROUTES: &str =
+            include_str!(concat!(env!("OUT_DIR"), "/", $api, "_routes.json"));
+
+        /// Internal, for the test package of `onlyfans-clients`: the files
+        /// the build script wrote, by name. Not for users.
+        #[cfg(all(
+            feature = "__conformance",
+            feature = "raw",
+            feature = "httpmock",
+            feature = $api
+        ))]
+        #[doc(hidden)]
+        pub const BUILT_FILES: &[(&str, &str)] = &$crate::api_crate_files!(@files $api;
+            "_types.rs", "_raw.rs", "_httpmock.rs", "_routes.json", "_facade.rs");
+    };
+    (@files $api:literal; $($suffix:literal),+) => {
+        [$((
+            concat!($api, $suffix),
+            include_str!(concat!(env!("OUT_DIR"), "/", $api, $suffix)),
+        )),+]
     };
 }
 

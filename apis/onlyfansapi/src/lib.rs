@@ -117,26 +117,4 @@ onlyfans_clients_core::generated_module! {
 #[cfg(feature = "raw")]
 onlyfans_clients_core::transport::transport_hooks!(raw::Client, requests::OPERATION_PATHS);
 
-/// Internal: the route table the mock server of `onlyfans-clients` serves
-/// this API from (feature `mock`). Not for users.
-#[cfg(feature = "mock")]
-#[doc(hidden)]
-pub const MOCK_ROUTES: &str = include_str!(concat!(env!("OUT_DIR"), "/onlyfansapi_routes.json"));
-
-/// Internal, for the test package of `onlyfans-clients`: the files the build
-/// script wrote to `OUT_DIR`, by name, so that a test outside this crate can
-/// hold them to the snapshots. Not for users.
-#[cfg(all(
-    feature = "__conformance",
-    feature = "raw",
-    feature = "httpmock",
-    feature = "onlyfansapi"
-))]
-#[doc(hidden)]
-pub const BUILT_FILES: &[(&str, &str)] = onlyfans_clients_core::built_files![
-    "onlyfansapi_types.rs",
-    "onlyfansapi_raw.rs",
-    "onlyfansapi_httpmock.rs",
-    "onlyfansapi_routes.json",
-    "onlyfansapi_facade.rs",
-];
+onlyfans_clients_core::api_crate_files!("onlyfansapi");

@@ -34,7 +34,7 @@ fn fix(schema: &mut Value) -> Vec<String> {
     let mut fields: Vec<String> = Vec::new();
     let mut moved = Vec::new();
     for key in properties.keys() {
-        let field = crate::type_space::sanitize(key, false, "x");
+        let field = crate::type_space::property_ident(key);
         if fields.contains(&field) {
             moved.push(key.clone());
         } else {

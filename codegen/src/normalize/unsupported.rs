@@ -34,44 +34,47 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Why each parameter of `params` in a style the client does not send
-/// cannot be sent.
-fn unsent_styles(params: &[Value]) -> Vec<String> {
-    params
-        .iter()
-        .filter_map(|p| {
-            let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
-            let style = p.get("style").and_then(Value::as_str)?;
-            match (p.get("in").and_then(Value::as_str)?, style) {
-                ("path", "label" | "matrix") => Some(format!(
-                    "path parameter `{name}` in the {style} style: the client sends path parameters in the simple style"
-                )),
-                ("query", "spaceDelimited" | "pipeDelimited") => Some(format!(
-                    "query parameter `{name}` in the {style} style: the client sends lists exploded or comma-separated"
-                )),
-                _ => None,
-            }
-        })
-        .collect()
+/// A parameter the client cannot send as the spec describes it.
+#[derive(Debug, Clone)]
+enum Unsendable {
+    /// A path parameter the path does not name (the generated `format!` of
+    /// the path would not compile).
+    Unnamed(String),
+    /// A cookie: the client sends none.
+    Cookie { name: String, required: bool },
+    /// A style the client does not send (a path parameter is sent in the
+    /// simple style, a query list exploded or comma-separated): why.
+    Style(String),
 }
 
-/// Takes the cookie parameters out of `params`: each one's name and whether
-/// it is required.
-fn take_cookies(params: &mut Vec<Value>) -> Vec<(String, bool)> {
-    let mut cookies = Vec::new();
+/// Takes the parameters of `params` the client cannot send out of it
+/// (`named`: the parameters the path template names).
+fn take_unsendable(params: &mut Vec<Value>, named: &[String]) -> Vec<Unsendable> {
+    let mut taken = Vec::new();
     params.retain(|p| {
-        if p.get("in").and_then(Value::as_str) != Some("cookie") {
-            return true;
-        }
-        let name = p
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_owned();
-        cookies.push((name, p.get("required") == Some(&Value::Bool(true))));
-        false
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("?").to_owned();
+        let style = p.get("style").and_then(Value::as_str).unwrap_or_default();
+        let unsendable = match p.get("in").and_then(Value::as_str).unwrap_or_default() {
+            "path" if !named.contains(&name) => Some(Unsendable::Unnamed(name)),
+            "path" if matches!(style, "label" | "matrix") => Some(Unsendable::Style(format!(
+                "path parameter `{name}` in the {style} style: the client sends path parameters in the simple style"
+            ))),
+            "query" if matches!(style, "spaceDelimited" | "pipeDelimited") => {
+                Some(Unsendable::Style(format!(
+                    "query parameter `{name}` in the {style} style: the client sends lists exploded or comma-separated"
+                )))
+            }
+            "cookie" => Some(Unsendable::Cookie {
+                name,
+                required: p.get("required") == Some(&Value::Bool(true)),
+            }),
+            _ => None,
+        };
+        let keep = unsendable.is_none();
+        taken.extend(unsendable);
+        keep
     });
-    cookies
+    taken
 }
 
 /// Request media types progenitor generates bodies for, best first.
@@ -113,13 +116,14 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
                 item.remove("parameters");
             }
         }
-        // Cookies: the client sends none. An optional cookie parameter is
-        // taken out (the operation works without it); a required one costs
-        // the operation.
-        let path_cookies = item
+        // Parameters the client cannot send, the path item's (for every
+        // method) and each operation's: taken out, with a note, where the
+        // operation works without them; else the operation is left out.
+        let named = crate::type_space::template_names(path);
+        let shared = item
             .get_mut("parameters")
             .and_then(Value::as_array_mut)
-            .map(take_cookies)
+            .map(|params| take_unsendable(params, &named))
             .unwrap_or_default();
         if item
             .get("parameters")
@@ -128,90 +132,53 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         {
             item.remove("parameters");
         }
-        // A path parameter the path does not name cannot be sent (the
-        // generated `format!` of the path would not compile): taken out.
-        let named = crate::type_space::template_names(path);
-        let stray = |params: &mut Vec<Value>| {
-            let mut taken = Vec::new();
-            params.retain(|p| {
-                let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-                let keep = p.get("in").and_then(Value::as_str) != Some("path")
-                    || named.iter().any(|n| n == name);
-                if !keep {
-                    taken.push(name.to_owned());
-                }
-                keep
-            });
-            taken
-        };
-        let mut strays = item
-            .get_mut("parameters")
-            .and_then(Value::as_array_mut)
-            .map(&stray)
-            .unwrap_or_default();
-        for (method, op) in item.iter_mut() {
-            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut)
-                && METHODS.contains(&method.as_str())
-            {
-                strays.extend(
-                    stray(params)
-                        .into_iter()
-                        .map(|name| format!("{name} ({method})")),
-                );
-            }
-        }
-        for name in strays {
-            report.note(format!(
-                "{path}: path parameter `{name}` left out (the path does not name it)"
-            ));
-        }
-        // Styles the client does not send: a path parameter is sent in the
-        // simple style and a query list exploded (`ids=1&ids=2`) or
-        // comma-separated; anything else would reach the server malformed.
-        let path_styles = item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .map(|params| unsent_styles(params))
-            .unwrap_or_default();
-        for (method, op) in item.iter() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let mut styles = path_styles.clone();
-            if let Some(params) = op.get("parameters").and_then(Value::as_array) {
-                styles.extend(unsent_styles(params));
-            }
-            if let Some(first) = styles.first() {
-                drop.push((method.clone(), first.clone()));
-            }
-        }
         for (method, op) in item.iter_mut() {
             if !METHODS.contains(&method.as_str()) {
                 continue;
             }
-            let mut cookies = path_cookies.clone();
+            let mut unsendable = shared.clone();
             if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
-                cookies.extend(take_cookies(params));
+                unsendable.extend(take_unsendable(params, &named));
             }
-            let required: Vec<&str> = cookies
-                .iter()
-                .filter(|(_, required)| *required)
-                .map(|(name, _)| name.as_str())
-                .collect();
-            if required.is_empty() {
-                for (name, _) in &cookies {
-                    report.note(format!(
-                        "{method} {path}: cookie parameter `{name}` left out (the client sends no cookies)"
-                    ));
+            let mut styles = Vec::new();
+            let mut required_cookies = Vec::new();
+            for parameter in &unsendable {
+                match parameter {
+                    Unsendable::Style(reason) => styles.push(reason.clone()),
+                    Unsendable::Cookie {
+                        name,
+                        required: true,
+                    } => {
+                        required_cookies.push(name.as_str());
+                    }
+                    Unsendable::Cookie { .. } | Unsendable::Unnamed(_) => {}
                 }
-            } else {
+            }
+            if let Some(reason) = styles.into_iter().next() {
+                drop.push((method.clone(), reason));
+            } else if !required_cookies.is_empty() {
                 drop.push((
                     method.clone(),
                     format!(
                         "required cookie parameter {}: the client sends no cookies",
-                        required.join(", ")
+                        required_cookies.join(", ")
                     ),
                 ));
+            } else {
+                for parameter in &unsendable {
+                    let note = match parameter {
+                        Unsendable::Unnamed(name) => {
+                            format!("path parameter `{name}` left out (the path does not name it)")
+                        }
+                        Unsendable::Cookie { name, .. } => {
+                            format!(
+                                "cookie parameter `{name}` left out (the client sends no cookies)"
+                            )
+                        }
+                        Unsendable::Style(_) => continue,
+                    };
+                    report.note(format!("{method} {path}: {note}"));
+                }
             }
         }
         for (method, op) in item.iter_mut() {
