@@ -100,12 +100,9 @@ pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         started.elapsed().as_secs_f64()
     );
     let compiled = Instant::now();
-    let scratch =
-        std::env::temp_dir().join(format!("onlyfans-generator-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    let result = compile(repo, &scratch, quick, &cases, &mut failed);
-    let _ = std::fs::remove_dir_all(&scratch);
-    result?;
+    in_work_tree_copy(repo, "generator-test", |scratch| {
+        compile(repo, scratch, quick, &cases, &mut failed)
+    })?;
     println!(
         "generator-test: compiled in {:.1} s; {:.1} s in all",
         compiled.elapsed().as_secs_f64(),
@@ -119,9 +116,23 @@ pub fn run(repo: &Path, args: &[String]) -> Result<ExitCode, Failure> {
     }
 }
 
-/// Compiles a copy of the work tree with every case in both specs, in each
-/// feature set; a set that fails is added to `failed` with the cases its
-/// errors name.
+/// Runs `f` on a fresh copy of the work tree in a temporary directory
+/// named after `label`, removed afterwards whatever `f` returns.
+pub(crate) fn in_work_tree_copy<T>(
+    repo: &Path,
+    label: &str,
+    f: impl FnOnce(&Path) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let scratch = std::env::temp_dir().join(format!("onlyfans-{label}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let result = crate::bench_budget::copy_work_tree(repo, &scratch).and_then(|()| f(&scratch));
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// Compiles the copy of the work tree at `scratch` with every case in both
+/// specs, in each feature set; a set that fails is added to `failed` with
+/// the cases its errors name.
 fn compile(
     repo: &Path,
     scratch: &Path,
@@ -129,7 +140,6 @@ fn compile(
     cases: &[mutations::Mutation],
     failed: &mut Vec<String>,
 ) -> Result<(), Failure> {
-    crate::bench_budget::copy_work_tree(repo, scratch)?;
     let mut names = Vec::new();
     for api in ALL {
         let (spec, applied) =

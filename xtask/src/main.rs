@@ -366,19 +366,12 @@ fn compiles_with(
             vec!["--no-default-features".into(), "--features".into(), feature],
         ));
     }
-    let scratch = std::env::temp_dir().join(format!(
-        "onlyfans-update-specs-{}-{}",
-        api.name,
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&scratch);
-    let result = (|| {
-        bench_budget::copy_work_tree(&options.repo, &scratch)?;
-        write(&api.spec_path(&scratch), text)?;
-        generator_test::compile_sets(&options.repo, &scratch, &sets)
-    })();
-    let _ = std::fs::remove_dir_all(&scratch);
-    let Some(failure) = result?.into_iter().next() else {
+    let label = format!("update-specs-{}", api.name);
+    let failures = generator_test::in_work_tree_copy(&options.repo, &label, |scratch| {
+        write(&api.spec_path(scratch), text)?;
+        generator_test::compile_sets(&options.repo, scratch, &sets)
+    })?;
+    let Some(failure) = failures.into_iter().next() else {
         return Ok(());
     };
     let named: Vec<String> = report
