@@ -14,6 +14,7 @@ mod decode;
 mod examples;
 mod facade;
 mod faults;
+mod fleet;
 mod generated;
 mod hostile;
 mod mock_server;

@@ -210,7 +210,7 @@ async fn two_connections_interleaved_each_have_their_own_budget() {
     assert_within_5_percent_of_the_least(elapsed, 100);
     // Two buckets, named without the key or the connection, expiring.
     let keys = redis.command("KEYS t2:*").unwrap();
-    assert_eq!(keys.matches("t2:127.0.0.1:").count(), 2, "{keys}");
+    assert_eq!(keys.matches("t2:rate-limit:127.0.0.1:").count(), 2, "{keys}");
     for secret in [OFAUTH_KEY, "conn_a", "conn_b"] {
         assert!(!keys.contains(secret), "{keys}");
     }

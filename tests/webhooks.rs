@@ -586,3 +586,85 @@ fn vectors_from_an_independent_implementation_verify() {
         );
     }
 }
+
+/// Every event of both APIs travels: an example body of its schema decodes
+/// (by `Event::decode`, as a serde `Deserialize`, and from a parsed value)
+/// to the same event, which serialized (JSON, or any serde format) and read
+/// back is that event again, with its name on the wire.
+#[test]
+fn every_event_travels_through_serde_and_decodes_again() {
+    use onlyfans_codegen::apis::{OFAUTH, ONLYFANSAPI};
+    fn travels<E>(
+        api: &str,
+        name: &str,
+        body: &[u8],
+        decode: fn(&[u8]) -> E,
+        type_of: fn(&E) -> &str,
+    ) where
+        E: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let event = decode(body);
+        assert_eq!(
+            type_of(&event),
+            name,
+            "{api}: {}",
+            String::from_utf8_lossy(body)
+        );
+        let deserialized: E = serde_json::from_slice(body).unwrap();
+        assert_eq!(deserialized, event, "{api} {name}: Deserialize is decode");
+        let written = serde_json::to_vec(&event).unwrap();
+        assert_eq!(
+            decode(&written),
+            event,
+            "{api} {name}: {}",
+            String::from_utf8_lossy(&written)
+        );
+        let read_back: E = serde_json::from_slice(&written).unwrap();
+        assert_eq!(read_back, event, "{api} {name}");
+    }
+    let mut seen = 0;
+    for (api, field) in [(OFAUTH, "eventType"), (ONLYFANSAPI, "event")] {
+        let normalized = onlyfans_codegen::prepare(api, crate::support::repo_root()).unwrap();
+        let spec = &normalized.spec;
+        let events = onlyfans_codegen::normalize::webhooks::events(spec);
+        assert!(!events.is_empty(), "{}", api.name);
+        for (name, component) in events {
+            let schema = serde_json::json!({ "$ref": format!("#/components/schemas/{component}") });
+            let mut body = onlyfans_codegen::examples::synthesize(spec, &schema);
+            body[field] = serde_json::Value::from(name.as_str());
+            let body = serde_json::to_vec(&body).unwrap();
+            if api.name == OFAUTH.name {
+                travels(
+                    api.name,
+                    &name,
+                    &body,
+                    |b| ofauth::webhooks::Event::decode(b).unwrap(),
+                    |e| e.event_type(),
+                );
+            } else {
+                travels(
+                    api.name,
+                    &name,
+                    &body,
+                    |b| onlyfansapi::webhooks::Event::decode(b).unwrap(),
+                    |e| e.event_type(),
+                );
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen > 10, "{seen}");
+    // An event this version does not know travels whole.
+    let body = br#"{"eventType":"payouts.sent","data":{"amount":"12.50"}}"#;
+    travels(
+        "ofauth",
+        "payouts.sent",
+        body,
+        |b| ofauth::webhooks::Event::decode(b).unwrap(),
+        |e| e.event_type(),
+    );
+    // Not an event: the reason, never a panic.
+    let error = ofauth::webhooks::Event::decode(br#"{"data":{}}"#).unwrap_err();
+    assert_eq!(error.code(), "INVALID_JSON");
+    assert!(serde_json::from_str::<ofauth::webhooks::Event>("[1]").is_err());
+}

@@ -391,6 +391,9 @@ fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream,
     let mut variants = Vec::new();
     let mut names = Vec::new();
     let mut decodes = Vec::new();
+    let mut serializes = Vec::new();
+    let fields = choices.event_type_fields;
+    let name_field = fields.first().copied().unwrap_or("type");
     for event in events {
         let variant = syn::Ident::new(&event.variant, proc_macro2::Span::call_site());
         let ty = tokens(&event.ty)?;
@@ -399,13 +402,22 @@ fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream,
         variants.push(quote! { #[doc = #doc] #variant(#ty) });
         names.push(quote! { Event::#variant(_) => #name });
         decodes.push(quote! { #name => #rt::webhooks::decode_event(body).map(Event::#variant) });
+        serializes.push(quote! {
+            Event::#variant(payload) => #rt::webhooks::serialize_event(serializer, #name_field, #name, payload)
+        });
     }
-    let fields = choices.event_type_fields;
     Ok(quote! {
         /// A verified webhook event: one variant per event the spec
         /// describes, its body decoded into the generated type; any other
         /// event is [`Event::Unknown`], so a new vendor event never fails
         /// verification.
+        ///
+        /// Events travel: serialized (any serde format) they are written as
+        /// the body they were decoded from, and deserializing decodes that
+        /// body again, so a receiver can queue an event for a worker that
+        /// handles it later, long after its signature's tolerance. Fields no
+        /// generated type names are not kept; queue the verified body itself
+        /// ([`Event::decode`] reads it back) to keep every byte.
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Event {
@@ -428,13 +440,43 @@ fn event_enum(events: &[WebhookEvent], choices: &Choices) -> Result<TokenStream,
                 }
             }
 
-            /// Decodes a verified body by the event name it carries.
-            pub(crate) fn from_body(body: &[u8]) -> ::std::result::Result<Event, #rt::webhooks::WebhookError> {
+            /// Decodes a body by the event name it carries, without
+            /// checking any signature: for a body verified before (a
+            /// receiver's queue), never for a request as received.
+            pub fn decode(body: &[u8]) -> ::std::result::Result<Event, #rt::webhooks::WebhookError> {
                 let (event_type, body) = #rt::webhooks::parse_event(body, &[#(#fields),*])?;
+                Event::from_named(event_type, body)
+            }
+
+            /// [`Event::decode`] of a parsed body.
+            pub fn from_value(body: ::serde_json::Value) -> ::std::result::Result<Event, #rt::webhooks::WebhookError> {
+                let (event_type, body) = #rt::webhooks::event_name(body, &[#(#fields),*])?;
+                Event::from_named(event_type, body)
+            }
+
+            fn from_named(event_type: ::std::string::String, body: ::serde_json::Value) -> ::std::result::Result<Event, #rt::webhooks::WebhookError> {
                 match event_type.as_str() {
                     #(#decodes,)*
                     _ => Ok(Event::Unknown { event_type, data: body }),
                 }
+            }
+        }
+
+        /// Writes the event as its body (see [`Event`]).
+        impl ::serde::Serialize for Event {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#serializes,)*
+                    Event::Unknown { data, .. } => ::serde::Serialize::serialize(data, serializer),
+                }
+            }
+        }
+
+        /// Decodes an event's body, as [`Event::decode`] does.
+        impl<'de> ::serde::Deserialize<'de> for Event {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Event, D::Error> {
+                let body = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                Event::from_value(body).map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
     })

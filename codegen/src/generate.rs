@@ -352,14 +352,23 @@ fn request_components(spec: &Value) -> std::collections::BTreeSet<String> {
 }
 
 /// Moves `::serde::Serialize` out of the derives of every type no request
-/// reaches into `#[cfg_attr(feature = "…", derive(::serde::Serialize))]`.
-/// What requests reach: the components of [`request_components`], the types
-/// of every parameter and body (a parameter's own type, which typify may
-/// share with an answer's alike schema), and what those hold.
+/// and no webhook event reaches into
+/// `#[cfg_attr(feature = "…", derive(::serde::Serialize))]`. What requests
+/// reach: the components of [`request_components`], the types of every
+/// parameter and body (a parameter's own type, which typify may share with an
+/// answer's alike schema), and what those hold. Webhook events are
+/// serialized to travel (a receiver queues them for a worker).
 fn serialize_under_feature(file: &mut syn::File, spec: &Value, model: &TypeModel, feature: &str) {
     let mut roots = model.request_roots();
+    let mut components = request_components(spec);
+    let schemas = spec.pointer("/components/schemas").unwrap_or(&Value::Null);
+    for (_, component) in crate::normalize::webhooks::events(spec) {
+        // Through the spec, not the type space: an open enum's parameter
+        // (`Open<Environment>`) is a reference only the spec shows.
+        walk::collect_component_refs(&walk::component_ref(&component), schemas, &mut components);
+    }
     roots.extend(
-        request_components(spec)
+        components
             .iter()
             .filter_map(|name| model.component(name).cloned()),
     );

@@ -284,7 +284,7 @@ impl fmt::Display for Error {
                 timeout.as_secs_f32()
             ),
             Error::RateLimitStore { request, source } => {
-                write!(f, "{request} not sent: {source}")
+                write!(f, "{request} not sent: rate limit store: {source}")
             }
             Error::Transport { request, source } => {
                 write!(

@@ -78,7 +78,10 @@ pub mod error;
 #[cfg(feature = "httpmock")]
 #[doc(hidden)]
 pub mod httpmock_support;
+#[cfg(feature = "redis")]
+mod redis_connection;
 mod shared_types;
+mod store;
 pub mod transport;
 pub mod webhooks;
 
@@ -97,6 +100,8 @@ pub fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// with the same version the crate decodes into.
 pub use chrono;
 pub use error::{Error, ErrorResponse, RequestInfo, ResponseBody};
+#[cfg(feature = "redis")]
+pub use redis_connection::RedisStoreBuilder;
 /// The HTTP method of a [`CustomRequest`] (reqwest's, re-exported so that the
 /// escape hatch needs no direct dependency on it).
 pub use reqwest::Method;
@@ -104,12 +109,12 @@ pub use shared_types::{CanNotSendReason, Id, MediaKind, Open, UserRef};
 pub use transport::config::CallOptions;
 pub use transport::decode::Misfit;
 pub use transport::paging::Page;
+#[cfg(feature = "redis")]
+pub use transport::rate_limit::RedisStore;
 pub use transport::rate_limit::{
     Correction, DEFAULT_MAX_SERVER_WAIT, MemoryStore, RateLimitStore, Reservation, StoreError,
     StoreFailure, StoreFuture,
 };
-#[cfg(feature = "redis")]
-pub use transport::rate_limit::{RedisStore, RedisStoreBuilder};
 pub use transport::request::{CustomRequest, FilePart, Response};
 pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_client_builder};
 

@@ -10,17 +10,32 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     child: Option<Child>,
     pub port: u16,
+    /// Arguments beyond the port and persistence ones (TLS, users).
+    extra: Vec<String>,
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl RedisServer {
     /// Starts one on a free port and waits until it answers.
     pub fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut server = RedisServer { child: None, port };
+        Self::start_with(Vec::new())
+    }
+
+    /// Starts one with these arguments too (`--tls-port`, `--user`).
+    pub fn start_with(extra: Vec<String>) -> Self {
+        let mut server = RedisServer {
+            child: None,
+            port: free_port(),
+            extra,
+        };
         server.restart();
         server
     }
@@ -43,6 +58,7 @@ impl RedisServer {
         let child = Command::new("redis-server")
             .args(["--port", &self.port.to_string()])
             .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(&self.extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

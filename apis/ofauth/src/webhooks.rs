@@ -39,11 +39,11 @@ use std::time::{Duration, SystemTime};
 use http::HeaderMap;
 
 pub use super::requests::Event;
-pub use onlyfans_clients_core::webhooks::Delivery;
 use onlyfans_clients_core::webhooks::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, SigningKey, WebhookError, check_size,
-    ofauth_header, svix, unix_seconds,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, ReplayStore, ReplayStoreFailure,
+    SharedReplay, SigningKey, WebhookError, check_size, ofauth_header, svix, unix_seconds,
 };
+pub use onlyfans_clients_core::webhooks::{Delivery, SharedDelivery};
 
 /// Verifies OFAuth webhook requests and decodes their events. Cheap to
 /// clone; clones share the replay guard.
@@ -121,8 +121,52 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Delivery<Event>, WebhookError> {
-        check_size(body, self.max_body_bytes)?;
         let now = unix_seconds(now);
+        let (event, message) = self.check(headers, body, now)?;
+        let receipt = match (&self.replay, message) {
+            (Some(guard), Some(message)) => {
+                let window = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
+                let expired_before = now.saturating_sub(window);
+                match guard.claim(&message.key, message.timestamp, expired_before) {
+                    Some(receipt) => Some(receipt),
+                    None => {
+                        return Err(WebhookError::Replayed {
+                            id: message.shown_id,
+                        });
+                    }
+                }
+            }
+            _ => None,
+        };
+        Ok(Delivery::new(event, receipt))
+    }
+
+    /// Shares replay protection with every receiver using `store` (Redis:
+    /// [`RedisReplayStore`](onlyfans_clients_core::webhooks::RedisReplayStore),
+    /// feature `redis`): a message handled by any of them is refused by all,
+    /// and one whose handling failed is accepted by any of them when the
+    /// sender delivers it again. Verifying then asks the store, so it is
+    /// async: see [`SharedVerifier`]. Replaces
+    /// [`replay_guard`](Self::replay_guard).
+    pub fn replay_store(self, store: impl ReplayStore) -> SharedVerifier {
+        SharedVerifier {
+            verifier: Verifier {
+                replay: None,
+                ..self
+            },
+            replay: SharedReplay::new(store),
+        }
+    }
+
+    /// Verifies the signatures the request carries and decodes the event;
+    /// the message to claim, when a scheme names one.
+    fn check(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: i64,
+    ) -> Result<(Event, Option<Message>), WebhookError> {
+        check_size(body, self.max_body_bytes)?;
         let svix_signed = svix::present(headers);
         let header_signed = ofauth_header::present(headers);
         if !svix_signed && !header_signed {
@@ -142,25 +186,108 @@ impl Verifier {
                 ofauth_header::verify(&self.header, headers, body, now, self.tolerance)?;
             verified.get_or_insert(by_header);
         }
-        let event = Event::from_body(body)?;
-        let receipt = match (&self.replay, verified) {
-            (Some(guard), Some(verified)) => {
-                let window = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
-                let expired_before = now.saturating_sub(window);
-                match guard.claim(&verified.replay_key, verified.timestamp, expired_before) {
-                    Some(receipt) => Some(receipt),
-                    None => {
-                        let id = if svix_signed {
-                            verified.replay_key
-                        } else {
-                            format!("OFAuth-Signature of t={}", verified.timestamp)
-                        };
-                        return Err(WebhookError::Replayed { id });
-                    }
-                }
+        let event = Event::decode(body)?;
+        let message = verified.map(|verified| Message {
+            shown_id: if svix_signed {
+                verified.replay_key.clone()
+            } else {
+                format!("OFAuth-Signature of t={}", verified.timestamp)
+            },
+            key: verified.replay_key,
+            timestamp: verified.timestamp,
+        });
+        Ok((event, message))
+    }
+}
+
+/// A verified message's replay key, its signed time, and what a refusal
+/// shows of it.
+struct Message {
+    key: String,
+    timestamp: i64,
+    shown_id: String,
+}
+
+/// A [`Verifier`] whose replay protection is shared by a fleet of receivers
+/// through a [`ReplayStore`] (see [`Verifier::replay_store`]). Cheap to
+/// clone.
+///
+/// ```no_run
+/// use onlyfans_clients::ofauth::webhooks::{SharedVerifier, Verifier};
+/// use onlyfans_clients::webhooks::{RedisReplayStore, ReplayStoreFailure, WebhookError};
+///
+/// # async fn setup() -> Result<SharedVerifier, Box<dyn std::error::Error>> {
+/// let store = RedisReplayStore::connect("redis://127.0.0.1:6379").await?;
+/// let verifier = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?
+///     .replay_store(store)
+///     .on_store_failure(ReplayStoreFailure::Refuse);
+/// # Ok(verifier) }
+/// # async fn receive(verifier: &SharedVerifier, headers: &http::HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
+/// let delivery = verifier.verify(headers, body).await?;
+/// println!("{}", delivery.event_type());
+/// // Handled: every receiver refuses this message from now on.
+/// delivery.commit().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SharedVerifier {
+    verifier: Verifier,
+    replay: SharedReplay,
+}
+
+impl SharedVerifier {
+    /// What to do when the store fails: refuse the message (the default) or
+    /// accept it unrecorded and log (see [`ReplayStoreFailure`]).
+    pub fn on_store_failure(mut self, policy: ReplayStoreFailure) -> SharedVerifier {
+        self.replay = self.replay.on_failure(policy);
+        self
+    }
+
+    /// Longest a message stays claimed while it is handled (default
+    /// [`DEFAULT_HOLD`](onlyfans_clients_core::webhooks::DEFAULT_HOLD), a
+    /// minute; at least a second): should this receiver die meanwhile, the
+    /// sender's redelivery is accepted once it runs out. Keep it above your
+    /// longest handling.
+    pub fn in_flight_hold(mut self, hold: Duration) -> SharedVerifier {
+        self.replay = self.replay.hold(hold);
+        self
+    }
+
+    /// Verifies a request (its headers and raw body, exactly as received)
+    /// against the current time, decodes its event and claims its message
+    /// in the store. Commit the delivery once handled (see
+    /// [`SharedDelivery`]).
+    pub async fn verify(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<SharedDelivery<Event>, WebhookError> {
+        self.verify_at(headers, body, SystemTime::now()).await
+    }
+
+    /// [`verify`](Self::verify) as if the time were `now` (for tests).
+    pub async fn verify_at(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<SharedDelivery<Event>, WebhookError> {
+        let now = unix_seconds(now);
+        let (event, message) = self.verifier.check(headers, body, now)?;
+        let receipt = match message {
+            Some(message) => {
+                self.replay
+                    .claim(
+                        &message.key,
+                        message.timestamp,
+                        now,
+                        self.verifier.tolerance,
+                        message.shown_id,
+                    )
+                    .await?
             }
-            _ => None,
+            None => None,
         };
-        Ok(Delivery::new(event, receipt))
+        Ok(SharedDelivery::new(event, receipt))
     }
 }

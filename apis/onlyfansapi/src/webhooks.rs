@@ -66,6 +66,6 @@ impl Verifier {
         if let Some(key) = &self.key {
             hex_body_signature::verify(key, headers, body)?;
         }
-        Event::from_body(body)
+        Event::decode(body)
     }
 }

@@ -12,8 +12,11 @@ pub mod encoding;
 mod replay;
 mod schemes;
 
+#[cfg(feature = "redis")]
+pub use replay::RedisReplayStore;
+pub use replay::{DEFAULT_HOLD, REPLAY_MARGIN, ReplayStore, ReplayStoreFailure, SharedDelivery};
 #[doc(hidden)]
-pub use replay::{Receipt, ReplayGuard};
+pub use replay::{Receipt, ReplayGuard, SharedReceipt, SharedReplay};
 #[doc(hidden)]
 pub use schemes::{SigningKey, hex_body_signature, ofauth_header, svix};
 
@@ -58,6 +61,10 @@ pub enum WebhookError {
     /// The body is larger than the verifier accepts (nothing was computed
     /// over it).
     BodyTooLarge { limit: usize },
+    /// The shared replay store failed and the verifier refuses messages then
+    /// ([`ReplayStoreFailure::Refuse`]): answer with a 5xx, and the sender
+    /// delivers the message again later.
+    ReplayStoreUnavailable { reason: String },
 }
 
 impl fmt::Display for WebhookError {
@@ -91,6 +98,12 @@ impl fmt::Display for WebhookError {
             WebhookError::BodyTooLarge { limit } => {
                 write!(f, "webhook body is larger than the {limit} bytes accepted")
             }
+            WebhookError::ReplayStoreUnavailable { reason } => {
+                write!(
+                    f,
+                    "webhook replay store failed ({reason}); the message was not accepted"
+                )
+            }
         }
     }
 }
@@ -112,6 +125,7 @@ impl WebhookError {
             WebhookError::Replayed { .. } => "REPLAYED",
             WebhookError::InvalidPayload { .. } => "INVALID_JSON",
             WebhookError::BodyTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            WebhookError::ReplayStoreUnavailable { .. } => "REPLAY_STORE_UNAVAILABLE",
         }
     }
 }
@@ -207,6 +221,15 @@ pub fn parse_event(
         serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload {
             reason: format!("not a JSON object: {e}"),
         })?;
+    event_name(envelope, fields)
+}
+
+/// The event name of a parsed body (see [`parse_event`]).
+#[doc(hidden)]
+pub fn event_name(
+    envelope: serde_json::Value,
+    fields: &[&str],
+) -> Result<(String, serde_json::Value), WebhookError> {
     let event_type = fields
         .iter()
         .find_map(|field| envelope.get(*field)?.as_str().map(str::to_owned))
@@ -214,6 +237,28 @@ pub fn parse_event(
             reason: format!("no event name (`{}`)", fields.join("` or `")),
         })?;
     Ok((event_type, envelope))
+}
+
+/// Writes a known event as its body: the payload's fields, with the event
+/// name under `field` when the payload does not carry it, so that the
+/// written body decodes to the same event.
+#[doc(hidden)]
+pub fn serialize_event<S: serde::Serializer, T: serde::Serialize>(
+    serializer: S,
+    field: &str,
+    name: &str,
+    payload: &T,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    use serde::ser::Error;
+    let mut body = serde_json::to_value(payload).map_err(S::Error::custom)?;
+    if let Some(object) = body.as_object_mut() {
+        let named = object.get(field).is_some_and(serde_json::Value::is_string);
+        if !named {
+            object.insert(field.to_owned(), serde_json::Value::from(name));
+        }
+    }
+    body.serialize(serializer)
 }
 
 /// A known event's body in its generated type; a body that does not fit

@@ -19,8 +19,6 @@ mod memory;
 mod redis;
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -29,9 +27,10 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+pub use crate::store::{StoreError, StoreFuture};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
-pub use redis::{RedisStore, RedisStoreBuilder};
+pub use redis::RedisStore;
 
 /// A published rate limit: `calls` per `period`, bursts up to `calls`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,33 +119,6 @@ pub enum Correction {
     /// The server refused a call (`429`) and asked for this wait.
     RetryAfter(Duration),
 }
-
-/// A store could not be reached or answered nonsense. Its message names what
-/// failed, never a password or key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError {
-    message: String,
-}
-
-impl StoreError {
-    /// An error with this description.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "rate limit store: {}", self.message)
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-/// The future a [`RateLimitStore`] method returns.
-pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// Where rate-limit buckets live. [`MemoryStore`] (the default) keeps them in
 /// this process; `RedisStore` (feature `redis`) shares them between every

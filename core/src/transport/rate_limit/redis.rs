@@ -5,10 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-
 use super::gcra::{count, micros};
 use super::{Correction, RateLimit, RateLimitStore, Reservation, StoreError, StoreFuture};
+use crate::redis_connection::{RedisBacked, RedisConnection, RedisStoreBuilder};
 
 /// The limiter's algorithm in Lua: the same steps as `gcra.rs`, run by Redis
 /// atomically on its own clock.
@@ -21,7 +20,7 @@ const SCRIPT: &str = include_str!("redis.lua");
 /// slot atomically, on Redis's clock, so no two workers get the same slot and
 /// workers' clocks never matter); a correction from the server costs a second
 /// one, only when the server counts fewer calls left than the bucket. Keys are
-/// `<prefix><api host>:<keyed hash>`, never a secret, and expire once their
+/// `<prefix>rate-limit:<api host>:<keyed hash>`, never a secret, and expire once their
 /// bucket is full again. The connection reconnects on its own; while Redis is
 /// unreachable, calls follow the client's
 /// [`StoreFailure`](crate::StoreFailure) policy. Needs Redis 5 or later (or
@@ -43,134 +42,42 @@ const SCRIPT: &str = include_str!("redis.lua");
 /// ```
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: ConnectionManager,
+    connection: RedisConnection,
     script: Arc<redis::Script>,
-    prefix: Arc<str>,
-    timeout: Duration,
 }
 
 impl fmt::Debug for RedisStore {
-    // The URL may hold a password: never shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisStore")
-            .field("prefix", &self.prefix)
-            .field("timeout", &self.timeout)
+            .field("connection", &self.connection)
             .finish_non_exhaustive()
     }
 }
 
-/// Settings of a [`RedisStore`] before it connects.
-#[derive(Clone)]
-pub struct RedisStoreBuilder {
-    url: String,
-    prefix: String,
-    timeout: Duration,
-}
+impl RedisBacked for RedisStore {
+    const NAMESPACE: &'static str = "rate-limit:";
 
-impl fmt::Debug for RedisStoreBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisStoreBuilder")
-            .field("prefix", &self.prefix)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
-}
-
-impl RedisStoreBuilder {
-    /// The prefix of every key (default [`RedisStore::DEFAULT_PREFIX`]): separates
-    /// environments or applications sharing one Redis.
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = prefix.into();
-        self
-    }
-
-    /// Longest wait for an answer from Redis, connecting included (default
-    /// 250 ms). Past it the call goes on per the client's
-    /// [`StoreFailure`](crate::StoreFailure) policy.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Connects now: an unreachable Redis or a bad URL is an error here, not
-    /// at the first call.
-    pub async fn connect(self) -> Result<RedisStore, StoreError> {
-        let client = redis::Client::open(self.url.as_str())
-            .map_err(|e| StoreError::new(format!("invalid Redis URL: {}", kind_description(&e))))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout))
-            // Reconnecting is retried by later calls: a short attempt here
-            // keeps a call from waiting on a long backoff.
-            .set_number_of_retries(1)
-            .set_max_delay(self.timeout);
-        let mut connection = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(|e| redis_error("cannot connect", &e))?;
+    async fn open(connection: RedisConnection) -> Result<Self, StoreError> {
         let script = redis::Script::new(SCRIPT);
-        // Loaded now, so that the first calls run it by hash at once (a Redis
-        // restart empties its cache: the first call after it reloads it).
-        tokio::time::timeout(self.timeout, script.load_async(&mut connection))
-            .await
-            .map_err(|_| StoreError::new("cannot load the limiter script: no answer"))?
-            .map_err(|e| redis_error("cannot load the limiter script", &e))?;
+        connection.load(&script).await?;
         Ok(RedisStore {
             connection,
             script: Arc::new(script),
-            prefix: self.prefix.into(),
-            timeout: self.timeout,
         })
     }
 }
 
-/// A Redis error without what it might echo of the URL: its kind and code.
-fn redis_error(what: &str, error: &redis::RedisError) -> StoreError {
-    let detail = match error.code() {
-        Some(code) => format!("{} ({code})", kind_description(error)),
-        None => kind_description(error).to_owned(),
-    };
-    StoreError::new(format!("{what}: {detail}"))
-}
-
-fn kind_description(error: &redis::RedisError) -> &'static str {
-    if error.is_timeout() {
-        "timed out"
-    } else if error.is_connection_refusal() {
-        "connection refused"
-    } else if error.is_connection_dropped() || error.is_io_error() {
-        "connection lost"
-    } else {
-        match error.kind() {
-            redis::ErrorKind::Server(_) => "server error",
-            redis::ErrorKind::InvalidClientConfig => "invalid client configuration",
-            redis::ErrorKind::AuthenticationFailed => "authentication failed",
-            redis::ErrorKind::UnexpectedReturnType => "unexpected reply",
-            _ => "client error",
-        }
-    }
-}
-
 impl RedisStore {
-    /// Default prefix of every key the store writes.
-    pub const DEFAULT_PREFIX: &str = "onlyfans-clients:rate-limit:";
-
-    /// Default longest wait for a Redis answer (connecting included) before
-    /// the call goes on without it (see [`StoreFailure`](crate::StoreFailure)).
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(250);
-
-    /// Connects to `url` (`redis://[user:password@]host:port[/db]`) with the
-    /// default prefix and timeout.
+    /// Connects to `url` (`redis://[user:password@]host:port[/db]`, or
+    /// `rediss://` for TLS) with the default prefix and timeout.
     pub async fn connect(url: &str) -> Result<RedisStore, StoreError> {
         Self::builder(url).connect().await
     }
 
-    /// A store to configure before connecting.
-    pub fn builder(url: &str) -> RedisStoreBuilder {
-        RedisStoreBuilder {
-            url: url.to_owned(),
-            prefix: Self::DEFAULT_PREFIX.to_owned(),
-            timeout: Self::DEFAULT_TIMEOUT,
-        }
+    /// A store to configure before connecting (key prefix, timeout, TLS
+    /// roots).
+    pub fn builder(url: &str) -> RedisStoreBuilder<RedisStore> {
+        RedisStoreBuilder::new(url)
     }
 
     /// Runs the script on `bucket`'s key with `op` and its arguments.
@@ -182,32 +89,19 @@ impl RedisStore {
         args: [i64; 2],
     ) -> Result<T, StoreError> {
         let rates = limit.rates();
-        let mut invocation = self.script.key(format!("{}{bucket}", self.prefix));
+        let mut invocation = self.script.key(self.connection.key(bucket));
         invocation
             .arg(op)
             .arg(rates.interval_us)
             .arg(rates.tolerance_us)
             .arg(args[0])
             .arg(args[1]);
-        let attempts = async {
-            let mut connection = self.connection.clone();
-            match invocation.invoke_async(&mut connection).await {
-                // The first command after Redis came back meets the old, dead
-                // connection; the manager reconnects as it fails: once more.
-                Err(error) if error.is_connection_dropped() || error.is_io_error() => {
-                    invocation.invoke_async(&mut connection).await
-                }
-                other => other,
-            }
-        };
-        match tokio::time::timeout(self.timeout, attempts).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(redis_error(op, &error)),
-            Err(_) => Err(StoreError::new(format!(
-                "{op}: no answer within {} ms",
-                self.timeout.as_millis()
-            ))),
-        }
+        let invocation = &invocation;
+        self.connection
+            .run(op, |mut connection| async move {
+                invocation.invoke_async(&mut connection).await
+            })
+            .await
     }
 }
 

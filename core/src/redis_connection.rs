@@ -1,0 +1,270 @@
+//! The Redis connection every Redis-backed store shares (feature `redis`):
+//! its URL (`redis://` or `rediss://`, TLS with rustls), credentials, key
+//! prefix and timeout, and errors that never echo the URL.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use crate::store::StoreError;
+
+/// Settings of a Redis-backed store before it connects: [`RedisStore`]'s
+/// (the rate-limit buckets) or [`RedisReplayStore`]'s (the webhook replay
+/// records).
+///
+/// The URL is `redis://[user][:password]@host[:port][/db]`, or `rediss://`
+/// for TLS (rustls, verified against the system's trust roots, or the
+/// certificates given to [`root_certificates_pem`](Self::root_certificates_pem)),
+/// as managed Redis services hand it out: a password alone (`:password@`) or
+/// an ACL user and password. Neither the URL nor the password ever appears in
+/// `Debug` or an error.
+///
+/// Every key is `<prefix><store>:<name>`: one prefix per deployment
+/// (default [`DEFAULT_PREFIX`](Self::DEFAULT_PREFIX)) keeps environments
+/// sharing one Redis apart, and each store keeps its own keys under it
+/// (`rate-limit:`, `webhook-replay:`).
+///
+/// [`RedisStore`]: crate::RedisStore
+/// [`RedisReplayStore`]: crate::webhooks::RedisReplayStore
+pub struct RedisStoreBuilder<S> {
+    url: String,
+    prefix: String,
+    timeout: Duration,
+    root_certificates: Option<Vec<u8>>,
+    store: PhantomData<fn() -> S>,
+}
+
+impl<S> Clone for RedisStoreBuilder<S> {
+    fn clone(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            prefix: self.prefix.clone(),
+            timeout: self.timeout,
+            root_certificates: self.root_certificates.clone(),
+            store: PhantomData,
+        }
+    }
+}
+
+impl<S> fmt::Debug for RedisStoreBuilder<S> {
+    // The URL may hold a password: never shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStoreBuilder")
+            .field("tls", &self.url.starts_with("rediss:"))
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .field("root_certificates", &self.root_certificates.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A store built on a Redis connection (internal: [`RedisStoreBuilder`]
+/// builds one of these).
+#[doc(hidden)]
+pub trait RedisBacked: Sized {
+    /// The store's part of every key, after the deployment prefix.
+    const NAMESPACE: &'static str;
+
+    /// The store on a live connection (loading its scripts, if any).
+    fn open(connection: RedisConnection) -> impl Future<Output = Result<Self, StoreError>> + Send;
+}
+
+impl<S: RedisBacked> RedisStoreBuilder<S> {
+    /// The prefix every key of the store starts with. Default
+    /// [`DEFAULT_PREFIX`](Self::DEFAULT_PREFIX).
+    pub const DEFAULT_PREFIX: &'static str = "onlyfans-clients:";
+
+    /// Default longest wait for a Redis answer, connecting included.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(250);
+
+    pub(crate) fn new(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            prefix: Self::DEFAULT_PREFIX.to_owned(),
+            timeout: Self::DEFAULT_TIMEOUT,
+            root_certificates: None,
+            store: PhantomData,
+        }
+    }
+
+    /// The deployment's prefix of every key (default
+    /// [`DEFAULT_PREFIX`](Self::DEFAULT_PREFIX)): give each environment or
+    /// application sharing one Redis its own (`"agency-eu:prod:"`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// Longest wait for an answer from Redis, connecting included (default
+    /// 250 ms). Past it, the store's user goes on by its failure policy.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// For `rediss://`: trust these PEM certificates (a private CA, as some
+    /// managed services use) instead of the system's trust roots.
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates = Some(pem.into());
+        self
+    }
+
+    /// Connects now: an unreachable Redis, a refused password or a bad URL
+    /// is an error here, not at the first call.
+    pub async fn connect(self) -> Result<S, StoreError> {
+        let client = self.client()?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(self.timeout))
+            .set_response_timeout(Some(self.timeout))
+            // Reconnecting is retried by later calls: a short attempt here
+            // keeps a call from waiting on a long backoff.
+            .set_number_of_retries(1)
+            .set_max_delay(self.timeout);
+        let manager = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(|e| redis_error("cannot connect", &e))?;
+        S::open(RedisConnection {
+            manager,
+            prefix: format!("{}{}", self.prefix, S::NAMESPACE).into(),
+            timeout: self.timeout,
+        })
+        .await
+    }
+
+    fn client(&self) -> Result<redis::Client, StoreError> {
+        let invalid = |e: redis::RedisError| {
+            StoreError::new(format!("invalid Redis URL: {}", kind_description(&e)))
+        };
+        if !self.url.starts_with("rediss:") {
+            if self.root_certificates.is_some() {
+                return Err(StoreError::new(
+                    "root certificates are given but the URL is not `rediss://`",
+                ));
+            }
+            return redis::Client::open(self.url.as_str()).map_err(invalid);
+        }
+        // redis-rs builds its TLS configuration with the process's default
+        // provider: *ring*, the one this crate's TLS uses, unless the
+        // application installed another.
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+        match &self.root_certificates {
+            None => redis::Client::open(self.url.as_str()).map_err(invalid),
+            Some(pem) => redis::Client::build_with_tls(
+                self.url.as_str(),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem.clone()),
+                },
+            )
+            .map_err(invalid),
+        }
+    }
+}
+
+/// A live connection with the store's key prefix and timeout (internal).
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct RedisConnection {
+    manager: ConnectionManager,
+    prefix: Arc<str>,
+    timeout: Duration,
+}
+
+impl fmt::Debug for RedisConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisConnection")
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisConnection {
+    /// The store's key for `name`.
+    pub(crate) fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    /// Loads `script`, so that the first calls run it by hash at once (a
+    /// Redis restart empties its cache: the first call after it reloads it).
+    pub(crate) async fn load(&self, script: &redis::Script) -> Result<(), StoreError> {
+        let mut manager = self.manager.clone();
+        tokio::time::timeout(self.timeout, script.load_async(&mut manager))
+            .await
+            .map_err(|_| StoreError::new("cannot load a script: no answer"))?
+            .map_err(|e| redis_error("cannot load a script", &e))?;
+        Ok(())
+    }
+
+    /// Sends `command` (a command or script invocation, run by `send`),
+    /// within the timeout; `what` names it in errors.
+    pub(crate) async fn run<T, F, Fut>(&self, what: &str, send: F) -> Result<T, StoreError>
+    where
+        F: Fn(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
+    {
+        let attempts = async {
+            match send(self.manager.clone()).await {
+                // The first command after Redis came back meets the old, dead
+                // connection; the manager reconnects as it fails: once more.
+                Err(error) if error.is_connection_dropped() || error.is_io_error() => {
+                    send(self.manager.clone()).await
+                }
+                other => other,
+            }
+        };
+        match tokio::time::timeout(self.timeout, attempts).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(redis_error(what, &error)),
+            Err(_) => Err(StoreError::new(format!(
+                "{what}: no answer within {} ms",
+                self.timeout.as_millis()
+            ))),
+        }
+    }
+}
+
+/// A Redis error without what it might echo of the URL: its kind and code,
+/// and for a failed connection the system's or TLS's reason (which names
+/// neither host nor credentials: `invalid peer certificate: UnknownIssuer`).
+fn redis_error(what: &str, error: &redis::RedisError) -> StoreError {
+    let kind = kind_description(error);
+    let detail = match (error.code(), io_reason(error)) {
+        (Some(code), _) => format!("{kind} ({code})"),
+        (None, Some(reason)) => format!("{kind}: {reason}"),
+        (None, None) => kind.to_owned(),
+    };
+    StoreError::new(format!("{what}: {detail}"))
+}
+
+/// The system's or rustls's reason of an I/O failure (the only source an
+/// I/O error has), for no other kind of error.
+fn io_reason(error: &redis::RedisError) -> Option<String> {
+    let io = error.is_io_error() || error.is_connection_refusal() || error.is_connection_dropped();
+    io.then(|| std::error::Error::source(error).map(ToString::to_string))
+        .flatten()
+}
+
+fn kind_description(error: &redis::RedisError) -> &'static str {
+    if error.is_timeout() {
+        "timed out"
+    } else if error.is_connection_refusal() {
+        "connection refused"
+    } else if error.is_connection_dropped() || error.is_io_error() {
+        "connection lost"
+    } else {
+        match error.kind() {
+            redis::ErrorKind::Server(_) => "server error",
+            redis::ErrorKind::InvalidClientConfig => "invalid client configuration",
+            redis::ErrorKind::AuthenticationFailed => "authentication failed",
+            redis::ErrorKind::UnexpectedReturnType => "unexpected reply",
+            _ => "client error",
+        }
+    }
+}
