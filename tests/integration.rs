@@ -18,6 +18,7 @@ mod fleet;
 mod generated;
 mod hostile;
 mod mock_server;
+mod observability;
 mod ofauth_client;
 mod onlyfansapi_client;
 mod paging;

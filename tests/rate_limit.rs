@@ -226,3 +226,110 @@ async fn onlyfansapi_meta_is_ignored_without_a_limiter() {
     client.whoami().get().send().await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(1));
 }
+
+/// An OnlyFansAPI answer whose `_meta` reports `remaining_day` calls left
+/// today and a `balance` of credits.
+fn meta_body(remaining_day: u64, balance: u64) -> serde_json::Value {
+    let mut body = onlyfansapi_page(&[1], None);
+    body["_meta"]["_rate_limits"]["remaining_day"] = remaining_day.into();
+    body["_meta"]["_credits"]["balance"] = balance.into();
+    body
+}
+
+async fn whoami(client: &onlyfansapi::Client) -> Result<(), onlyfans_clients::Error> {
+    client.whoami().get().send().await.map(|_| ())
+}
+
+/// The daily limit is a second window on the same bucket: a burst the
+/// minute allows stops at the day's calls, and a call whose turn is beyond
+/// its timeout fails at once, unsent.
+#[tokio::test(start_paused = true)]
+async fn a_day_limit_holds_calls_the_minute_limit_allows() {
+    let server = FaultServer::start(vec![Fault::json(200, &meta_body(40_000, 9_999))]).await;
+    let client = onlyfansapi_client(
+        &server.uri(),
+        Some(RateLimit::per_minute(1_000).and_per_day(3)),
+    );
+    let started = Instant::now();
+    for _ in 0..3 {
+        whoami(&client).await.unwrap();
+    }
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // The fourth call's turn is 8 hours away (a day / 3), beyond its hour.
+    let error = whoami(&client).await.unwrap_err();
+    let onlyfans_clients::Error::RateLimitWait { wait, .. } = &error else {
+        panic!("{error}")
+    };
+    assert!(*wait > Duration::from_secs(7 * 3600), "{wait:?}");
+    assert_eq!(server.hits(), 3, "the refused call was not sent");
+}
+
+/// `remaining_day` tightens the daily window once the day's calls run low:
+/// the server counts one left, so after it calls go at the day's pace.
+#[tokio::test(start_paused = true)]
+async fn the_reported_remaining_day_tightens_the_day_limit() {
+    let server = FaultServer::start(vec![Fault::json(200, &meta_body(1, 9_999))]).await;
+    let client = onlyfansapi_client(
+        &server.uri(),
+        Some(RateLimit::per_minute(1_000).and_per_day(1_000)),
+    );
+    let started = Instant::now();
+    whoami(&client).await.unwrap();
+    whoami(&client).await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(1), "the one left");
+    whoami(&client).await.unwrap();
+    let waited = started.elapsed();
+    // A day / 1,000 = 86.4 s.
+    assert!(
+        waited >= Duration::from_secs(86) && waited < Duration::from_secs(88),
+        "{waited:?}"
+    );
+}
+
+/// Once the reported balance is below the floor, calls are refused with a
+/// typed error and not sent; the report is believed for 10 minutes, then
+/// one call goes out and a topped-up balance lets calls go again.
+#[tokio::test(start_paused = true)]
+async fn the_credits_floor_refuses_calls_once_the_balance_is_below_it() {
+    let server = FaultServer::start(vec![
+        Fault::json(200, &meta_body(40_000, 150)),
+        Fault::json(200, &meta_body(40_000, 99)),
+        Fault::json(200, &meta_body(40_000, 5_000)),
+    ])
+    .await;
+    // No rate limit: the floor alone.
+    let client = onlyfansapi::Client::builder()
+        .api_key(ONLYFANSAPI_KEY)
+        .base_url(server.uri())
+        .credits_floor(100)
+        .http_client(patient_http_client())
+        .build()
+        .unwrap();
+    whoami(&client).await.unwrap();
+    whoami(&client).await.unwrap();
+    let error = whoami(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            onlyfans_clients::Error::CreditsFloor {
+                balance: 99,
+                floor: 100,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("balance of 99 credits, below the client's floor of 100"),
+        "{error}"
+    );
+    assert_eq!(server.hits(), 2, "refused before sending");
+    tokio::time::advance(Duration::from_secs(9 * 60)).await;
+    assert!(whoami(&client).await.is_err(), "still believed");
+    tokio::time::advance(Duration::from_secs(61)).await;
+    whoami(&client).await.unwrap();
+    whoami(&client).await.unwrap();
+    assert_eq!(server.hits(), 4);
+}

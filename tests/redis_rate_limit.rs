@@ -17,6 +17,7 @@ use crate::support::redis::RedisServer;
 use crate::support::*;
 use onlyfans_clients::{
     Correction, Error, MemoryStore, RateLimit, RateLimitStore, RedisStore, StoreFailure, ofauth,
+    onlyfansapi,
 };
 
 const PERIOD: Duration = Duration::from_secs(2);
@@ -210,7 +211,11 @@ async fn two_connections_interleaved_each_have_their_own_budget() {
     assert_within_5_percent_of_the_least(elapsed, 100);
     // Two buckets, named without the key or the connection, expiring.
     let keys = redis.command("KEYS t2:*").unwrap();
-    assert_eq!(keys.matches("t2:rate-limit:127.0.0.1:").count(), 2, "{keys}");
+    assert_eq!(
+        keys.matches("t2:rate-limit:127.0.0.1:").count(),
+        2,
+        "{keys}"
+    );
     for secret in [OFAUTH_KEY, "conn_a", "conn_b"] {
         assert!(!keys.contains(secret), "{keys}");
     }
@@ -450,5 +455,110 @@ async fn redis_and_memory_stores_answer_alike() {
     one: wait 30s taken true remaining 0
     one: wait 40s taken false remaining 0
     other: wait 70s taken true remaining 4
+    ");
+}
+
+/// The balance one client hears is shared through Redis: another client (a
+/// separate process's, in production) is refused without sending, and
+/// neither the day limit nor the floor costs a round trip while the
+/// server's numbers are far from them.
+#[tokio::test]
+async fn a_balance_below_the_floor_heard_by_one_client_stops_the_other() {
+    let redis = RedisServer::start();
+    let body = |balance: u64| {
+        let mut body = onlyfansapi_page(&[1], None);
+        body["_meta"]["_credits"]["balance"] = balance.into();
+        body
+    };
+    let server = FaultServer::start(vec![
+        Fault::json(200, &body(5_000)),
+        Fault::json(200, &body(5_000)),
+        Fault::json(200, &body(40)),
+    ])
+    .await;
+    let mut clients = Vec::new();
+    for _ in 0..2 {
+        let store = store(&redis, "credits:").await;
+        clients.push(
+            onlyfansapi::Client::builder()
+                .api_key(ONLYFANSAPI_KEY)
+                .base_url(server.uri())
+                .rate_limit(RateLimit::per_minute(1_000).and_per_day(50_000))
+                .credits_floor(100)
+                .rate_limit_store(store)
+                .build()
+                .unwrap(),
+        );
+    }
+    let evalsha_before = redis.calls_of("evalsha");
+    clients[0].whoami().get().send().await.unwrap();
+    clients[1].whoami().get().send().await.unwrap();
+    assert_eq!(
+        redis.calls_of("evalsha") - evalsha_before,
+        2,
+        "one round trip a call while far from the day limit and the floor"
+    );
+    clients[0].whoami().get().send().await.unwrap();
+    let error = clients[1].whoami().get().send().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            onlyfans_clients::Error::CreditsFloor { balance: 40, .. }
+        ),
+        "{error}"
+    );
+    assert_eq!(server.hits(), 3);
+}
+
+/// The daily window and the credits floor too: the Lua and the Rust agree
+/// step by step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_and_memory_stores_agree_on_the_day_and_the_floor() {
+    let redis = RedisServer::start();
+    let shared = store(&redis, "t8:").await;
+    let memory = MemoryStore::new();
+    let limit = RateLimit::new(5, Duration::from_secs(50))
+        .and_per_day(8)
+        .credits_floor(10);
+    let stores: [&dyn RateLimitStore; 2] = [&shared, &memory];
+    let mut answers: Vec<Vec<String>> = vec![Vec::new(), Vec::new()];
+    let forever = Duration::from_secs(7 * 86_400);
+    for (store, answers) in stores.iter().zip(&mut answers) {
+        for step in 0..12 {
+            match step {
+                3 => store
+                    .correct("d", limit, Correction::DayRemaining { remaining: 3 })
+                    .await
+                    .unwrap(),
+                9 => store
+                    .correct("d", limit, Correction::Credits { balance: 9 })
+                    .await
+                    .unwrap(),
+                _ => {}
+            }
+            let r = store.reserve("d", limit, forever).await.unwrap();
+            answers.push(format!(
+                "wait {}s taken {} remaining {} below floor {:?}",
+                (r.wait.as_millis() + 50) / 1000,
+                r.taken,
+                r.remaining,
+                r.below_credits_floor
+            ));
+        }
+    }
+    assert_eq!(answers[0], answers[1]);
+    insta::assert_snapshot!(answers[0].join("\n"), @r"
+    wait 0s taken true remaining 4 below floor None
+    wait 0s taken true remaining 3 below floor None
+    wait 0s taken true remaining 2 below floor None
+    wait 0s taken true remaining 1 below floor None
+    wait 0s taken true remaining 0 below floor None
+    wait 10s taken true remaining 0 below floor None
+    wait 10800s taken true remaining 0 below floor None
+    wait 21600s taken true remaining 0 below floor None
+    wait 32400s taken true remaining 0 below floor None
+    wait 0s taken false remaining 0 below floor Some(9)
+    wait 0s taken false remaining 0 below floor Some(9)
+    wait 0s taken false remaining 0 below floor Some(9)
     ");
 }

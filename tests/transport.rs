@@ -10,14 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const CHATS: &str = "/v2/access/chats";
 
-async fn server_with(responses: Vec<ResponseTemplate>) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(path(CHATS))
-        .respond_with(Sequence::new(responses))
-        .mount(&server)
-        .await;
-    server
-}
+use crate::support::chats_server as server_with;
 
 fn ok_page() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(ofauth_page(0..2, false, None))

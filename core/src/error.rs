@@ -178,6 +178,16 @@ pub enum Error {
         request: Box<RequestInfo>,
         source: crate::StoreError,
     },
+    /// The credit balance the API last reported (OnlyFansAPI's
+    /// `_meta._credits.balance`, shared through the rate-limit store) is
+    /// below the floor set on the client
+    /// ([`RateLimit::credits_floor`](crate::RateLimit::credits_floor)):
+    /// nothing was sent.
+    CreditsFloor {
+        request: Box<RequestInfo>,
+        balance: u64,
+        floor: u64,
+    },
     /// Connecting, sending or receiving failed.
     Transport {
         request: Box<RequestInfo>,
@@ -229,6 +239,7 @@ impl Error {
             | Error::Timeout { request, .. }
             | Error::RateLimitWait { request, .. }
             | Error::RateLimitStore { request, .. }
+            | Error::CreditsFloor { request, .. }
             | Error::Transport { request, .. }
             | Error::Decode { request, .. }
             | Error::ResponseTooLarge { request, .. }
@@ -286,6 +297,14 @@ impl fmt::Display for Error {
             Error::RateLimitStore { request, source } => {
                 write!(f, "{request} not sent: rate limit store: {source}")
             }
+            Error::CreditsFloor {
+                request,
+                balance,
+                floor,
+            } => write!(
+                f,
+                "{request} not sent: the API reported a balance of {balance} credits, below the client's floor of {floor}"
+            ),
             Error::Transport { request, source } => {
                 write!(
                     f,

@@ -249,3 +249,14 @@ pub fn onlyfansapi_cursor_page(start: u64, page_size: usize) -> Value {
     let next = ids.get(page_size).copied();
     onlyfansapi_page(&ids[..ids.len().min(page_size)], next)
 }
+
+/// A server answering OFAuth's chat list (`/v2/access/chats`) with
+/// `responses` in turn (the last one repeats).
+pub async fn chats_server(responses: Vec<wiremock::ResponseTemplate>) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/v2/access/chats"))
+        .respond_with(Sequence::new(responses))
+        .mount(&server)
+        .await;
+    server
+}

@@ -48,6 +48,7 @@ impl ClientBuilder {
             headers.push((HeaderName::from_static(CONNECTION_HEADER), value));
         }
         let core = self.config.build(
+            "ofauth",
             crate::SERVER_URL,
             Credentials::new(headers).settable_per_call(HeaderName::from_static(CONNECTION_HEADER)),
         )?;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{
     CallSettings, Credentials, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RateLimit, RetryPolicy,
-    Secret, Transport,
+    Secret, Transport, TransportSettings,
     rate_limit::{Limiter, RateLimitStore, StoreFailure},
 };
 use crate::Error;
@@ -23,6 +23,9 @@ pub struct ClientConfig {
     pub http: Option<Result<reqwest::Client, String>>,
     pub max_response_bytes: Option<usize>,
     pub rate_limit: Option<RateLimit>,
+    /// Refuse calls once the reported credit balance is below this (set on
+    /// the rate limit at `build`, whichever was set first).
+    pub credits_floor: Option<u64>,
     /// Where the rate-limit buckets live (default: in this process).
     pub rate_limit_store: Option<Arc<dyn RateLimitStore>>,
     pub rate_limit_store_failure: StoreFailure,
@@ -30,6 +33,8 @@ pub struct ClientConfig {
     pub body_remaining: Option<super::BodyRemaining>,
     pub strict_decoding: bool,
     pub on_misfits: Option<MisfitHook>,
+    /// Adds headers to every request (see `on_request`).
+    pub request_hook: Option<super::RequestHook>,
 }
 
 /// What a client calls with the misfits of every response that had some
@@ -96,7 +101,14 @@ impl ClientConfig {
             })
     }
 
-    pub fn build(self, default_base_url: &str, credentials: Credentials) -> Result<Core, Error> {
+    /// The client of `api` (its name in spans), at `default_base_url` unless
+    /// another was set.
+    pub fn build(
+        self,
+        api: &'static str,
+        default_base_url: &str,
+        credentials: Credentials,
+    ) -> Result<Core, Error> {
         let base_url =
             super::validate::base_url(self.base_url.as_deref().unwrap_or(default_base_url))?;
         let http = match self.http {
@@ -104,19 +116,29 @@ impl ClientConfig {
             Some(Err(reason)) => return Err(Error::invalid("http_client", reason)),
             None => super::tls::default_http_client()?,
         };
-        let limiter = self
-            .rate_limit
+        let rate_limit = match (self.rate_limit, self.credits_floor) {
+            (limit, Some(floor)) => Some(
+                limit
+                    .unwrap_or_else(RateLimit::unlimited)
+                    .credits_floor(floor),
+            ),
+            (limit, None) => limit,
+        };
+        let limiter = rate_limit
             .map(|limit| Limiter::new(limit, self.rate_limit_store, self.rate_limit_store_failure));
-        let transport = Transport::new(
+        let transport = Transport::new(TransportSettings {
+            api,
             credentials,
-            self.retry,
-            self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-            self.max_response_bytes
+            retry: self.retry,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            max_response_bytes: self
+                .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             limiter,
-            &base_url,
-            self.body_remaining,
-        );
+            base_url: &base_url,
+            body_remaining: self.body_remaining,
+            request_hook: self.request_hook,
+        });
         Ok(Core {
             http,
             base_url,
@@ -191,6 +213,40 @@ macro_rules! client_builder_methods {
         /// `rate_limit(..)` it does nothing.
         pub fn rate_limit_store(mut self, store: impl $crate::RateLimitStore) -> Self {
             self.config.rate_limit_store = Some(::std::sync::Arc::new(store));
+            self
+        }
+
+        /// Adds headers to every request, each retry included: for trace
+        /// context propagation (`traceparent`, with your OpenTelemetry
+        /// propagator) or a header of your own. `hook` runs inside the
+        /// call's span and fills an empty map, told the API, operation,
+        /// method, path template and attempt
+        /// ([`OutgoingRequest`]($crate::transport::OutgoingRequest)); it
+        /// never sees the credentials, and a header carrying credentials or
+        /// framing that it sets is not sent.
+        ///
+        /// ```
+        /// use onlyfans_clients::ofauth;
+        /// use onlyfans_clients::transport::OutgoingRequest;
+        ///
+        /// let client = ofauth::Client::builder()
+        ///     .api_key("sk_…")
+        ///     .on_request(|request: &OutgoingRequest<'_>, headers: &mut http::HeaderMap| {
+        ///         // e.g. opentelemetry's propagator injecting the current span's context
+        ///         headers.insert("x-agency-operation", http::HeaderValue::from_static("sync"));
+        ///         let _ = request.operation;
+        ///     })
+        ///     .build()?;
+        /// # Ok::<(), onlyfans_clients::Error>(())
+        /// ```
+        pub fn on_request(
+            mut self,
+            hook: impl Fn(&$crate::transport::OutgoingRequest<'_>, &mut ::http::HeaderMap)
+            + Send
+            + Sync
+            + 'static,
+        ) -> Self {
+            self.config.request_hook = Some($crate::transport::RequestHook::new(hook));
             self
         }
 

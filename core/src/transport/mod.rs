@@ -13,6 +13,7 @@ pub mod auth;
 pub mod config;
 #[doc(hidden)]
 pub mod decode;
+mod observe;
 pub mod pagination;
 #[doc(hidden)]
 pub mod paging;
@@ -35,6 +36,7 @@ use crate::error::{ErrorResponse, RequestInfo, excerpt, transport_message};
 #[doc(hidden)]
 pub use auth::Credentials;
 pub use auth::Secret;
+pub use observe::{OutgoingRequest, RequestHook};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;
@@ -64,16 +66,33 @@ struct Shared {
     /// The key of the buckets' keyed hash: the credentials (derived once).
     bucket_key: ring::hmac::Key,
     body_remaining: Option<BodyRemaining>,
+    /// The API's name, for spans and the request hook.
+    api: &'static str,
+    /// The base URL's host, for spans (`server.address`).
+    server_address: String,
+    request_hook: Option<RequestHook>,
     /// The base URL's path segments (empty for `https://host`), before
     /// every operation's own: what the raw client's paths are checked by.
     #[cfg(feature = "raw")]
     base_segments: Vec<String>,
 }
 
-/// Reads the calls left this window from a response body (OnlyFansAPI's
-/// `_meta._rate_limits`); `None` when the body does not say.
+/// What an API reports about its budget in a response body (OnlyFansAPI's
+/// `_meta`): each `None` when the body does not say.
 #[doc(hidden)]
-pub type BodyRemaining = fn(&[u8]) -> Option<u64>;
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BodyReport {
+    /// Calls left this minute.
+    pub remaining_minute: Option<u64>,
+    /// Calls left today.
+    pub remaining_day: Option<u64>,
+    /// The account's credit balance.
+    pub credits: Option<u64>,
+}
+
+/// Reads an API's [`BodyReport`] from a response body.
+#[doc(hidden)]
+pub type BodyRemaining = fn(&[u8]) -> BodyReport;
 
 /// Default largest response body read into memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
@@ -96,6 +115,8 @@ enum Refused {
     RateLimitWait { wait: Duration },
     /// The rate-limit store failed and the policy is to fail the call.
     Store(rate_limit::StoreError),
+    /// The reported credit balance is below the client's floor.
+    Credits { balance: u64, floor: u64 },
 }
 
 /// Settings one call may override.
@@ -114,16 +135,32 @@ pub struct CallSettings {
     pub strict_decoding: Option<bool>,
 }
 
+/// What a [`Transport`] is made of (see `ClientConfig::build`).
+pub(crate) struct TransportSettings<'a> {
+    pub(crate) api: &'static str,
+    pub(crate) credentials: Credentials,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) limiter: Option<rate_limit::Limiter>,
+    pub(crate) base_url: &'a str,
+    pub(crate) body_remaining: Option<BodyRemaining>,
+    pub(crate) request_hook: Option<RequestHook>,
+}
+
 impl Transport {
-    pub(crate) fn new(
-        credentials: Credentials,
-        retry: RetryPolicy,
-        timeout: Duration,
-        max_response_bytes: usize,
-        limiter: Option<rate_limit::Limiter>,
-        base_url: &str,
-        body_remaining: Option<BodyRemaining>,
-    ) -> Self {
+    pub(crate) fn new(settings: TransportSettings<'_>) -> Self {
+        let TransportSettings {
+            api,
+            credentials,
+            retry,
+            timeout,
+            max_response_bytes,
+            limiter,
+            base_url,
+            body_remaining,
+            request_hook,
+        } = settings;
         let base = url::Url::parse(base_url).ok();
         // Buckets are per API: named after its host (and port), never after
         // anything else of the URL (a user name or password).
@@ -171,6 +208,12 @@ impl Transport {
                 bucket_scope,
                 bucket_key,
                 body_remaining,
+                api,
+                server_address: base
+                    .as_ref()
+                    .and_then(|url| url.host_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                request_hook,
                 #[cfg(feature = "raw")]
                 base_segments,
             }),
@@ -205,7 +248,7 @@ impl Transport {
     async fn buffer(
         &self,
         mut response: reqwest::Response,
-    ) -> reqwest::Result<(reqwest::Response, Option<u64>)> {
+    ) -> reqwest::Result<(reqwest::Response, BodyReport)> {
         let limit = self.shared.max_response_bytes;
         let declared = response
             .content_length()
@@ -243,7 +286,7 @@ impl Transport {
         };
         let body_remaining = match (&self.shared.limiter, self.shared.body_remaining) {
             (Some(_), Some(read)) => read(&body),
-            _ => None,
+            _ => BodyReport::default(),
         };
         let body = reqwest::Body::from(body);
         // Only a status or header map could make this fail, and both came from
@@ -261,7 +304,17 @@ impl Transport {
     }
 
     /// A stand-in for a call `execute` refused before sending it.
-    fn refused_call(&self, refused: Refused) -> reqwest::Response {
+    fn refused_call(&self, refused: Refused, started: Instant) -> reqwest::Response {
+        let error_type = match &refused {
+            Refused::Body { .. } => "response_too_large",
+            Refused::RateLimitWait { .. } => "rate_limit_wait",
+            Refused::Store(_) => "rate_limit_store",
+            Refused::Credits { .. } => "credits_floor",
+        };
+        let span = tracing::Span::current();
+        span.record("error.type", error_type);
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        tracing::debug!(error.type = error_type, "call refused before sending");
         self.refuse(refused);
         let mut response = http::Response::new(reqwest::Body::from(Vec::new()));
         if let Ok(status) = http::StatusCode::from_u16(REFUSED_STATUS) {
@@ -283,6 +336,11 @@ impl Transport {
                 timeout: self.timeout(),
             },
             Refused::Store(source) => Error::RateLimitStore { request, source },
+            Refused::Credits { balance, floor } => Error::CreditsFloor {
+                request,
+                balance,
+                floor,
+            },
         })
     }
 
@@ -403,15 +461,32 @@ impl Transport {
         let repeatable = retry::is_idempotent(request.method())
             || request.headers().contains_key("idempotency-key");
         let retryable_method = repeatable || policy.retry_non_idempotent;
+        let method = request.method().clone();
+        // The template, never the filled-in path: a path can hold a secret
+        // (`/v2/link/{clientSecret}`).
+        let template = self
+            .call
+            .path_template
+            .as_deref()
+            .or(template)
+            .unwrap_or("(unknown)");
+        // Field names of the OpenTelemetry HTTP client conventions (what
+        // tracing-opentelemetry exports as they are), and the API's own.
         let span = tracing::info_span!(
             "onlyfans.request",
-            operation = info.operation_id,
-            method = %request.method(),
-            // The template, never the filled-in path: a path can hold a
-            // secret (`/v2/link/{clientSecret}`).
-            path = self.call.path_template.as_deref().or(template).unwrap_or("(unknown)"),
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
+            otel.name = %format_args!("{method} {template}"),
+            otel.kind = "client",
+            http.request.method = %method,
+            url.template = template,
+            server.address = %self.shared.server_address,
+            onlyfans.api = self.shared.api,
+            onlyfans.operation = info.operation_id,
+            http.response.status_code = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            onlyfans.credits.balance = tracing::field::Empty,
+            onlyfans.rate_limit.remaining = tracing::field::Empty,
+            onlyfans.rate_limit.wait_ms = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
@@ -431,17 +506,37 @@ impl Transport {
                 let mut expected_remaining = None;
                 if let (Some(limiter), Some(bucket)) = (&self.shared.limiter, &bucket) {
                     let max_wait = self.timeout().saturating_sub(started.elapsed());
-                    match limiter.acquire(bucket, max_wait).await {
-                        Ok(remaining) => expected_remaining = Some(remaining),
+                    let asked = Instant::now();
+                    let acquired = limiter.acquire(bucket, max_wait).await;
+                    tracing::Span::current().record(
+                        "onlyfans.rate_limit.wait_ms",
+                        asked.elapsed().as_millis() as u64,
+                    );
+                    match acquired {
+                        Ok(remaining) => {
+                            expected_remaining = Some(remaining);
+                            tracing::Span::current()
+                                .record("onlyfans.rate_limit.remaining", remaining);
+                        }
                         Err(rate_limit::Refusal::TooFar { wait }) => {
                             tracing::warn!(
                                 wait_ms = wait.as_millis() as u64,
                                 "rate limit: the next slot is beyond the call's deadline"
                             );
-                            return Ok(self.refused_call(Refused::RateLimitWait { wait }));
+                            return Ok(self.refused_call(Refused::RateLimitWait { wait }, started));
                         }
                         Err(rate_limit::Refusal::Store(error)) => {
-                            return Ok(self.refused_call(Refused::Store(error)));
+                            return Ok(self.refused_call(Refused::Store(error), started));
+                        }
+                        Err(rate_limit::Refusal::Credits { balance, floor }) => {
+                            tracing::warn!(
+                                balance,
+                                floor,
+                                "credits: the reported balance is below the floor; not sent"
+                            );
+                            return Ok(
+                                self.refused_call(Refused::Credits { balance, floor }, started)
+                            );
                         }
                     }
                 }
@@ -457,39 +552,61 @@ impl Transport {
                     None => left,
                 };
                 *current.timeout_mut() = Some(attempt_limit.max(Duration::from_millis(1)));
+                if let Some(hook) = &self.shared.request_hook {
+                    let outgoing = OutgoingRequest {
+                        api: self.shared.api,
+                        operation: info.operation_id,
+                        method: &method,
+                        url_template: template,
+                        attempt,
+                    };
+                    hook.apply(&outgoing, &self.shared.credentials, current.headers_mut());
+                }
                 let result = match client.execute(current).await {
                     Ok(response) => self.buffer(response).await,
                     Err(error) => Err(error),
                 };
                 let result = match result {
                     Ok((response, body_remaining)) => {
+                        if let Some(balance) = body_remaining.credits {
+                            tracing::Span::current().record("onlyfans.credits.balance", balance);
+                        }
+                        if let Some(remaining) = body_remaining.remaining_minute {
+                            tracing::Span::current()
+                                .record("onlyfans.rate_limit.remaining", remaining);
+                        }
                         if let (Some(limiter), Some(bucket), Some(expected)) =
                             (&self.shared.limiter, &bucket, expected_remaining)
-                            && let Some(correction) =
-                                server_correction(limiter, expected, &response, body_remaining)
                         {
-                            limiter.correct(bucket, correction).await;
+                            for correction in
+                                server_corrections(limiter, expected, &response, body_remaining)
+                            {
+                                limiter.correct(bucket, correction).await;
+                            }
                         }
                         Ok(response)
                     }
                     Err(error) => Err(error),
                 };
                 let span = tracing::Span::current();
-                span.record("attempt", attempt);
-                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                if attempt > 1 {
+                    span.record("http.request.resend_count", attempt - 1);
+                }
                 let delay = match &result {
                     Ok(response) => {
-                        span.record("status", response.status().as_u16());
+                        span.record("http.response.status_code", response.status().as_u16());
                         let retryable = if repeatable {
                             retry::is_retryable_status(response.status())
                         } else {
                             retry::is_refusal_status(response.status())
                         };
                         if !retryable {
-                            return result;
+                            return completed(result, started);
                         }
                         match retry::retry_after(response.headers()) {
-                            Some(wait) if wait > policy.max_retry_after => return result,
+                            Some(wait) if wait > policy.max_retry_after => {
+                                return completed(result, started);
+                            }
                             Some(wait) => wait,
                             None => policy.backoff(attempt),
                         }
@@ -508,10 +625,10 @@ impl Transport {
                     {
                         policy.backoff(attempt)
                     }
-                    Err(_) => return result,
+                    Err(_) => return completed(result, started),
                 };
                 let Some(next) = next else {
-                    return result;
+                    return completed(result, started);
                 };
                 // A wait that outlasts the call's deadline ends the call now,
                 // with what the server said (a 429 is `RateLimited` with its
@@ -521,7 +638,7 @@ impl Transport {
                         delay_ms = delay.as_millis() as u64,
                         "the next attempt would start after the deadline; not retried"
                     );
-                    return result;
+                    return completed(result, started);
                 }
                 match &result {
                     Ok(response) => tracing::warn!(
@@ -647,31 +764,68 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     .map(str::to_owned)
 }
 
+/// Ends a call: records its outcome on the current (the call's) span and
+/// emits the completion event, with the OpenTelemetry fields
+/// (`http.response.status_code`, `error.type`) and the time taken.
+fn completed(
+    result: reqwest::Result<reqwest::Response>,
+    started: Instant,
+) -> reqwest::Result<reqwest::Response> {
+    let span = tracing::Span::current();
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    span.record("elapsed_ms", elapsed_ms);
+    match &result {
+        Ok(response)
+            if response.status().is_client_error() || response.status().is_server_error() =>
+        {
+            let status = response.status().as_u16();
+            span.record("error.type", status);
+            tracing::debug!(
+                http.response.status_code = status,
+                error.type = status,
+                elapsed_ms,
+                "call completed"
+            );
+        }
+        Ok(response) => tracing::debug!(
+            http.response.status_code = response.status().as_u16(),
+            elapsed_ms,
+            "call completed"
+        ),
+        Err(error) => {
+            let error_type = observe::transport_error_type(error);
+            span.record("error.type", error_type);
+            tracing::debug!(error.type = error_type, elapsed_ms, "call completed");
+        }
+    }
+    result
+}
+
 /// What a response says about the server's budget that the limiter should
 /// share: its headers (`X-RateLimit-*`, `Retry-After` on a 429) and what the
-/// body said (`body_remaining`).
-fn server_correction(
+/// body said (`body`).
+fn server_corrections(
     limiter: &rate_limit::Limiter,
     expected_remaining: u64,
     response: &reqwest::Response,
-    body_remaining: Option<u64>,
-) -> Option<rate_limit::Correction> {
+    body: BodyReport,
+) -> Vec<rate_limit::Correction> {
     let headers = RateLimitHeaders::from_headers(response.headers());
-    let reset_in = headers.reset.map(reset_in);
     let retry_after = (response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS)
         .then(|| retry::retry_after(response.headers()))
         .flatten();
-    let reported = match (headers.remaining, body_remaining) {
+    let remaining = match (headers.remaining, body.remaining_minute) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    rate_limit::correction(
-        limiter.limit(),
-        expected_remaining,
-        reported,
-        reset_in,
+    let report = rate_limit::ServerReport {
+        remaining,
+        reset_in: headers.reset.map(reset_in),
         retry_after,
-    )
+        remaining_day: body.remaining_day,
+        credits: body.credits,
+    };
+    rate_limit::corrections(limiter.limit(), expected_remaining, report)
 }
 
 /// How long until a window resets, from `X-RateLimit-Reset` as servers write
@@ -726,15 +880,17 @@ mod tests {
             retry_non_idempotent,
             ..RetryPolicy::default()
         };
-        Transport::new(
-            Credentials::new(Vec::new()),
+        Transport::new(TransportSettings {
+            api: "test",
+            credentials: Credentials::new(Vec::new()),
             retry,
-            DEFAULT_TIMEOUT,
-            DEFAULT_MAX_RESPONSE_BYTES,
-            None,
-            "http://127.0.0.1",
-            None,
-        )
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            limiter: None,
+            base_url: "http://127.0.0.1",
+            body_remaining: None,
+            request_hook: None,
+        })
     }
 
     /// A loopback server that answers every request `503` and counts them.

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use futures_util::future::{BoxFuture, Either, FutureExt};
 use futures_util::stream::{self, Stream};
+use tracing::Instrument;
 
 use crate::Error;
 use crate::error::RequestInfo;
@@ -60,6 +61,14 @@ struct State<T, C> {
     pending_error: Option<Error>,
     /// Pages in a row that brought no new item.
     pages_without_new_items: usize,
+    /// The stream's span, a child of the span the stream is first polled in
+    /// (made then): every page request runs in it, the prefetched ones
+    /// (spawned tasks) too.
+    span: Option<tracing::Span>,
+    pages: u64,
+    items: u64,
+    /// Whether the end was recorded (an error may be followed by polls).
+    finished: bool,
 }
 
 /// The stream of a request: one error if its parameters were refused (nothing
@@ -104,7 +113,6 @@ where
     let state = State {
         fetch,
         key,
-        request,
         start: Some(start),
         in_flight: None,
         in_flight_cursor: None,
@@ -114,6 +122,11 @@ where
         remaining: max_items,
         pending_error: None,
         pages_without_new_items: 0,
+        span: None,
+        pages: 0,
+        items: 0,
+        finished: false,
+        request,
     };
     stream::unfold(state, |mut state| async move {
         let item = state.next().await?;
@@ -128,10 +141,53 @@ where
 {
     fn spawn(&mut self, cursor: Option<C>) {
         self.in_flight_cursor = cursor.clone();
-        self.in_flight = Some(Prefetch(tokio::spawn((self.fetch)(cursor))));
+        let fetch = (self.fetch)(cursor).instrument(self.span().clone());
+        self.in_flight = Some(Prefetch(tokio::spawn(fetch)));
+    }
+
+    fn span(&mut self) -> &tracing::Span {
+        let request = &self.request;
+        self.span.get_or_insert_with(|| {
+            tracing::info_span!(
+                "onlyfans.stream",
+                onlyfans.operation = request.operation,
+                url.template = request.path.as_ref(),
+                onlyfans.stream.pages = tracing::field::Empty,
+                onlyfans.stream.items = tracing::field::Empty,
+            )
+        })
+    }
+
+    /// Records the stream's totals on its span and says it ended.
+    fn finished(&mut self, outcome: &'static str) {
+        if std::mem::replace(&mut self.finished, true) {
+            return;
+        }
+        let (pages, items) = (self.pages, self.items);
+        let span = self.span();
+        span.record("onlyfans.stream.pages", pages);
+        span.record("onlyfans.stream.items", items);
+        tracing::debug!(
+            parent: span,
+            onlyfans.stream.pages = pages,
+            onlyfans.stream.items = items,
+            outcome,
+            "stream completed"
+        );
     }
 
     async fn next(&mut self) -> Option<Result<T, Error>> {
+        self.span();
+        let next = self.advance().await;
+        match &next {
+            Some(Ok(_)) => self.items += 1,
+            Some(Err(_)) => self.finished("error"),
+            None => self.finished("end"),
+        }
+        next
+    }
+
+    async fn advance(&mut self) -> Option<Result<T, Error>> {
         loop {
             if self.remaining == Some(0) {
                 self.in_flight = None;
@@ -159,6 +215,7 @@ where
                     return Some(Err(self.pagination_error(self.resume_point(), reason)));
                 }
             };
+            self.pages += 1;
             self.accept(page);
         }
     }

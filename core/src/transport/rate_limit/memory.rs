@@ -45,8 +45,14 @@ impl Buckets {
         if self.states.len() < self.prune_at.max(PRUNE_FROM) || self.start_empty {
             return;
         }
-        self.states
-            .retain(|_, state| state.tat > now || state.closed > now);
+        self.states.retain(|_, state| {
+            state
+                .tat
+                .max(state.tat_day)
+                .max(state.closed)
+                .max(state.credits_until)
+                > now
+        });
         self.prune_at = (self.states.len() * 2).max(PRUNE_FROM);
     }
 }

@@ -32,17 +32,24 @@ pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 
-/// A published rate limit: `calls` per `period`, bursts up to `calls`.
+/// A published rate limit: `calls` per `period`, bursts up to `calls`;
+/// optionally a second, daily limit on the same bucket
+/// ([`and_per_day`](RateLimit::and_per_day)) and a floor under the credit
+/// balance the server reports ([`credits_floor`](RateLimit::credits_floor)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     calls: u32,
     period: Duration,
+    per_day: Option<u32>,
+    credits_floor: Option<u64>,
     max_server_wait: Duration,
 }
 
 /// Longest a server's answer may close a bucket by default (see
 /// [`RateLimit::max_server_wait`]).
 pub const DEFAULT_MAX_SERVER_WAIT: Duration = Duration::from_secs(15 * 60);
+
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 impl RateLimit {
     /// `calls` calls per `period` (at least one call, a period of at least a
@@ -51,8 +58,37 @@ impl RateLimit {
         Self {
             calls: calls.max(1),
             period: period.max(Duration::from_millis(1)),
+            per_day: None,
+            credits_floor: None,
             max_server_wait: DEFAULT_MAX_SERVER_WAIT,
         }
+    }
+
+    /// A limit that never makes a call wait: for a client that only wants
+    /// the [`credits_floor`](Self::credits_floor) (or the server's
+    /// `Retry-After` shared).
+    pub fn unlimited() -> Self {
+        Self::new(u32::MAX, Duration::from_millis(1))
+    }
+
+    /// A second limit on the same bucket: at most `calls` a day (a rolling
+    /// 24 hours), as OnlyFansAPI's plans have (`_meta._rate_limits.limit_day`).
+    /// A call waits for a slot both limits allow; the server's
+    /// `remaining_day` tightens it once the day's calls run low.
+    pub fn and_per_day(mut self, calls: u32) -> Self {
+        self.per_day = Some(calls.max(1));
+        self
+    }
+
+    /// Refuse calls, without sending them, once the credit balance the
+    /// server last reported (OnlyFansAPI's `_meta._credits.balance`) is below
+    /// `credits`: [`Error::CreditsFloor`](crate::Error::CreditsFloor). Shared
+    /// through the store like the rate, so one client's report stops the
+    /// whole fleet. A report is believed for 10 minutes; then one call goes
+    /// out to learn whether the balance was topped up.
+    pub fn credits_floor(mut self, credits: u64) -> Self {
+        self.credits_floor = Some(credits);
+        self
     }
 
     /// The longest wait a server's answer may impose on the bucket
@@ -85,13 +121,32 @@ impl RateLimit {
         self.period
     }
 
+    /// Calls allowed a day, if the limit has a daily window.
+    pub fn calls_per_day(&self) -> Option<u32> {
+        self.per_day
+    }
+
+    /// The credit balance under which calls are refused, if any.
+    pub fn floor(&self) -> Option<u64> {
+        self.credits_floor
+    }
+
     /// The limit in the whole microseconds every store computes with.
     fn rates(&self) -> gcra::Rates {
-        let period_us = gcra::micros(self.period);
-        let interval_us = (period_us / i64::from(self.calls)).max(1);
+        let window = |calls: u32, period: Duration| {
+            let period_us = gcra::micros(period);
+            let interval_us = (period_us / i64::from(calls)).max(1);
+            (interval_us, interval_us * i64::from(calls))
+        };
+        let (interval_us, tolerance_us) = window(self.calls, self.period);
+        let (day_interval_us, day_tolerance_us) =
+            self.per_day.map_or((0, 0), |calls| window(calls, DAY));
         gcra::Rates {
             interval_us,
-            tolerance_us: interval_us * i64::from(self.calls),
+            tolerance_us,
+            day_interval_us,
+            day_tolerance_us,
+            credits_floor: self.credits_floor.map_or(-1, gcra::count),
         }
     }
 }
@@ -106,6 +161,9 @@ pub struct Reservation {
     pub taken: bool,
     /// Calls left in the bucket at the slot, after this one.
     pub remaining: u64,
+    /// `Some(balance)` when nothing was reserved because the last reported
+    /// credit balance is below the limit's [`credits_floor`](RateLimit::credits_floor).
+    pub below_credits_floor: Option<u64>,
 }
 
 /// What a server said about a bucket, for the store to apply for everyone
@@ -118,6 +176,12 @@ pub enum Correction {
     Remaining { remaining: u64, reset_in: Duration },
     /// The server refused a call (`429`) and asked for this wait.
     RetryAfter(Duration),
+    /// The server counts `remaining` calls left today (the limit's daily
+    /// window).
+    DayRemaining { remaining: u64 },
+    /// The server reports this credit balance, below the limit's floor:
+    /// calls are refused until it is forgotten.
+    Credits { balance: u64 },
 }
 
 /// Where rate-limit buckets live. [`MemoryStore`] (the default) keeps them in
@@ -175,6 +239,8 @@ pub(crate) enum Refusal {
     TooFar { wait: Duration },
     /// The store failed and the policy is to fail calls.
     Store(StoreError),
+    /// The reported credit balance is below the limit's floor.
+    Credits { balance: u64, floor: u64 },
 }
 
 /// A client's limit, its store and the fallback (shared by its clones).
@@ -234,6 +300,12 @@ impl Limiter {
             }
             None => self.local.reserve_now(bucket, self.limit, max_wait),
         };
+        if let Some(balance) = reservation.below_credits_floor {
+            return Err(Refusal::Credits {
+                balance,
+                floor: self.limit.credits_floor.unwrap_or(0),
+            });
+        }
         if !reservation.taken {
             return Err(Refusal::TooFar {
                 wait: reservation.wait,
@@ -286,6 +358,13 @@ impl Limiter {
                 reset_in,
             ),
             Correction::RetryAfter(wait) => (Correction::RetryAfter(wait.min(cap)), wait),
+            Correction::DayRemaining { remaining } => (
+                Correction::DayRemaining {
+                    remaining: remaining.min(u64::from(self.limit.per_day.unwrap_or(0))),
+                },
+                Duration::ZERO,
+            ),
+            other @ Correction::Credits { .. } => (other, Duration::ZERO),
         };
         if wait > cap && !self.capped_logged.swap(true, Ordering::AcqRel) {
             tracing::warn!(
@@ -353,58 +432,121 @@ impl Limiter {
     }
 }
 
-/// What a response says about the server's budget, as a correction worth
-/// sharing: none when the server agrees with the limiter (within the calls
-/// other workers may have made meanwhile), so that a call costs one store
-/// round trip, not two.
-pub(crate) fn correction(
+/// What a response says about the server's budget and balance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ServerReport {
+    /// Calls left in the main window (headers or body, the lower).
+    pub(crate) remaining: Option<u64>,
+    /// When the main window resets.
+    pub(crate) reset_in: Option<Duration>,
+    /// A 429's `Retry-After`.
+    pub(crate) retry_after: Option<Duration>,
+    /// Calls left today.
+    pub(crate) remaining_day: Option<u64>,
+    /// The credit balance.
+    pub(crate) credits: Option<u64>,
+}
+
+/// The corrections worth sharing from what a response said: none when the
+/// server agrees with the limiter (within the calls other workers may have
+/// made meanwhile), so that a call costs one store round trip, not two. The
+/// day's count is shared once it runs low (the last twentieth), the balance
+/// once it is below the floor.
+pub(crate) fn corrections(
     limit: RateLimit,
     expected_remaining: u64,
-    reported_remaining: Option<u64>,
-    reset_in: Option<Duration>,
-    retry_after: Option<Duration>,
-) -> Option<Correction> {
-    if let Some(wait) = retry_after {
-        return Some(Correction::RetryAfter(wait));
-    }
-    let remaining = reported_remaining?;
-    let slack = u64::from(limit.calls / 20).max(1);
-    (remaining == 0 || remaining.saturating_add(slack) < expected_remaining).then(|| {
-        Correction::Remaining {
-            remaining,
-            reset_in: reset_in.unwrap_or(limit.period),
+    report: ServerReport,
+) -> Vec<Correction> {
+    let mut out = Vec::new();
+    if let Some(wait) = report.retry_after {
+        out.push(Correction::RetryAfter(wait));
+    } else if let Some(remaining) = report.remaining {
+        let slack = u64::from(limit.calls / 20).max(1);
+        if remaining == 0 || remaining.saturating_add(slack) < expected_remaining {
+            out.push(Correction::Remaining {
+                remaining,
+                reset_in: report.reset_in.unwrap_or(limit.period),
+            });
         }
-    })
+    }
+    if let (Some(per_day), Some(remaining)) = (limit.per_day, report.remaining_day)
+        && remaining <= u64::from(per_day / 20).max(1)
+    {
+        out.push(Correction::DayRemaining { remaining });
+    }
+    if let (Some(floor), Some(balance)) = (limit.credits_floor, report.credits)
+        && balance < floor
+    {
+        out.push(Correction::Credits { balance });
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn report(remaining: Option<u64>) -> ServerReport {
+        ServerReport {
+            remaining,
+            ..ServerReport::default()
+        }
+    }
+
     #[test]
     fn a_correction_is_sent_only_when_the_server_knows_fewer_calls_left() {
         let limit = RateLimit::per_minute(60);
-        assert_eq!(correction(limit, 10, Some(10), None, None), None);
-        assert_eq!(correction(limit, 10, Some(7), None, None), None);
-        assert_eq!(correction(limit, 10, None, None, None), None);
+        assert_eq!(corrections(limit, 10, report(Some(10))), []);
+        assert_eq!(corrections(limit, 10, report(Some(7))), []);
+        assert_eq!(corrections(limit, 10, report(None)), []);
         assert_eq!(
-            correction(limit, 10, Some(5), None, None),
-            Some(Correction::Remaining {
+            corrections(limit, 10, report(Some(5))),
+            [Correction::Remaining {
                 remaining: 5,
                 reset_in: Duration::from_secs(60)
-            })
+            }]
         );
+        let reset = ServerReport {
+            reset_in: Some(Duration::from_secs(3)),
+            ..report(Some(0))
+        };
         assert_eq!(
-            correction(limit, 0, Some(0), Some(Duration::from_secs(3)), None),
-            Some(Correction::Remaining {
+            corrections(limit, 0, reset),
+            [Correction::Remaining {
                 remaining: 0,
                 reset_in: Duration::from_secs(3)
-            })
+            }]
         );
+        let refused = ServerReport {
+            retry_after: Some(Duration::from_secs(2)),
+            ..report(Some(30))
+        };
         assert_eq!(
-            correction(limit, 30, Some(30), None, Some(Duration::from_secs(2))),
-            Some(Correction::RetryAfter(Duration::from_secs(2)))
+            corrections(limit, 30, refused),
+            [Correction::RetryAfter(Duration::from_secs(2))]
         );
+    }
+
+    #[test]
+    fn the_day_and_the_balance_are_shared_only_when_they_matter() {
+        let limit = RateLimit::per_minute(60)
+            .and_per_day(1_000)
+            .credits_floor(500);
+        let said = |remaining_day, credits| ServerReport {
+            remaining_day: Some(remaining_day),
+            credits: Some(credits),
+            ..report(Some(10))
+        };
+        assert_eq!(corrections(limit, 10, said(900, 10_000)), []);
+        assert_eq!(
+            corrections(limit, 10, said(50, 499)),
+            [
+                Correction::DayRemaining { remaining: 50 },
+                Correction::Credits { balance: 499 }
+            ]
+        );
+        // A client without a daily window or a floor ignores both.
+        assert_eq!(corrections(RateLimit::per_minute(60), 10, said(0, 0)), []);
     }
 
     #[test]
@@ -412,6 +554,10 @@ mod tests {
         let rates = RateLimit::per_minute(60).rates();
         assert_eq!(rates.interval_us, 1_000_000);
         assert_eq!(rates.tolerance_us, 60_000_000);
+        assert_eq!((rates.day_interval_us, rates.credits_floor), (0, -1));
+        let rates = RateLimit::per_minute(60).and_per_day(50_000).rates();
+        assert_eq!(rates.day_interval_us, 1_728_000);
+        assert_eq!(rates.day_tolerance_us, 86_400_000_000);
         let rates = RateLimit::new(3, Duration::from_millis(1)).rates();
         assert_eq!((rates.interval_us, rates.tolerance_us), (333, 999));
     }

@@ -95,7 +95,10 @@ impl RedisStore {
             .arg(rates.interval_us)
             .arg(rates.tolerance_us)
             .arg(args[0])
-            .arg(args[1]);
+            .arg(args[1])
+            .arg(rates.day_interval_us)
+            .arg(rates.day_tolerance_us)
+            .arg(rates.credits_floor);
         let invocation = &invocation;
         self.connection
             .run(op, |mut connection| async move {
@@ -113,13 +116,14 @@ impl RateLimitStore for RedisStore {
         max_wait: Duration,
     ) -> StoreFuture<'a, Reservation> {
         Box::pin(async move {
-            let (wait_us, taken, remaining): (i64, i64, i64) = self
+            let (wait_us, taken, remaining, credits): (i64, i64, i64, i64) = self
                 .run(bucket, limit, "reserve", [micros(max_wait), 0])
                 .await?;
             Ok(super::gcra::Slot {
                 wait_us,
                 taken: taken == 1,
                 remaining,
+                credits,
             }
             .into())
         })
@@ -137,6 +141,10 @@ impl RateLimitStore for RedisStore {
                 reset_in,
             } => ("remaining", [count(remaining), micros(reset_in)]),
             Correction::RetryAfter(wait) => ("close", [micros(wait), 0]),
+            Correction::DayRemaining { remaining } => ("day_remaining", [count(remaining), 0]),
+            Correction::Credits { balance } => {
+                ("credits", [count(balance), super::gcra::CREDITS_MEMORY_US])
+            }
         };
         Box::pin(async move {
             let _: redis::Value = self.run(bucket, limit, op, args).await?;
