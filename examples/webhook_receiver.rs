@@ -1,7 +1,9 @@
 //! A webhook receiver for both APIs: one route each, every request verified
 //! before anything else, `204` at once for a verified event (the vendors
 //! retry what is not answered with 2xx within 10 s, so slow work belongs in a
-//! queue), `401 {"error", "code"}` for a refused one, and the typed event
+//! queue), `{"error", "code"}` with the status `WebhookError::status_code`
+//! gives for a refused one (`401` for a bad signature, `200` for a message
+//! handled before, so the sender stops retrying it), and the typed event
 //! logged.
 //!
 //! ```sh
@@ -88,12 +90,14 @@ async fn onlyfansapi_event(
     }
 }
 
-/// `401` with what was wrong (never a secret: `WebhookError` holds none).
+/// What was wrong, with the status it deserves (never a secret:
+/// `WebhookError` holds none).
 fn refused(api: &str, error: &WebhookError) -> Response {
     eprintln!("{api}: refused: {error}");
     let body = serde_json::json!({ "error": error.to_string(), "code": error.code() });
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::UNAUTHORIZED);
     (
-        StatusCode::UNAUTHORIZED,
+        status,
         [(header::CONTENT_TYPE, "application/json")],
         body.to_string(),
     )

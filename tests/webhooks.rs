@@ -325,17 +325,21 @@ fn a_redelivery_after_a_failed_handler_is_accepted_and_a_replay_is_not() {
     let headers = sign_ofauth_event(SECRET, "msg_retry", NOW as i64, &body).unwrap();
     let v = verifier().replay_guard(100);
     let first = v.verify_at(&headers, &body, at(NOW)).unwrap();
-    assert!(matches!(
-        v.verify_at(&headers, &body, at(NOW)),
-        Err(WebhookError::Replayed { .. })
-    ));
+    let during = v.verify_at(&headers, &body, at(NOW)).unwrap_err();
+    assert!(
+        matches!(during, WebhookError::Replayed { handled: false, .. }),
+        "{during}"
+    );
+    assert_eq!(during.status_code(), 409, "retried later, in case it fails");
     drop(first); // the handler failed: no commit
     let retried = v.verify_at(&headers, &body, at(NOW + 30)).unwrap();
     retried.commit();
-    assert!(matches!(
-        v.verify_at(&headers, &body, at(NOW + 60)),
-        Err(WebhookError::Replayed { .. })
-    ));
+    let after = v.verify_at(&headers, &body, at(NOW + 60)).unwrap_err();
+    assert!(
+        matches!(after, WebhookError::Replayed { handled: true, .. }),
+        "{after}"
+    );
+    assert_eq!(after.status_code(), 200, "acknowledged, not handled again");
 
     // `OFAuth-Signature`: the same tag in upper-case hex, or in base64, is
     // the same message.
@@ -377,7 +381,8 @@ fn the_replay_guard_refuses_a_second_delivery_across_clones() {
     assert_eq!(
         clone.verify_at(&headers, &body, at(NOW + 1)),
         Err(WebhookError::Replayed {
-            id: "msg_once".into()
+            id: "msg_once".into(),
+            handled: true,
         })
     );
     // Without a guard, the same delivery verifies again (as the SDKs do).
@@ -410,7 +415,10 @@ fn errors_and_verifiers_never_show_the_secret_or_a_signature() {
         WebhookError::SignatureMismatch {
             header: "svix-signature",
         },
-        WebhookError::Replayed { id: "msg_1".into() },
+        WebhookError::Replayed {
+            id: "msg_1".into(),
+            handled: false,
+        },
     ] {
         assert!(!error.to_string().contains(secret_part));
         assert!(!error.code().is_empty());
@@ -459,7 +467,7 @@ fn onlyfansapi_events_verify_by_the_hex_signature_of_the_body() {
 mod receiver;
 
 #[tokio::test]
-async fn the_example_receiver_answers_204_or_401_with_the_reason() {
+async fn the_example_receiver_answers_204_or_the_reason_with_its_status() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = receiver::app(
@@ -491,11 +499,11 @@ async fn the_example_receiver_answers_204_or_401_with_the_reason() {
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
-    // The same delivery again is a replay.
+    // The same delivery again is a duplicate: acknowledged, not handled.
     let response = post("/webhooks/ofauth", headers, body.clone())
         .await
         .unwrap();
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), 200);
     let answer: serde_json::Value = response.json().await.unwrap();
     assert_eq!(answer["code"], "REPLAYED");
     // A body changed on the way.

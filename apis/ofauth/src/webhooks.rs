@@ -40,7 +40,7 @@ use http::HeaderMap;
 
 pub use super::requests::Event;
 use onlyfans_clients_core::webhooks::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, ReplayStore, ReplayStoreFailure,
+    Claim, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, ReplayStore, ReplayStoreFailure,
     SharedReplay, SigningKey, WebhookError, check_size, ofauth_header, svix, unix_seconds,
 };
 pub use onlyfans_clients_core::webhooks::{Delivery, SharedDelivery};
@@ -128,10 +128,11 @@ impl Verifier {
                 let window = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
                 let expired_before = now.saturating_sub(window);
                 match guard.claim(&message.key, message.timestamp, expired_before) {
-                    Some(receipt) => Some(receipt),
-                    None => {
+                    Ok(receipt) => Some(receipt),
+                    Err(taken) => {
                         return Err(WebhookError::Replayed {
                             id: message.shown_id,
+                            handled: taken == Claim::Handled,
                         });
                     }
                 }

@@ -14,7 +14,9 @@ mod schemes;
 
 #[cfg(feature = "redis")]
 pub use replay::RedisReplayStore;
-pub use replay::{DEFAULT_HOLD, REPLAY_MARGIN, ReplayStore, ReplayStoreFailure, SharedDelivery};
+pub use replay::{
+    Claim, DEFAULT_HOLD, REPLAY_MARGIN, ReplayStore, ReplayStoreFailure, SharedDelivery,
+};
 #[doc(hidden)]
 pub use replay::{Receipt, ReplayGuard, SharedReceipt, SharedReplay};
 #[doc(hidden)]
@@ -53,9 +55,12 @@ pub enum WebhookError {
     /// No signature matches the body: it was altered, signed with another
     /// secret, or not signed by the sender at all.
     SignatureMismatch { header: &'static str },
-    /// This message was accepted before (same id, or the same signature for
-    /// schemes without ids) within the tolerance window.
-    Replayed { id: String },
+    /// This message (same id, or the same signature for schemes without ids)
+    /// was handled before, within the tolerance window (`handled`), or is
+    /// being handled now (a concurrent duplicate). See
+    /// [`status_code`](WebhookError::status_code) for the answer each
+    /// deserves.
+    Replayed { id: String, handled: bool },
     /// The verified body is not the JSON shape of an event.
     InvalidPayload { reason: String },
     /// The body is larger than the verifier accepts (nothing was computed
@@ -93,7 +98,12 @@ impl fmt::Display for WebhookError {
             WebhookError::SignatureMismatch { header } => {
                 write!(f, "no signature in `{header}` matches the body")
             }
-            WebhookError::Replayed { id } => write!(f, "message `{id}` was already accepted"),
+            WebhookError::Replayed { id, handled: true } => {
+                write!(f, "message `{id}` was already handled")
+            }
+            WebhookError::Replayed { id, handled: false } => {
+                write!(f, "message `{id}` is being handled now")
+            }
             WebhookError::InvalidPayload { reason } => write!(f, "webhook body: {reason}"),
             WebhookError::BodyTooLarge { limit } => {
                 write!(f, "webhook body is larger than the {limit} bytes accepted")
@@ -111,6 +121,45 @@ impl fmt::Display for WebhookError {
 impl std::error::Error for WebhookError {}
 
 impl WebhookError {
+    /// The HTTP status a receiver should answer a refused request with:
+    ///
+    /// - `200` for a message handled before: a redelivery (your earlier
+    ///   answer was lost) is acknowledged, so the sender stops retrying it,
+    ///   and a replay gets nothing but the same answer;
+    /// - `409` for one being handled now: the sender retries it later, in
+    ///   case that handling fails;
+    /// - `503` when the replay store failed: delivered again later;
+    /// - `413` for a body over the limit, `400` for a verified body that is
+    ///   not an event, `500` for a secret the receiver cannot use (its own
+    ///   configuration);
+    /// - `401` for everything about the signature (missing, malformed, too
+    ///   old or new, not matching).
+    ///
+    /// ```
+    /// use onlyfans_clients::webhooks::WebhookError;
+    ///
+    /// let redelivered = WebhookError::Replayed { id: "msg_1".into(), handled: true };
+    /// assert_eq!(redelivered.status_code(), 200);
+    /// let forged = WebhookError::SignatureMismatch { header: "svix-signature" };
+    /// assert_eq!(forged.status_code(), 401);
+    /// ```
+    pub fn status_code(&self) -> u16 {
+        match self {
+            WebhookError::Replayed { handled: true, .. } => 200,
+            WebhookError::Replayed { handled: false, .. } => 409,
+            WebhookError::ReplayStoreUnavailable { .. } => 503,
+            WebhookError::BodyTooLarge { .. } => 413,
+            WebhookError::InvalidPayload { .. } => 400,
+            WebhookError::InvalidSecret { .. } => 500,
+            WebhookError::MissingHeader { .. }
+            | WebhookError::MalformedHeader { .. }
+            | WebhookError::TimestampTooOld { .. }
+            | WebhookError::TimestampTooNew { .. }
+            | WebhookError::NoSupportedSignature { .. }
+            | WebhookError::SignatureMismatch { .. } => 401,
+        }
+    }
+
     /// A short, stable code for the error (`SIGNATURE_MISMATCH`), as the
     /// vendors' SDKs name theirs: for a receiver's `{error, code}` answer.
     pub fn code(&self) -> &'static str {

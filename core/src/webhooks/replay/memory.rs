@@ -4,6 +4,8 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
+use super::Claim;
+
 /// Message keys (a message id, or the canonical signature for schemes
 /// without ids) shared by every clone of a verifier: those being handled
 /// now, and the last `capacity` handled. A verifier refuses a key it holds.
@@ -50,15 +52,18 @@ impl ReplayGuard {
     }
 
     /// Claims `key` (signed at `timestamp`, unix seconds): a receipt, or
-    /// `None` when it was handled before or is being handled now. Handled
-    /// keys signed before `expired_before` are dropped first.
-    pub fn claim(&self, key: &str, timestamp: i64, expired_before: i64) -> Option<Receipt> {
+    /// why not ([`Claim::Handled`], [`Claim::InFlight`]). Handled keys
+    /// signed before `expired_before` are dropped first.
+    pub fn claim(&self, key: &str, timestamp: i64, expired_before: i64) -> Result<Receipt, Claim> {
         let mut seen = crate::lock(&self.inner);
         seen.forget(expired_before, 0);
-        if seen.handled.contains(key) || !seen.in_flight.insert(key.to_owned()) {
-            return None;
+        if seen.handled.contains(key) {
+            return Err(Claim::Handled);
         }
-        Some(Receipt {
+        if !seen.in_flight.insert(key.to_owned()) {
+            return Err(Claim::InFlight);
+        }
+        Ok(Receipt {
             guard: self.clone(),
             key: key.to_owned(),
             timestamp,
@@ -105,27 +110,21 @@ impl Drop for Receipt {
 
 #[cfg(test)]
 mod tests {
-    use super::ReplayGuard;
+    use super::{Claim, ReplayGuard};
 
     #[test]
     fn a_handled_key_is_refused_and_a_released_one_accepted_again() {
         let guard = ReplayGuard::new(2);
         let first = guard.claim("a", 10, 0).unwrap();
-        assert!(guard.claim("a", 10, 0).is_none(), "in flight");
+        assert_eq!(guard.claim("a", 10, 0).unwrap_err(), Claim::InFlight);
         drop(first);
         let again = guard.claim("a", 10, 0).expect("released: a redelivery");
         again.commit();
-        assert!(guard.claim("a", 10, 0).is_none(), "handled");
+        assert_eq!(guard.claim("a", 10, 0).unwrap_err(), Claim::Handled);
         guard.claim("b", 20, 0).unwrap().commit();
         guard.claim("c", 30, 0).unwrap().commit();
-        assert!(
-            guard.claim("a", 10, 0).is_some(),
-            "a was the oldest of 3 > 2"
-        );
-        assert!(guard.claim("c", 30, 11).is_none());
-        assert!(
-            guard.claim("b", 20, 25).is_some(),
-            "b (signed at 20) expired"
-        );
+        assert!(guard.claim("a", 10, 0).is_ok(), "a was the oldest of 3 > 2");
+        assert!(guard.claim("c", 30, 11).is_err());
+        assert!(guard.claim("b", 20, 25).is_ok(), "b (signed at 20) expired");
     }
 }

@@ -27,10 +27,9 @@ use crate::store::{StoreError, StoreFuture};
 /// implement this to keep the records elsewhere.
 pub trait ReplayStore: fmt::Debug + Send + Sync + 'static {
     /// Claims `key` for a message about to be handled, for at most `hold`
-    /// (then it is free again, should its receiver die meanwhile). `Some`
-    /// token when claimed; `None` when the key is taken: handled before, or
-    /// being handled now.
-    fn claim<'a>(&'a self, key: &'a str, hold: Duration) -> StoreFuture<'a, Option<String>>;
+    /// (then it is free again, should its receiver die meanwhile): a token
+    /// when claimed, or why not (handled before, or being handled now).
+    fn claim<'a>(&'a self, key: &'a str, hold: Duration) -> StoreFuture<'a, Claim>;
 
     /// Records `key` as handled, for `remember` from now (whoever holds it).
     fn commit<'a>(&'a self, key: &'a str, remember: Duration) -> StoreFuture<'a, ()>;
@@ -38,6 +37,18 @@ pub trait ReplayStore: fmt::Debug + Send + Sync + 'static {
     /// Frees `key` if the claim `token` still holds it (not once committed,
     /// nor once another receiver claimed it after the hold ran out).
     fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()>;
+}
+
+/// What a claim of a message's key found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The key is this claim's, under this token (for
+    /// [`ReplayStore::release`]).
+    Claimed(String),
+    /// The message was handled before.
+    Handled,
+    /// The message is being handled now, by this receiver or another.
+    InFlight,
 }
 
 /// What a verifier does when its [`ReplayStore`] fails (unreachable, too
@@ -113,8 +124,13 @@ impl SharedReplay {
     ) -> Result<Option<SharedReceipt>, WebhookError> {
         let answer = deadline(self.store.claim(key, self.hold)).await;
         let token = match answer {
-            Ok(Some(token)) => token,
-            Ok(None) => return Err(WebhookError::Replayed { id: shown_id }),
+            Ok(Claim::Claimed(token)) => token,
+            Ok(taken) => {
+                return Err(WebhookError::Replayed {
+                    id: shown_id,
+                    handled: taken == Claim::Handled,
+                });
+            }
             Err(error) => return self.failed(error, "claim").map(|()| None),
         };
         let valid_for = timestamp

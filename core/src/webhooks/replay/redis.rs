@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::ReplayStore;
+use super::{Claim, ReplayStore};
 use crate::redis_connection::{RedisBacked, RedisConnection, RedisStoreBuilder};
 use crate::store::{StoreError, StoreFuture};
 use crate::webhooks::encoding::hex_encode;
@@ -27,7 +27,8 @@ const LONGEST_PLAIN_KEY: usize = 128;
 /// same Redis and prefix: a message handled by one is refused by all.
 ///
 /// One command per step: a claim is `SET <key> <token> NX PX <hold>` (only
-/// one receiver gets it), a commit `SET <key> handled PX <remember>`, a
+/// one receiver gets it; a duplicate then reads the key once more, to say
+/// whether the message was handled or is being handled), a commit `SET <key> handled PX <remember>`, a
 /// release a script that deletes the key only while the claim's token still
 /// holds it. Keys are `<prefix>webhook-replay:<message id>` and expire on
 /// their own: a handled message once its signature can no longer verify
@@ -114,24 +115,45 @@ fn token() -> Result<String, StoreError> {
 }
 
 impl ReplayStore for RedisReplayStore {
-    fn claim<'a>(&'a self, key: &'a str, hold: Duration) -> StoreFuture<'a, Option<String>> {
+    fn claim<'a>(&'a self, key: &'a str, hold: Duration) -> StoreFuture<'a, Claim> {
         Box::pin(async move {
             let token = token()?;
-            let mut command = redis::cmd("SET");
-            command
-                .arg(self.key(key))
+            let key = self.key(key);
+            let mut claim = redis::cmd("SET");
+            claim
+                .arg(&key)
                 .arg(&token)
                 .arg("NX")
                 .arg("PX")
                 .arg(millis(hold));
-            let command = &command;
+            let claim = &claim;
             let claimed: Option<String> = self
                 .connection
                 .run("claim", |mut connection| async move {
-                    command.query_async(&mut connection).await
+                    claim.query_async(&mut connection).await
                 })
                 .await?;
-            Ok(claimed.map(|_| token))
+            if claimed.is_some() {
+                return Ok(Claim::Claimed(token));
+            }
+            // Taken: which way only decides the answer to the sender (a
+            // duplicate's second round trip; a claim committed in between
+            // reads as handled, one expired as in flight: both are retried
+            // or acknowledged safely).
+            let mut read = redis::cmd("GET");
+            read.arg(&key);
+            let read = &read;
+            let value: Option<String> = self
+                .connection
+                .run("claim", |mut connection| async move {
+                    read.query_async(&mut connection).await
+                })
+                .await?;
+            Ok(if value.as_deref() == Some(HANDLED) {
+                Claim::Handled
+            } else {
+                Claim::InFlight
+            })
         })
     }
 
