@@ -255,15 +255,19 @@ async fn two_receiver_processes_share_replay_protection_through_one_redis() {
     );
 }
 
+/// Runs `work` when this process was started in `role` (see [`Process`]);
+/// in the test binary's own run, nothing.
+fn run_as(role: &str, work: impl std::future::Future<Output = ()>) {
+    if std::env::var(ROLE).as_deref() == Ok(role) {
+        tokio::runtime::Runtime::new().unwrap().block_on(work);
+    }
+}
+
 /// A receiver: verifies with the shared store, queues the verified body for
 /// the worker, commits; `x-test-handler: fail` makes its handling fail.
 #[test]
 fn receiver_process() {
-    if std::env::var(ROLE).as_deref() != Ok("receiver") {
-        return;
-    }
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
+    run_as("receiver", async {
         use axum::body::Bytes;
         use axum::extract::State;
         use axum::http::StatusCode;
@@ -329,11 +333,7 @@ fn receiver_process() {
 /// tolerance could matter, and prints it.
 #[test]
 fn worker_process() {
-    if std::env::var(ROLE).as_deref() != Ok("worker") {
-        return;
-    }
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
+    run_as("worker", async {
         let client = redis::Client::open(std::env::var(REDIS_URL).unwrap()).unwrap();
         let mut connection = client.get_multiplexed_async_connection().await.unwrap();
         loop {

@@ -40,7 +40,7 @@ use http::HeaderMap;
 
 pub use super::requests::Event;
 use onlyfans_clients_core::webhooks::{
-    Claim, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, ReplayStore, ReplayStoreFailure,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, ReplayStore, ReplayStoreFailure,
     SharedReplay, SigningKey, WebhookError, check_size, ofauth_header, svix, unix_seconds,
 };
 pub use onlyfans_clients_core::webhooks::{Delivery, SharedDelivery};
@@ -129,12 +129,7 @@ impl Verifier {
                 let expired_before = now.saturating_sub(window);
                 match guard.claim(&message.key, message.timestamp, expired_before) {
                     Ok(receipt) => Some(receipt),
-                    Err(taken) => {
-                        return Err(WebhookError::Replayed {
-                            id: message.shown_id,
-                            handled: taken == Claim::Handled,
-                        });
-                    }
+                    Err(taken) => return Err(taken.refusal(message.shown_id)),
                 }
             }
             _ => None,

@@ -52,7 +52,7 @@ impl ClientBuilder {
         let bearer = header_value("api_key", &format!("Bearer {}", key.expose()), true)?;
         let headers: Vec<(HeaderName, _)> = vec![(AUTHORIZATION, bearer)];
         let mut config = self.config;
-        config.body_remaining = Some(crate::rate_limits::body_report);
+        config.body_report = Some(crate::rate_limits::body_report);
         let core = config.build("onlyfansapi", crate::SERVER_URL, Credentials::new(headers))?;
         Ok(Client::from_core(core))
     }

@@ -29,8 +29,9 @@ pub struct ClientConfig {
     /// Where the rate-limit buckets live (default: in this process).
     pub rate_limit_store: Option<Arc<dyn RateLimitStore>>,
     pub rate_limit_store_failure: StoreFailure,
-    /// How the API reports calls left in a response body, if it does.
-    pub body_remaining: Option<super::BodyRemaining>,
+    /// How the API reports its budget (calls left, credits) in a response
+    /// body, if it does.
+    pub body_report: Option<super::ReadBodyReport>,
     pub strict_decoding: bool,
     pub on_misfits: Option<MisfitHook>,
     /// Adds headers to every request (see `on_request`).
@@ -136,7 +137,7 @@ impl ClientConfig {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             limiter,
             base_url: &base_url,
-            body_remaining: self.body_remaining,
+            body_report: self.body_report,
             request_hook: self.request_hook,
         });
         Ok(Core {

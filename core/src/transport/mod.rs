@@ -65,7 +65,7 @@ struct Shared {
     bucket_scope: String,
     /// The key of the buckets' keyed hash: the credentials (derived once).
     bucket_key: ring::hmac::Key,
-    body_remaining: Option<BodyRemaining>,
+    body_report: Option<ReadBodyReport>,
     /// The API's name, for spans and the request hook.
     api: &'static str,
     /// The base URL's host, for spans (`server.address`).
@@ -92,7 +92,7 @@ pub struct BodyReport {
 
 /// Reads an API's [`BodyReport`] from a response body.
 #[doc(hidden)]
-pub type BodyRemaining = fn(&[u8]) -> BodyReport;
+pub type ReadBodyReport = fn(&[u8]) -> BodyReport;
 
 /// Default largest response body read into memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
@@ -144,7 +144,7 @@ pub(crate) struct TransportSettings<'a> {
     pub(crate) max_response_bytes: usize,
     pub(crate) limiter: Option<rate_limit::Limiter>,
     pub(crate) base_url: &'a str,
-    pub(crate) body_remaining: Option<BodyRemaining>,
+    pub(crate) body_report: Option<ReadBodyReport>,
     pub(crate) request_hook: Option<RequestHook>,
 }
 
@@ -158,7 +158,7 @@ impl Transport {
             max_response_bytes,
             limiter,
             base_url,
-            body_remaining,
+            body_report,
             request_hook,
         } = settings;
         let base = url::Url::parse(base_url).ok();
@@ -207,7 +207,7 @@ impl Transport {
                 limiter,
                 bucket_scope,
                 bucket_key,
-                body_remaining,
+                body_report,
                 api,
                 server_address: base
                     .as_ref()
@@ -284,7 +284,7 @@ impl Transport {
             Ok([only]) => only,
             Err(chunks) => bytes::Bytes::from(chunks.concat()),
         };
-        let body_remaining = match (&self.shared.limiter, self.shared.body_remaining) {
+        let body_report = match (&self.shared.limiter, self.shared.body_report) {
             (Some(_), Some(read)) => read(&body),
             _ => BodyReport::default(),
         };
@@ -294,7 +294,7 @@ impl Transport {
         let rebuilt = builder
             .body(body)
             .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(Vec::new())));
-        Ok((reqwest::Response::from(rebuilt), body_remaining))
+        Ok((reqwest::Response::from(rebuilt), body_report))
     }
 
     fn refuse(&self, refused: Refused) {
@@ -304,17 +304,7 @@ impl Transport {
     }
 
     /// A stand-in for a call `execute` refused before sending it.
-    fn refused_call(&self, refused: Refused, started: Instant) -> reqwest::Response {
-        let error_type = match &refused {
-            Refused::Body { .. } => "response_too_large",
-            Refused::RateLimitWait { .. } => "rate_limit_wait",
-            Refused::Store(_) => "rate_limit_store",
-            Refused::Credits { .. } => "credits_floor",
-        };
-        let span = tracing::Span::current();
-        span.record("error.type", error_type);
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        tracing::debug!(error.type = error_type, "call refused before sending");
+    fn refused_call(&self, refused: Refused) -> reqwest::Response {
         self.refuse(refused);
         let mut response = http::Response::new(reqwest::Body::from(Vec::new()));
         if let Ok(status) = http::StatusCode::from_u16(REFUSED_STATUS) {
@@ -494,170 +484,173 @@ impl Transport {
         let mut current = request;
         let mut attempt = 0u32;
         async move {
-            loop {
-                attempt += 1;
-                // Keep a copy for the next attempt; a body that cannot be cloned
-                // (a stream) makes this the last attempt.
-                let next = if attempt < max_attempts && retryable_method {
-                    current.try_clone()
-                } else {
-                    None
-                };
-                let mut expected_remaining = None;
-                if let (Some(limiter), Some(bucket)) = (&self.shared.limiter, &bucket) {
-                    let max_wait = self.timeout().saturating_sub(started.elapsed());
-                    let asked = Instant::now();
-                    let acquired = limiter.acquire(bucket, max_wait).await;
-                    tracing::Span::current().record(
-                        "onlyfans.rate_limit.wait_ms",
-                        asked.elapsed().as_millis() as u64,
-                    );
-                    match acquired {
-                        Ok(remaining) => {
-                            expected_remaining = Some(remaining);
-                            tracing::Span::current()
-                                .record("onlyfans.rate_limit.remaining", remaining);
-                        }
-                        Err(rate_limit::Refusal::TooFar { wait }) => {
-                            tracing::warn!(
-                                wait_ms = wait.as_millis() as u64,
-                                "rate limit: the next slot is beyond the call's deadline"
-                            );
-                            return Ok(self.refused_call(Refused::RateLimitWait { wait }, started));
-                        }
-                        Err(rate_limit::Refusal::Store(error)) => {
-                            return Ok(self.refused_call(Refused::Store(error), started));
-                        }
-                        Err(rate_limit::Refusal::Credits { balance, floor }) => {
-                            tracing::warn!(
-                                balance,
-                                floor,
-                                "credits: the reported balance is below the floor; not sent"
-                            );
-                            return Ok(
-                                self.refused_call(Refused::Credits { balance, floor }, started)
-                            );
-                        }
-                    }
-                }
-                // Every attempt ends by the deadline (the raw client's calls
-                // too, which no outer timeout wraps); one that may be retried
-                // ends sooner, leaving time for the next.
-                let left = self.timeout().saturating_sub(started.elapsed());
-                let attempt_limit = match &next {
-                    Some(_) => policy
-                        .attempt_timeout
-                        .unwrap_or(self.timeout() / max_attempts)
-                        .min(left),
-                    None => left,
-                };
-                *current.timeout_mut() = Some(attempt_limit.max(Duration::from_millis(1)));
-                if let Some(hook) = &self.shared.request_hook {
-                    let outgoing = OutgoingRequest {
-                        api: self.shared.api,
-                        operation: info.operation_id,
-                        method: &method,
-                        url_template: template,
-                        attempt,
+            let result = async {
+                loop {
+                    attempt += 1;
+                    // Keep a copy for the next attempt; a body that cannot be cloned
+                    // (a stream) makes this the last attempt.
+                    let next = if attempt < max_attempts && retryable_method {
+                        current.try_clone()
+                    } else {
+                        None
                     };
-                    hook.apply(&outgoing, &self.shared.credentials, current.headers_mut());
-                }
-                let result = match client.execute(current).await {
-                    Ok(response) => self.buffer(response).await,
-                    Err(error) => Err(error),
-                };
-                let result = match result {
-                    Ok((response, body_remaining)) => {
-                        if let Some(balance) = body_remaining.credits {
-                            tracing::Span::current().record("onlyfans.credits.balance", balance);
-                        }
-                        if let Some(remaining) = body_remaining.remaining_minute {
-                            tracing::Span::current()
-                                .record("onlyfans.rate_limit.remaining", remaining);
-                        }
-                        if let (Some(limiter), Some(bucket), Some(expected)) =
-                            (&self.shared.limiter, &bucket, expected_remaining)
-                        {
-                            for correction in
-                                server_corrections(limiter, expected, &response, body_remaining)
-                            {
-                                limiter.correct(bucket, correction).await;
+                    let mut expected_remaining = None;
+                    if let (Some(limiter), Some(bucket)) = (&self.shared.limiter, &bucket) {
+                        let max_wait = self.timeout().saturating_sub(started.elapsed());
+                        let asked = Instant::now();
+                        let acquired = limiter.acquire(bucket, max_wait).await;
+                        tracing::Span::current().record(
+                            "onlyfans.rate_limit.wait_ms",
+                            asked.elapsed().as_millis() as u64,
+                        );
+                        match acquired {
+                            Ok(remaining) => {
+                                expected_remaining = Some(remaining);
+                                tracing::Span::current()
+                                    .record("onlyfans.rate_limit.remaining", remaining);
+                            }
+                            Err(rate_limit::Refusal::TooFar { wait }) => {
+                                tracing::warn!(
+                                    wait_ms = wait.as_millis() as u64,
+                                    "rate limit: the next slot is beyond the call's deadline"
+                                );
+                                return Ok(self.refused_call(Refused::RateLimitWait { wait }));
+                            }
+                            Err(rate_limit::Refusal::Store(error)) => {
+                                return Ok(self.refused_call(Refused::Store(error)));
+                            }
+                            Err(rate_limit::Refusal::Credits { balance, floor }) => {
+                                tracing::warn!(
+                                    balance,
+                                    floor,
+                                    "credits: the reported balance is below the floor; not sent"
+                                );
+                                return Ok(self.refused_call(Refused::Credits { balance, floor }));
                             }
                         }
-                        Ok(response)
                     }
-                    Err(error) => Err(error),
-                };
-                let span = tracing::Span::current();
-                if attempt > 1 {
-                    span.record("http.request.resend_count", attempt - 1);
-                }
-                let delay = match &result {
-                    Ok(response) => {
-                        span.record("http.response.status_code", response.status().as_u16());
-                        let retryable = if repeatable {
-                            retry::is_retryable_status(response.status())
-                        } else {
-                            retry::is_refusal_status(response.status())
+                    // Every attempt ends by the deadline (the raw client's calls
+                    // too, which no outer timeout wraps); one that may be retried
+                    // ends sooner, leaving time for the next.
+                    let left = self.timeout().saturating_sub(started.elapsed());
+                    let attempt_limit = match &next {
+                        Some(_) => policy
+                            .attempt_timeout
+                            .unwrap_or(self.timeout() / max_attempts)
+                            .min(left),
+                        None => left,
+                    };
+                    *current.timeout_mut() = Some(attempt_limit.max(Duration::from_millis(1)));
+                    if let Some(hook) = &self.shared.request_hook {
+                        let outgoing = OutgoingRequest {
+                            api: self.shared.api,
+                            operation: info.operation_id,
+                            method: &method,
+                            url_template: template,
+                            attempt,
                         };
-                        if !retryable {
-                            return completed(result, started);
-                        }
-                        match retry::retry_after(response.headers()) {
-                            Some(wait) if wait > policy.max_retry_after => {
-                                return completed(result, started);
+                        hook.apply(&outgoing, &self.shared.credentials, current.headers_mut());
+                    }
+                    let result = match client.execute(current).await {
+                        Ok(response) => self.buffer(response).await,
+                        Err(error) => Err(error),
+                    };
+                    let result = match result {
+                        Ok((response, body_report)) => {
+                            if let Some(balance) = body_report.credits {
+                                tracing::Span::current()
+                                    .record("onlyfans.credits.balance", balance);
                             }
-                            Some(wait) => wait,
-                            None => policy.backoff(attempt),
+                            if let Some(remaining) = body_report.remaining_minute {
+                                tracing::Span::current()
+                                    .record("onlyfans.rate_limit.remaining", remaining);
+                            }
+                            if let (Some(limiter), Some(bucket), Some(expected)) =
+                                (&self.shared.limiter, &bucket, expected_remaining)
+                            {
+                                for correction in
+                                    server_corrections(limiter, expected, &response, body_report)
+                                {
+                                    limiter.correct(bucket, correction).await;
+                                }
+                            }
+                            Ok(response)
                         }
+                        Err(error) => Err(error),
+                    };
+                    let span = tracing::Span::current();
+                    if attempt > 1 {
+                        span.record("http.request.resend_count", attempt - 1);
                     }
-                    // `is_decode` here is a body that broke off while being read
-                    // (JSON is decoded later, by the generated code).
-                    // A connection never made: the server saw nothing.
-                    Err(error) if error.is_connect() => policy.backoff(attempt),
-                    // Sent, perhaps acted on: repeated only when that is safe.
-                    Err(error)
-                        if repeatable
-                            && (error.is_request()
-                                || error.is_body()
-                                || error.is_decode()
-                                || error.is_timeout()) =>
-                    {
-                        policy.backoff(attempt)
+                    let delay = match &result {
+                        Ok(response) => {
+                            span.record("http.response.status_code", response.status().as_u16());
+                            let retryable = if repeatable {
+                                retry::is_retryable_status(response.status())
+                            } else {
+                                retry::is_refusal_status(response.status())
+                            };
+                            if !retryable {
+                                return result;
+                            }
+                            match retry::retry_after(response.headers()) {
+                                Some(wait) if wait > policy.max_retry_after => {
+                                    return result;
+                                }
+                                Some(wait) => wait,
+                                None => policy.backoff(attempt),
+                            }
+                        }
+                        // `is_decode` here is a body that broke off while being read
+                        // (JSON is decoded later, by the generated code).
+                        // A connection never made: the server saw nothing.
+                        Err(error) if error.is_connect() => policy.backoff(attempt),
+                        // Sent, perhaps acted on: repeated only when that is safe.
+                        Err(error)
+                            if repeatable
+                                && (error.is_request()
+                                    || error.is_body()
+                                    || error.is_decode()
+                                    || error.is_timeout()) =>
+                        {
+                            policy.backoff(attempt)
+                        }
+                        Err(_) => return result,
+                    };
+                    let Some(next) = next else {
+                        return result;
+                    };
+                    // A wait that outlasts the call's deadline ends the call now,
+                    // with what the server said (a 429 is `RateLimited` with its
+                    // `Retry-After`), instead of sleeping into a `Timeout`.
+                    if started.elapsed().saturating_add(delay) >= self.timeout() {
+                        tracing::debug!(
+                            delay_ms = delay.as_millis() as u64,
+                            "the next attempt would start after the deadline; not retried"
+                        );
+                        return result;
                     }
-                    Err(_) => return completed(result, started),
-                };
-                let Some(next) = next else {
-                    return completed(result, started);
-                };
-                // A wait that outlasts the call's deadline ends the call now,
-                // with what the server said (a 429 is `RateLimited` with its
-                // `Retry-After`), instead of sleeping into a `Timeout`.
-                if started.elapsed().saturating_add(delay) >= self.timeout() {
-                    tracing::debug!(
-                        delay_ms = delay.as_millis() as u64,
-                        "the next attempt would start after the deadline; not retried"
-                    );
-                    return completed(result, started);
+                    match &result {
+                        Ok(response) => tracing::warn!(
+                            status = response.status().as_u16(),
+                            attempt,
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying after error status"
+                        ),
+                        Err(error) => tracing::warn!(
+                            error = %transport_message(error),
+                            attempt,
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying after transport error"
+                        ),
+                    }
+                    drop(result);
+                    tokio::time::sleep(delay).await;
+                    current = next;
                 }
-                match &result {
-                    Ok(response) => tracing::warn!(
-                        status = response.status().as_u16(),
-                        attempt,
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying after error status"
-                    ),
-                    Err(error) => tracing::warn!(
-                        error = %transport_message(error),
-                        attempt,
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying after transport error"
-                    ),
-                }
-                drop(result);
-                tokio::time::sleep(delay).await;
-                current = next;
             }
+            .await;
+            self.completed(result, started)
         }
         .instrument(span)
         .await
@@ -764,41 +757,69 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     .map(str::to_owned)
 }
 
-/// Ends a call: records its outcome on the current (the call's) span and
-/// emits the completion event, with the OpenTelemetry fields
-/// (`http.response.status_code`, `error.type`) and the time taken.
-fn completed(
-    result: reqwest::Result<reqwest::Response>,
-    started: Instant,
-) -> reqwest::Result<reqwest::Response> {
-    let span = tracing::Span::current();
-    let elapsed_ms = started.elapsed().as_millis() as u64;
-    span.record("elapsed_ms", elapsed_ms);
-    match &result {
-        Ok(response)
-            if response.status().is_client_error() || response.status().is_server_error() =>
-        {
-            let status = response.status().as_u16();
-            span.record("error.type", status);
-            tracing::debug!(
-                http.response.status_code = status,
-                error.type = status,
-                elapsed_ms,
-                "call completed"
-            );
-        }
-        Ok(response) => tracing::debug!(
-            http.response.status_code = response.status().as_u16(),
-            elapsed_ms,
-            "call completed"
-        ),
-        Err(error) => {
-            let error_type = observe::transport_error_type(error);
-            span.record("error.type", error_type);
-            tracing::debug!(error.type = error_type, elapsed_ms, "call completed");
+impl Refused {
+    /// The `error.type` of a call refused this way.
+    fn error_type(&self) -> &'static str {
+        match self {
+            Refused::Body { .. } => "response_too_large",
+            Refused::RateLimitWait { .. } => "rate_limit_wait",
+            Refused::Store(_) => "rate_limit_store",
+            Refused::Credits { .. } => "credits_floor",
         }
     }
-    result
+}
+
+impl Transport {
+    /// Ends a call, whichever way it ended: records its outcome on the
+    /// current (the call's) span and emits the completion event, with the
+    /// OpenTelemetry fields (`http.response.status_code`, `error.type`: the
+    /// status, the class of transport failure, or why it was refused) and the
+    /// time taken.
+    fn completed(
+        &self,
+        result: reqwest::Result<reqwest::Response>,
+        started: Instant,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::Span::current();
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        span.record("elapsed_ms", elapsed_ms);
+        let refused = self
+            .call
+            .outcome
+            .0
+            .lock()
+            .ok()
+            .and_then(|slot| slot.as_ref().map(Refused::error_type));
+        match (&result, refused) {
+            (_, Some(error_type)) => {
+                span.record("error.type", error_type);
+                tracing::debug!(error.type = error_type, elapsed_ms, "call completed");
+            }
+            (Ok(response), None)
+                if response.status().is_client_error() || response.status().is_server_error() =>
+            {
+                let status = response.status().as_u16();
+                span.record("error.type", status);
+                tracing::debug!(
+                    http.response.status_code = status,
+                    error.type = status,
+                    elapsed_ms,
+                    "call completed"
+                );
+            }
+            (Ok(response), None) => tracing::debug!(
+                http.response.status_code = response.status().as_u16(),
+                elapsed_ms,
+                "call completed"
+            ),
+            (Err(error), None) => {
+                let error_type = observe::transport_error_type(error);
+                span.record("error.type", error_type);
+                tracing::debug!(error.type = error_type, elapsed_ms, "call completed");
+            }
+        }
+        result
+    }
 }
 
 /// What a response says about the server's budget that the limiter should
@@ -888,7 +909,7 @@ mod tests {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             limiter: None,
             base_url: "http://127.0.0.1",
-            body_remaining: None,
+            body_report: None,
             request_hook: None,
         })
     }

@@ -27,6 +27,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::store::within_deadline;
 pub use crate::store::{StoreError, StoreFuture};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
@@ -227,8 +228,6 @@ pub enum StoreFailure {
     FailCall,
 }
 
-/// Longest a store may take to answer before the call goes on without it.
-const STORE_DEADLINE: Duration = Duration::from_secs(1);
 /// How long after a store failure the next call tries the store again.
 const PROBE_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -288,11 +287,7 @@ impl Limiter {
     pub(crate) async fn acquire(&self, bucket: &str, max_wait: Duration) -> Result<u64, Refusal> {
         let reservation = match self.shared_store() {
             Some(store) => {
-                let answer = tokio::time::timeout(
-                    STORE_DEADLINE,
-                    store.reserve(bucket, self.limit, max_wait),
-                )
-                .await;
+                let answer = within_deadline(store.reserve(bucket, self.limit, max_wait)).await;
                 match self.outcome(answer)? {
                     Some(reservation) => reservation,
                     None => self.local.reserve_now(bucket, self.limit, max_wait),
@@ -328,11 +323,7 @@ impl Limiter {
         tracing::debug!(?correction, "rate limit: the server corrects the bucket");
         match self.shared_store() {
             Some(store) => {
-                let answer = tokio::time::timeout(
-                    STORE_DEADLINE,
-                    store.correct(bucket, self.limit, correction),
-                )
-                .await;
+                let answer = within_deadline(store.correct(bucket, self.limit, correction)).await;
                 if let Ok(None) = self.outcome(answer) {
                     self.local.correct_now(bucket, self.limit, correction);
                 }
@@ -394,22 +385,15 @@ impl Limiter {
 
     /// A store's answer: `Some` value, `None` to use the local bucket, or the
     /// refusal the policy asks for. Logs an outage once, at its start and end.
-    fn outcome<T>(
-        &self,
-        answer: Result<Result<T, StoreError>, tokio::time::error::Elapsed>,
-    ) -> Result<Option<T>, Refusal> {
+    fn outcome<T>(&self, answer: Result<T, StoreError>) -> Result<Option<T>, Refusal> {
         let error = match answer {
-            Ok(Ok(value)) => {
+            Ok(value) => {
                 if self.outage.ongoing.swap(false, Ordering::AcqRel) {
                     tracing::info!("rate limit store answers again; sharing the budget resumes");
                 }
                 return Ok(Some(value));
             }
-            Ok(Err(error)) => error,
-            Err(_) => StoreError::new(format!(
-                "no answer within {} ms",
-                STORE_DEADLINE.as_millis()
-            )),
+            Err(error) => error,
         };
         *lock(&self.outage.retry_at) = Some(Instant::now() + PROBE_INTERVAL);
         if !self.outage.ongoing.swap(true, Ordering::AcqRel) {

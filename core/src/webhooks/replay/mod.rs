@@ -15,7 +15,7 @@ pub use memory::{Receipt, ReplayGuard};
 pub use redis::RedisReplayStore;
 
 use super::WebhookError;
-use crate::store::{StoreError, StoreFuture};
+use crate::store::{StoreError, StoreFuture, within_deadline as deadline};
 
 /// Where the receivers of a fleet record the messages they handle, so that a
 /// message handled by one is refused by all.
@@ -51,6 +51,18 @@ pub enum Claim {
     InFlight,
 }
 
+impl Claim {
+    /// The refusal of a message whose claim found it taken (`id`: what the
+    /// refusal shows of it).
+    #[doc(hidden)]
+    pub fn refusal(&self, id: String) -> WebhookError {
+        WebhookError::Replayed {
+            id,
+            handled: *self == Claim::Handled,
+        }
+    }
+}
+
 /// What a verifier does when its [`ReplayStore`] fails (unreachable, too
 /// slow). Neither waits longer than the store's deadline.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,10 +78,6 @@ pub enum ReplayStoreFailure {
     /// tolerance can get through meanwhile.
     AcceptAndLog,
 }
-
-/// Longest a replay store may take to answer (its own timeout is usually
-/// shorter) before the verifier goes on by its [`ReplayStoreFailure`].
-const STORE_DEADLINE: Duration = Duration::from_secs(1);
 
 /// How long past the end of its signature's tolerance a handled message is
 /// remembered: covers receivers whose clocks run behind the store's.
@@ -125,13 +133,8 @@ impl SharedReplay {
         let answer = deadline(self.store.claim(key, self.hold)).await;
         let token = match answer {
             Ok(Claim::Claimed(token)) => token,
-            Ok(taken) => {
-                return Err(WebhookError::Replayed {
-                    id: shown_id,
-                    handled: taken == Claim::Handled,
-                });
-            }
-            Err(error) => return self.failed(error, "claim").map(|()| None),
+            Ok(taken) => return Err(taken.refusal(shown_id)),
+            Err(error) => return failure(self.on_failure, error, "claim").map(|()| None),
         };
         let valid_for = timestamp
             .saturating_add(i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX))
@@ -147,14 +150,10 @@ impl SharedReplay {
             settled: false,
         }))
     }
-
-    /// A store failure by the policy: an error to refuse the message, or
-    /// `Ok` after a warning.
-    fn failed(&self, error: StoreError, step: &str) -> Result<(), WebhookError> {
-        failure(self.on_failure, error, step)
-    }
 }
 
+/// A store failure by the policy: an error to refuse the message, or `Ok`
+/// after a warning.
 fn failure(policy: ReplayStoreFailure, error: StoreError, step: &str) -> Result<(), WebhookError> {
     match policy {
         ReplayStoreFailure::Refuse => Err(WebhookError::ReplayStoreUnavailable {
@@ -165,18 +164,6 @@ fn failure(policy: ReplayStoreFailure, error: StoreError, step: &str) -> Result<
             Ok(())
         }
     }
-}
-
-/// A store call bounded by [`STORE_DEADLINE`].
-async fn deadline<T>(call: StoreFuture<'_, T>) -> Result<T, StoreError> {
-    tokio::time::timeout(STORE_DEADLINE, call)
-        .await
-        .unwrap_or_else(|_| {
-            Err(StoreError::new(format!(
-                "no answer within {} ms",
-                STORE_DEADLINE.as_millis()
-            )))
-        })
 }
 
 /// A message's claim in a [`ReplayStore`] (internal: held by a
@@ -202,9 +189,15 @@ impl SharedReceipt {
 
     async fn release(mut self) {
         self.settled = true;
-        if let Err(error) = deadline(self.store.release(&self.key, &self.token)).await {
-            tracing::warn!(%error, "webhook replay store: a claim was not freed; it frees itself when its hold runs out");
-        }
+        release(self.store.as_ref(), &self.key, &self.token).await;
+    }
+}
+
+/// Frees a claim; a failure is only logged, since the claim frees itself
+/// once its hold runs out.
+async fn release(store: &dyn ReplayStore, key: &str, token: &str) {
+    if let Err(error) = deadline(store.release(key, token)).await {
+        tracing::warn!(%error, "webhook replay store: a claim was not freed; it frees itself when its hold runs out");
     }
 }
 
@@ -221,11 +214,7 @@ impl Drop for SharedReceipt {
             std::mem::take(&mut self.key),
             std::mem::take(&mut self.token),
         );
-        runtime.spawn(async move {
-            if let Err(error) = deadline(store.release(&key, &token)).await {
-                tracing::warn!(%error, "webhook replay store: a claim was not freed; it frees itself when its hold runs out");
-            }
-        });
+        runtime.spawn(async move { release(store.as_ref(), &key, &token).await });
     }
 }
 
