@@ -41,7 +41,9 @@ struct Requirement {
 const REQUIREMENTS: &[Requirement] = &[
     Requirement {
         program: "redis-server",
-        needed_by: "the Redis rate-limit tests (tests/redis_rate_limit.rs) and benchmarks",
+        needed_by: "the Redis tests (shared rate limits in tests/redis_rate_limit.rs; webhook \
+                    replay protection across receiver processes and Redis over TLS in \
+                    tests/fleet.rs) and benchmarks",
         debian_package: "redis-server",
         elsewhere: "Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`; \
                     elsewhere Redis 5 or later from your package manager",
