@@ -25,6 +25,7 @@ mod paging;
 mod rate_limit;
 mod real_data;
 mod redis_rate_limit;
+mod request_safety;
 mod self_contained;
 mod support;
 mod transport;

@@ -122,18 +122,9 @@ impl Credentials {
     /// not replace.
     pub fn guards(&self, name: &HeaderName) -> bool {
         !self.per_call.contains(name)
-            && (self.headers.iter().any(|(own, _)| own == name) || is_auth_header(name))
+            && (self.headers.iter().any(|(own, _)| own == name)
+                || super::headers::is_credential(name.as_str()))
     }
-}
-
-/// Headers that carry credentials in either API or in HTTP itself: a call's
-/// own headers may never set them (OFAuth's connection id has its own
-/// per-call setter).
-pub fn is_auth_header(name: &HeaderName) -> bool {
-    matches!(
-        name.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "apikey" | "x-api-key"
-    )
 }
 
 impl fmt::Debug for Credentials {

@@ -11,8 +11,10 @@
 pub mod auth;
 #[doc(hidden)]
 pub mod config;
+mod custom;
 #[doc(hidden)]
 pub mod decode;
+mod headers;
 mod observe;
 pub mod pagination;
 #[doc(hidden)]
@@ -415,13 +417,28 @@ impl Transport {
 
     /// `pre` hook: credentials and per-call headers. A call's own header
     /// never replaces a credential (its setter refuses one already; this is
-    /// where the promise is kept whatever the caller did).
+    /// where the promise is kept whatever the caller did), and HTTP's own
+    /// framing and routing headers are the client's, whoever set them (see
+    /// [`headers::Reserved`]).
     #[doc(hidden)]
     pub fn prepare(&self, request: &mut reqwest::Request) {
         let credentials = &self.shared.credentials;
         let headers = request.headers_mut();
+        let reserved: Vec<HeaderName> = headers
+            .keys()
+            .filter(|name| {
+                headers::Reserved::of(name).is_some_and(|r| r != headers::Reserved::Credential)
+            })
+            .cloned()
+            .collect();
+        for name in reserved {
+            tracing::warn!(header = %name, "a header HTTP reserves for the client is not sent");
+            headers.remove(&name);
+        }
         for (name, value) in &self.call.headers {
-            if !credentials.guards(name) {
+            if !credentials.guards(name)
+                && headers::Reserved::of(name).is_none_or(|r| r == headers::Reserved::Credential)
+            {
                 headers.insert(name.clone(), value.clone());
             }
         }

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use reqwest::header::{HeaderMap, HeaderName};
 
 use super::auth::Credentials;
+use super::headers::Reserved;
 
 /// What a [`RequestHook`] is told about the request it adds headers to:
 /// never the filled-in path or query (a path can hold a secret), the body or
@@ -57,7 +58,10 @@ impl RequestHook {
     }
 
     /// The hook's headers for `request`, added to `headers` but for those it
-    /// may not set.
+    /// may not set: a reserved header (framing, routing, a method override,
+    /// any credential, OFAuth's connection id included: see
+    /// [`Reserved`]), and a second value of a header the request carries
+    /// already (the call's own value stands).
     pub(crate) fn apply(
         &self,
         request: &OutgoingRequest<'_>,
@@ -66,6 +70,7 @@ impl RequestHook {
     ) {
         let mut added = HeaderMap::new();
         (self.hook)(request, &mut added);
+        let mut accepted = Vec::new();
         let mut name: Option<HeaderName> = None;
         for (next, value) in added {
             // `HeaderMap`'s iterator names a header once, before its values.
@@ -73,16 +78,28 @@ impl RequestHook {
                 name = Some(next);
             }
             let Some(name) = &name else { continue };
-            if credentials.guards(name) || is_framing(name) {
+            let refused = Reserved::of(name)
+                .map(Reserved::describe)
+                .or_else(|| credentials.guards(name).then_some("is a credential"))
+                .or_else(|| {
+                    headers
+                        .contains_key(name)
+                        .then_some("is set by the call already")
+                });
+            if let Some(reason) = refused {
                 if !self.refused_logged.swap(true, Ordering::AcqRel) {
                     tracing::warn!(
                         header = %name,
+                        reason,
                         "request hook: a header carrying credentials or framing is not added (logged once)"
                     );
                 }
                 continue;
             }
-            headers.append(name.clone(), value);
+            accepted.push((name.clone(), value));
+        }
+        for (name, value) in accepted {
+            headers.append(name, value);
         }
     }
 }
@@ -91,15 +108,6 @@ impl fmt::Debug for RequestHook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("RequestHook")
     }
-}
-
-/// Headers HTTP itself owns: set by the client from the request, never by a
-/// hook.
-fn is_framing(name: &HeaderName) -> bool {
-    matches!(
-        name.as_str(),
-        "host" | "content-length" | "transfer-encoding" | "connection" | "te" | "upgrade"
-    )
 }
 
 /// The `error.type` of an attempt that failed in transport: the class of

@@ -4,8 +4,6 @@
 //! the call's deadline, refuses oversized bodies and maps every failure to the
 //! crate's [`Error`].
 
-use std::borrow::Cow;
-
 use bytes::Bytes;
 use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
@@ -14,7 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::config::Core;
+pub use super::custom::CustomRequest;
 use super::decode::{self, Misfit};
+use super::headers::Reserved;
 use super::paging::{Cursor, Paging};
 use super::{CallSettings, RateLimitHeaders, Transport};
 use crate::Error;
@@ -173,9 +173,24 @@ impl Call {
     /// Adds a header parameter the spec documents (`Idempotency-Key`).
     #[doc(hidden)]
     pub fn header(mut self, name: &'static str, value: &str) -> Result<Call, Error> {
+        let reserved = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .ok()
+            .and_then(|name| Reserved::of(&name));
+        if let Some(reserved) = reserved {
+            return Err(Error::invalid(name, reserved.describe()));
+        }
         let value = super::auth::header_value(name, value, false)?;
         self.builder = self.builder.header(name, value);
         Ok(self)
+    }
+
+    /// Sets a JSON body serialized already.
+    pub(super) fn json_bytes(mut self, body: Vec<u8>) -> Call {
+        self.builder = self
+            .builder
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        self
     }
 
     /// Sets a JSON body (serialized now: a value that cannot be is refused here).
@@ -470,206 +485,6 @@ impl Form {
     }
 }
 
-/// A request to a path no spec describes (see `Client::request` of each API):
-/// the same transport as every generated operation (auth, retries, rate
-/// limiter, deadline, size limit, error mapping).
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CustomRequest {
-    core: Core,
-    method: reqwest::Method,
-    path: String,
-    query: Vec<(String, String)>,
-    body: Option<Result<Vec<u8>, String>>,
-    invalid: Option<(&'static str, String)>,
-    options: CallSettings,
-}
-
-impl CustomRequest {
-    #[doc(hidden)]
-    pub fn new(core: &Core, method: reqwest::Method, path: &str) -> CustomRequest {
-        let invalid = relative_path(path).err();
-        CustomRequest {
-            core: core.clone(),
-            method,
-            path: path.to_owned(),
-            query: Vec::new(),
-            body: None,
-            invalid,
-            options: CallSettings::default(),
-        }
-    }
-
-    super::config::call_option_methods!();
-
-    /// Adds query parameters: anything that serializes as a map or a list of
-    /// pairs (`&[("limit", "10")]`, a struct).
-    pub fn query<T: Serialize + ?Sized>(mut self, query: &T) -> Self {
-        match serde_urlencoded_pairs(query) {
-            Ok(pairs) => self.query.extend(pairs),
-            Err(reason) => {
-                self.invalid.get_or_insert(("query", reason));
-            }
-        }
-        self
-    }
-
-    /// A JSON body.
-    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        self.body = Some(serde_json::to_vec(body).map_err(|e| e.to_string()));
-        self
-    }
-
-    /// Adds a header (for a header the API documents but no spec has). A
-    /// credential header (`authorization`, `apikey`, `x-connection-id`,
-    /// cookies) is refused: the client's own credentials cannot be replaced
-    /// or added to (OFAuth's connection id has its own per-call setter).
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (
-            reqwest::header::HeaderName::from_bytes(name.as_bytes()),
-            super::auth::header_value("header", value, true),
-        ) {
-            (Ok(name), _) if super::auth::is_auth_header(&name) || name == "x-connection-id" => {
-                self.invalid.get_or_insert((
-                    "header",
-                    format!("`{name}` is a credential: the client sets it"),
-                ));
-            }
-            (Ok(name), Ok(value)) => self.options.headers.push((name, value)),
-            _ => {
-                self.invalid
-                    .get_or_insert(("header", format!("`{name}` is not a valid header")));
-            }
-        }
-        self
-    }
-
-    fn call(self) -> Result<Call, Error> {
-        if let Some((parameter, reason)) = self.invalid {
-            return Err(Error::invalid(parameter, reason));
-        }
-        let method = match self.method.as_str() {
-            "GET" => "GET",
-            "POST" => "POST",
-            "PUT" => "PUT",
-            "PATCH" => "PATCH",
-            "DELETE" => "DELETE",
-            "HEAD" => "HEAD",
-            _ => return Err(Error::invalid("method", "is not a method the APIs use")),
-        };
-        let request = RequestInfo {
-            operation: "custom_request",
-            method,
-            path: Cow::Owned(self.path.clone()),
-            page: None,
-        };
-        let mut call = Call::new(&self.core, request, self.method, &self.path, self.options);
-        call.builder = call.builder.query(&self.query);
-        match self.body {
-            Some(Ok(body)) => {
-                call.builder = call
-                    .builder
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body);
-            }
-            Some(Err(reason)) => {
-                return Err(Error::invalid(
-                    "body",
-                    format!("cannot be serialized: {reason}"),
-                ));
-            }
-            None => {}
-        }
-        Ok(call)
-    }
-
-    /// Sends the request and decodes the JSON response into `T`.
-    pub async fn send<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        self.call()?.send_json().await
-    }
-
-    /// Sends the request and returns the JSON response as a value.
-    pub async fn send_json(self) -> Result<Response<serde_json::Value>, Error> {
-        self.send().await
-    }
-
-    /// Sends the request and returns the body as bytes, whatever it is.
-    pub async fn send_bytes(self) -> Result<Response<Bytes>, Error> {
-        self.call()?.send_bytes().await
-    }
-}
-
-/// Query pairs of a serializable value, as reqwest would encode them.
-fn serde_urlencoded_pairs<T: Serialize + ?Sized>(
-    query: &T,
-) -> Result<Vec<(String, String)>, String> {
-    let value = serde_json::to_value(query).map_err(|e| e.to_string())?;
-    let scalar = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let mut pairs = Vec::new();
-    match &value {
-        serde_json::Value::Object(map) => {
-            for (name, v) in map {
-                match v {
-                    serde_json::Value::Null => {}
-                    serde_json::Value::Array(items) => {
-                        for item in items {
-                            let item = scalar(item)
-                                .ok_or_else(|| format!("`{name}` holds a nested value"))?;
-                            pairs.push((name.clone(), item));
-                        }
-                    }
-                    other => pairs.push((
-                        name.clone(),
-                        scalar(other).ok_or_else(|| format!("`{name}` holds a nested value"))?,
-                    )),
-                }
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for item in items {
-                match item.as_array().map(Vec::as_slice) {
-                    Some([name, v]) => match (name.as_str(), scalar(v)) {
-                        (Some(name), Some(v)) => pairs.push((name.to_owned(), v)),
-                        _ => return Err("pairs must be (name, scalar value)".into()),
-                    },
-                    _ => return Err("must be a map or a list of (name, value) pairs".into()),
-                }
-            }
-        }
-        _ => return Err("must be a map or a list of (name, value) pairs".into()),
-    }
-    Ok(pairs)
-}
-
-/// A path relative to the base URL: starts with `/`, stays below the base
-/// (no `.`/`..` segment, no `//` that would name another host), no query or
-/// fragment (use `.query`).
-fn relative_path(path: &str) -> Result<(), (&'static str, String)> {
-    let refuse = |reason: &str| Err(("path", format!("`{path}` {reason}")));
-    if !path.starts_with('/') || path.starts_with("//") {
-        return refuse("must start with a single `/` (a path below the base URL, not a URL)");
-    }
-    if path.contains(['?', '#']) {
-        return refuse("must not carry a query or fragment (use `.query`)");
-    }
-    if path.chars().any(|c| c.is_control() || c == '\\') {
-        return refuse("must not contain control characters or backslashes");
-    }
-    let climbs = path.split('/').any(|segment| {
-        let decoded = segment.replace("%2e", ".").replace("%2E", ".");
-        decoded == "." || decoded == ".."
-    });
-    if climbs {
-        return refuse("must not contain `.` or `..` segments");
-    }
-    Ok(())
-}
-
 /// A fresh idempotency key: 128 random bits (the operating system's
 /// generator, through *ring*) as 32 hex digits.
 #[doc(hidden)]
@@ -734,43 +549,4 @@ pub fn field<T: Serialize>(
 #[doc(hidden)]
 pub fn missing(parameter: &'static str) -> Error {
     Error::invalid(parameter, "is required")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn custom_paths_stay_below_the_base_url() {
-        assert!(relative_path("/v2/access/me").is_ok());
-        for bad in [
-            "v2/me",
-            "//evil.example/x",
-            "https://evil.example/",
-            "/a/../b",
-            "/a/%2e%2e/b",
-            "/a?x=1",
-            "/a#f",
-            "/a\\b",
-        ] {
-            assert!(relative_path(bad).is_err(), "{bad} accepted");
-        }
-    }
-
-    #[test]
-    fn query_pairs() {
-        let pairs =
-            serde_urlencoded_pairs(&serde_json::json!({"a": 1, "b": ["x", "y"], "c": null}))
-                .unwrap();
-        assert_eq!(
-            pairs,
-            [
-                ("a".into(), "1".into()),
-                ("b".into(), "x".into()),
-                ("b".into(), "y".into())
-            ]
-        );
-        assert!(serde_urlencoded_pairs(&[("limit", "10")]).is_ok());
-        assert!(serde_urlencoded_pairs(&5).is_err());
-    }
 }
