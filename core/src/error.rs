@@ -14,7 +14,8 @@ pub struct RequestInfo {
     /// HTTP method.
     pub method: &'static str,
     /// Path template from the spec (`/api/{account}/chats/{chat_id}/messages`),
-    /// or the path a [custom request](crate::transport::request::CustomRequest) was sent to.
+    /// or the path a [custom request](crate::transport::request::CustomRequest)
+    /// was sent to, every segment but plain words shown as `{…}`.
     pub path: Cow<'static, str>,
     /// For pages of a list: where the page starts (`offset 40`, `cursor 123`).
     /// A stream that failed resumes from here.
@@ -124,12 +125,74 @@ impl ResponseBody {
 }
 
 impl fmt::Debug for ResponseBody {
+    /// Its length and its start with every JSON string value elided: an
+    /// answer that failed to decode can hold a session (`cookie`, `x_bc`) or
+    /// a token, and errors are logged with `{:?}`. Keys, numbers and a
+    /// non-JSON start (an HTML page from a proxy) show as they are.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseBody")
             .field("len", &self.0.len())
-            .field("start", &excerpt(&self.0, 64))
+            .field("start", &without_string_values(&excerpt(&self.0, 64)))
             .finish()
     }
+}
+
+/// `json` (or the start of it) with every string that is not an object's key
+/// replaced by `"…"`; text that does not start as JSON is returned as it is.
+fn without_string_values(json: &str) -> Cow<'_, str> {
+    if !json.trim_start().starts_with(['{', '[']) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..=open]);
+        let literal = &rest[open + 1..];
+        let close = string_end(literal);
+        let after = literal[close..].trim_start_matches('"');
+        let is_key = after.trim_start().starts_with(':');
+        out.push_str(if is_key { &literal[..close] } else { "…" });
+        if close < literal.len() {
+            out.push('"');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Where the JSON string starting at `literal` (after its opening quote)
+/// ends: the index of its closing quote, or the text's length when cut.
+fn string_end(literal: &str) -> usize {
+    let mut escaped = false;
+    for (i, c) in literal.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return i,
+            _ => {}
+        }
+    }
+    literal.len()
+}
+
+/// serde's message without the text it received (`invalid type: string
+/// "sess=…", expected u64` → `invalid type: string, expected u64`): a value
+/// that failed to decode can be a credential, and the message reaches
+/// `Display`. The body kept beside it has the value.
+#[doc(hidden)]
+pub fn without_received_text(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("string \"") {
+        let start = at + "string ".len();
+        out.push_str(&rest[..start - 1]);
+        let literal = &rest[start + 1..];
+        let close = string_end(literal);
+        rest = literal.get(close + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every way a call can fail.
@@ -381,4 +444,36 @@ pub fn excerpt(bytes: &[u8], limit: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_in_debug_shows_keys_and_numbers_but_no_string_value() {
+        let body = ResponseBody::new(bytes::Bytes::from_static(
+            br#"{"cookie": "sess=SECRET", "x_bc": "SECRET\"x", "n": 5, "list": ["SECRET"#,
+        ));
+        let shown = format!("{body:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains(r#"\"cookie\": \"…\""#), "{shown}");
+        let html = ResponseBody::new(bytes::Bytes::from_static(b"<html>bad gateway</html>"));
+        assert!(format!("{html:?}").contains("<html>bad gateway"));
+    }
+
+    #[test]
+    fn serde_messages_lose_the_text_they_received() {
+        let error = serde_json::from_str::<u64>(r#""sess=SECRET \" tail""#).unwrap_err();
+        let message = without_received_text(&error.to_string());
+        assert!(!message.contains("SECRET"), "{message}");
+        assert!(
+            message.starts_with("invalid type: string, expected u64"),
+            "{message}"
+        );
+        assert_eq!(
+            without_received_text("missing field `id`"),
+            "missing field `id`"
+        );
+    }
 }
