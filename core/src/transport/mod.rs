@@ -771,8 +771,13 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     .iter()
     .find_map(|name| headers.get(*name))
     .and_then(|v| v.to_str().ok())
-    .map(str::to_owned)
+    // The server's text reaches every error and log line of the call: an
+    // id is short, so a long one is cut.
+    .map(|id| excerpt(id.as_bytes(), MAX_REQUEST_ID))
 }
+
+/// The longest request id kept (ids are UUIDs or shorter; Cloudflare's are 20).
+const MAX_REQUEST_ID: usize = 128;
 
 impl Refused {
     /// The `error.type` of a call refused this way.
@@ -909,6 +914,21 @@ impl RateLimitHeaders {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_server_request_id_is_kept_short() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("req_1"));
+        assert_eq!(request_id(&headers).as_deref(), Some("req_1"));
+        let long = "a".repeat(64 * 1024);
+        headers.insert("x-request-id", HeaderValue::from_str(&long).unwrap());
+        let kept = request_id(&headers).unwrap();
+        assert!(
+            kept.len() <= MAX_REQUEST_ID + '…'.len_utf8(),
+            "{}",
+            kept.len()
+        );
+    }
 
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
