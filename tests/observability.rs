@@ -32,6 +32,11 @@ fn assert_has(line: &str, fields: &[&str]) {
 /// this test's own (for the current thread: the tests run on a
 /// current-thread runtime, so the prefetch tasks print here too).
 fn span_logs() -> (CapturedLogs, tracing::subscriber::DefaultGuard) {
+    // A callsite first reached while no dispatcher wants it (a test of
+    // another thread, with no subscriber, sending the same operation) caches
+    // `Interest::never` until the next dispatcher registers: with the global
+    // capture installed, some dispatcher always wants every callsite.
+    global_logs();
     let logs = CapturedLogs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()

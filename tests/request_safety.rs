@@ -116,6 +116,7 @@ async fn the_escape_hatch_refuses_every_reserved_header_before_sending() {
 /// no second value of a header the call carries.
 #[tokio::test]
 async fn the_request_hook_cannot_frame_route_override_or_add_a_second_credential() {
+    global_logs(); // see `observability::span_logs`
     let logs = CapturedLogs::default();
     let _guard = tracing::subscriber::set_default(logs.subscriber());
     let server = open_server().await;
@@ -200,6 +201,7 @@ const PATH_SECRET: &str = "cs_SECRET_f00dfeed";
 /// error, not `Debug`, not the span, not the hook.
 #[tokio::test]
 async fn a_custom_path_is_shown_redacted_in_errors_debug_spans_and_the_hook() {
+    global_logs(); // see `observability::span_logs`
     let logs = CapturedLogs::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -325,4 +327,27 @@ async fn encoded_traversal_in_custom_paths_is_refused_before_sending() {
             "/v2/access/a..b"
         ]
     );
+}
+
+/// What reqwest frames from the body itself stays: a multipart upload of
+/// bytes goes with its exact `Content-Length`, not chunked.
+#[tokio::test]
+async fn an_upload_keeps_the_content_length_the_client_computed() {
+    let server = open_server().await;
+    let api = onlyfansapi_client(&server.uri());
+    api.account("acct_1")
+        .media()
+        .vault()
+        .upload()
+        .file(onlyfans_clients::FilePart::bytes(vec![7u8; 10_000]).file_name("a.jpg"))
+        .send()
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    let length = received[0]
+        .headers
+        .get("content-length")
+        .expect("a content-length");
+    assert_eq!(length.to_str().unwrap(), received[0].body.len().to_string());
+    assert!(received[0].headers.get("transfer-encoding").is_none());
 }

@@ -416,29 +416,23 @@ impl Transport {
     }
 
     /// `pre` hook: credentials and per-call headers. A call's own header
-    /// never replaces a credential (its setter refuses one already; this is
-    /// where the promise is kept whatever the caller did), and HTTP's own
-    /// framing and routing headers are the client's, whoever set them (see
-    /// [`headers::Reserved`]).
+    /// never replaces a credential nor sets a header HTTP reserves for the
+    /// client (its setters refuse both already; this is where the promise is
+    /// kept whatever the caller did). What reqwest set from the body itself
+    /// (a multipart upload's `Content-Length`) stays.
     #[doc(hidden)]
     pub fn prepare(&self, request: &mut reqwest::Request) {
         let credentials = &self.shared.credentials;
         let headers = request.headers_mut();
-        let reserved: Vec<HeaderName> = headers
-            .keys()
-            .filter(|name| {
-                headers::Reserved::of(name).is_some_and(|r| r != headers::Reserved::Credential)
-            })
-            .cloned()
-            .collect();
-        for name in reserved {
-            tracing::warn!(header = %name, "a header HTTP reserves for the client is not sent");
-            headers.remove(&name);
-        }
         for (name, value) in &self.call.headers {
-            if !credentials.guards(name)
-                && headers::Reserved::of(name).is_none_or(|r| r == headers::Reserved::Credential)
-            {
+            let reserved = headers::Reserved::of(name);
+            let settable = match reserved {
+                None => !credentials.guards(name),
+                // OFAuth's connection id, set by a scoped client.
+                Some(headers::Reserved::Credential) => !credentials.guards(name),
+                Some(_) => false,
+            };
+            if settable {
                 headers.insert(name.clone(), value.clone());
             }
         }
