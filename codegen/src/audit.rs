@@ -198,4 +198,62 @@ paths:
             names(&model)
         );
     }
+
+    /// A request builder's `Debug` hides a credential set on it: a header
+    /// (`x-bc`), a path parameter, a body field by its name or its type
+    /// (`Vec<Secret>`, `SecretValue`); a header held as `Secret` is sent as
+    /// its text, never its `Display`.
+    #[test]
+    fn builders_hide_credentials_in_parameters_headers_and_bodies() {
+        let doc = serde_norway::from_str(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /link/{clientSecret}:
+    post:
+      operationId: linkSession
+      parameters:
+        - {name: clientSecret, in: path, required: true, schema: {type: string}}
+        - {name: x-bc, in: header, schema: {type: string}}
+        - {name: Idempotency-Key, in: header, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                refreshTokens: {type: array, items: {type: string}}
+                jar: {type: array, items: {type: object, properties: {name: {type: string}, value: {type: string}}}}
+                cookieJar: {type: array, items: {type: object, properties: {name: {type: string}, value: {type: string}}}}
+                userAgent: {type: string}
+      responses:
+        '204': {description: ok}
+"#,
+        )
+        .expect("the test spec parses");
+        let normalized = crate::normalize::normalize(doc);
+        let api = crate::apis::OFAUTH;
+        let operations = crate::api_operations(api, &normalized).expect("the model");
+        let code = crate::generate_api_facade(api, &normalized, &operations, &[]).expect("facade");
+        // As written, whatever the line breaks (and their trailing commas).
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let code = code.replace(",)", ")");
+        let hidden =
+            |slot: &str| format!(".field(\"{slot}\",&self.{slot}.as_ref().map(|_|\"[redacted]\"))");
+        for slot in ["param_x_bc", "field_refresh_tokens", "field_cookie_jar"] {
+            assert!(code.contains(&hidden(slot)), "{slot} shown:\n{code}");
+        }
+        assert!(
+            code.contains(".field(\"path_client_secret\",&\"[redacted]\")"),
+            "{code}"
+        );
+        for slot in ["param_idempotency_key", "field_jar", "field_user_agent"] {
+            assert!(
+                code.contains(&format!(".field(\"{slot}\",&self.{slot})")),
+                "{slot}:\n{code}"
+            );
+        }
+        assert!(code.contains("::transport::auth::SecretValue"), "{code}");
+    }
 }
