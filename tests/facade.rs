@@ -760,3 +760,121 @@ async fn multipart_text_fields_are_checked_before_sending() {
     assert!(error.to_string().contains("type"), "{error}");
     assert!(received(&server).await.is_empty(), "nothing was sent");
 }
+
+/// What an OnlyFans session is made of: whoever holds it holds the account.
+const SESSION: [&str; 4] = [
+    "sess=SESSION_abc; auth_id=42",
+    "XBC_device_123",
+    "SIGN_7:abc:0",
+    "CSRF_token_9",
+];
+
+fn assert_hidden(text: &str) {
+    for secret in SESSION
+        .iter()
+        .chain(&["RTMP_key", "HUB_token", "APP_token"])
+    {
+        assert!(!text.contains(secret), "`{secret}` shown in: {text}");
+    }
+}
+
+/// The session set on a builder (OFAuth's import of a connection,
+/// OnlyFansAPI's start of an authentication) prints `[redacted]` in the
+/// builder's `Debug` and reaches the server as it was set.
+#[tokio::test]
+async fn session_credentials_set_on_builders_print_redacted_and_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/account/connections/import"))
+        .and(body_json(json!({
+            "cookie": SESSION[0], "userAgent": "Mozilla/5.0", "permissions": ["messages"]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "conn_9"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/authenticate"))
+        .and(body_json(json!({
+            "email": "creator@example.com", "cookies": SESSION[0], "xbc": SESSION[1], "auth_id": "42"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"attempt_id": "a1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let of = ofauth_client(&server).await;
+    let import = of
+        .account()
+        .import_connection()
+        .cookie(SESSION[0])
+        .user_agent("Mozilla/5.0")
+        .permissions(["messages".to_owned()]);
+    let api = onlyfansapi_client(&server).await;
+    let start = api
+        .authenticate()
+        .start()
+        .email("creator@example.com")
+        .cookies(SESSION[0])
+        .xbc(SESSION[1])
+        .auth_id("42");
+    let shown = format!("{import:?} {start:?}");
+    assert_hidden(&shown);
+    assert!(
+        shown.contains("[redacted]") && shown.contains("creator@example.com"),
+        "{shown}"
+    );
+    import.send().await.unwrap();
+    start.send().await.unwrap();
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+/// Answers and webhook events shaped as the APIs send them decode, print
+/// none of the session, and serialize back to the same JSON.
+#[test]
+fn answers_and_events_holding_a_session_decode_and_never_print_it() {
+    fn check<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug>(
+        body: serde_json::Value,
+    ) -> T {
+        let decoded: T = onlyfans_clients::decode(body.to_string().as_bytes()).unwrap();
+        assert_hidden(&format!("{decoded:?}"));
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), body);
+        decoded
+    }
+    let status: ofauth::types::GetLoginStatusResponse = check(json!({
+        "status": "completed",
+        "data": {"id": "conn_9", "session": {
+            "user-id": "42", "user-agent": "Mozilla/5.0", "cookie": SESSION[0], "x-bc": SESSION[1]
+        }}
+    }));
+    let session = status.data.unwrap().session.unwrap();
+    assert_eq!(session.cookie.unwrap().expose(), SESSION[0]);
+    assert_eq!(session.x_bc.unwrap().expose(), SESSION[1]);
+    assert_eq!(session.user_agent.as_deref(), Some("Mozilla/5.0"));
+
+    let signed: ofauth::types::GenerateSignHeadersForARequestResponse = check(json!({
+        "signed": {"sign": SESSION[2], "time": "1700000000", "app-token": "APP_token"}
+    }));
+    assert_eq!(signed.signed.unwrap().sign.unwrap().expose(), SESSION[2]);
+
+    let settings: onlyfansapi::types::GetSettingsResponse = check(json!({"data": {
+        "streamingRtmpKey": "RTMP_key",
+        "activityHubTokens": [{"token": "HUB_token", "channel": "chat"}]
+    }}));
+    let data = settings.data.unwrap();
+    assert_eq!(
+        data.activity_hub_tokens.unwrap().expose()[0]["token"],
+        "HUB_token"
+    );
+
+    let me: onlyfansapi::types::GetCurrentAccountResponse =
+        check(json!({"data": {"id": 42, "csrf": SESSION[3]}}));
+    assert_eq!(me.data.unwrap().csrf.unwrap().expose(), SESSION[3]);
+
+    let event = ofauth::webhooks::Event::decode(
+        json!({"eventType": "rules.updated", "data": {"rules": {"app_token": "APP_token"}}})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_hidden(&format!("{event:?}"));
+}

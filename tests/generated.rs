@@ -551,3 +551,77 @@ fn awkward_names_are_repaired_and_reported() {
     );
     assert_eq!(problems.lines().count(), 3, "{problems}");
 }
+
+/// Fields, parameters and headers named like credentials
+/// (`onlyfans_codegen::audit::LOOKS_LIKE`) that are not: each prints in
+/// `Debug` on purpose. Every other such name of both APIs is redacted.
+const PLAIN_BY_DESIGN: &[(&str, &str)] = &[
+    (
+        "Idempotency-Key",
+        "a random id with no authority, shown to trace a retry",
+    ),
+    (
+        "auth_id",
+        "the OnlyFans user id sent with the session: it names, not proves",
+    ),
+    ("authentication_progress", "a login attempt's status"),
+    (
+        "code",
+        "in answers a country's, payout system's or release form's code (a request's is the 2FA code, `Secret`)",
+    ),
+    ("countryCode", "a country"),
+    ("country_code", "a country"),
+    ("error_code", "why a login attempt failed"),
+    ("key", "a custom field's or a label's key"),
+    (
+        "mobile_auth_session_deeplink",
+        "the link the creator opens in their own OnlyFans app to approve a login",
+    ),
+    (
+        "otp_phone_ending",
+        "the last digits of the phone a code is sent to",
+    ),
+    ("payoutCode", "a payout system"),
+    (
+        "signature",
+        "a release form's signature: users read it, it authorizes nothing",
+    ),
+    ("signed", "a release form's signers"),
+];
+
+/// Every struct field of the generated types (bodies, answers, webhook
+/// events), every parameter and header of both APIs, whose name looks like a
+/// credential and whose value would print in `Debug`: each is in
+/// [`PLAIN_BY_DESIGN`], and each entry there is still in a spec. A field the
+/// vendor adds (`sessionCookie`) that the rule does not redact fails here.
+#[test]
+fn every_credential_is_redacted() {
+    let mut unexpected = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for api in ALL {
+        let (effective, _) = onlyfans_codegen::effective_spec(api, repo_root()).unwrap();
+        let model = onlyfans_codegen::api_model(api, effective).unwrap();
+        assert!(
+            model.types.len() > 50 && !model.events.is_empty(),
+            "{}",
+            api.name
+        );
+        for plain in onlyfans_codegen::audit::plain_credentials(&model) {
+            if PLAIN_BY_DESIGN.iter().any(|(name, _)| *name == plain.name) {
+                seen.insert(plain.name);
+            } else {
+                unexpected.push(format!("{}: {plain}", api.name));
+            }
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "named like credentials, printed by `Debug`:\n{}",
+        unexpected.join("\n")
+    );
+    let stale: Vec<_> = PLAIN_BY_DESIGN
+        .iter()
+        .filter(|(name, _)| !seen.contains(*name))
+        .collect();
+    assert!(stale.is_empty(), "no longer in either spec: {stale:?}");
+}

@@ -101,17 +101,19 @@ pub fn emit(
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
-/// Whether a parameter or field named `wire` holds a secret: a password, a
-/// client secret, a token, a one-time code.
+/// Whether a parameter or field named `wire` holds a credential: the one
+/// name classifier of the generated types ([`secrets::credential`]), a
+/// builder's values being sent (a bare `code` is a one-time code).
 pub(crate) fn is_secret(wire: &str) -> bool {
     secrets::is_secret_name(wire, true)
 }
 
-/// One `Debug` field of a builder: the value, or for a secret whether it
-/// is set.
-fn debug_field(slot: &syn::Ident, wire: &str, optional: bool) -> TokenStream {
+/// One `Debug` field of a builder: the value, or for a credential (by its
+/// name, or held as `Secret`) whether it is set.
+fn debug_field(slot: &syn::Ident, wire: &str, kind: Option<&Kind>, optional: bool) -> TokenStream {
     let name = slot.to_string();
-    match (is_secret(wire), optional) {
+    let secret = is_secret(wire) || kind.is_some_and(Kind::hides_value);
+    match (secret, optional) {
         (false, _) => quote!(.field(#name, &self.#slot)),
         (true, true) => quote!(.field(#name, &self.#slot.as_ref().map(|_| "[redacted]"))),
         (true, false) => quote!(.field(#name, &"[redacted]")),
@@ -163,6 +165,30 @@ impl Kind {
                 None => Kind::Typed(parsed),
             },
         })
+    }
+
+    /// Whether the value is held as a secret type (`Secret`, `SecretValue`
+    /// or a list of them), whose `Debug` hides it.
+    fn hides_value(&self) -> bool {
+        let secret = |ty: &TokenStream| {
+            let text = compact(&ty.to_string());
+            let path = text.strip_prefix("::").unwrap_or(&text);
+            path == secrets::SECRET_TYPE || path == secrets::SECRET_VALUE_TYPE
+        };
+        match self {
+            Kind::Secret => true,
+            Kind::List(t) | Kind::Typed(t) => secret(t),
+            _ => false,
+        }
+    }
+
+    /// The text a stored value is sent as (a header, a form field): a
+    /// secret's own, never its `Display` (`[redacted]`).
+    fn text(&self, value: TokenStream) -> TokenStream {
+        match self {
+            Kind::Secret => quote!(#value.expose().to_owned()),
+            _ => quote!(#value.to_string()),
+        }
     }
 
     /// What a setter takes, as the surface lists it.
@@ -589,14 +615,14 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
                 args.push(quote!(#ident: #argument));
                 inits.push(quote!(#slot: #ident.into()));
                 fields.push(quote!(#slot: ::std::string::String));
-                debug.push(debug_field(&slot, wire, false));
+                debug.push(debug_field(&slot, wire, Some(&kind), false));
                 prepare.push(quote!(let #segment = request::path_segment(#wire, &self.#slot)?;));
             }
             Kind::Scalar(t) => {
                 args.push(quote!(#ident: #argument));
                 inits.push(quote!(#slot: #ident));
                 fields.push(quote!(#slot: #t));
-                debug.push(debug_field(&slot, wire, false));
+                debug.push(debug_field(&slot, wire, Some(&kind), false));
                 prepare.push(quote!(let #segment = self.#slot.to_string();));
             }
             _ => {
@@ -604,10 +630,9 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
                 args.push(quote!(#ident: #argument));
                 inits.push(quote!(#slot: #ident));
                 fields.push(quote!(#slot: #storage));
-                debug.push(debug_field(&slot, wire, false));
-                prepare.push(
-                    quote!(let #segment = request::path_segment(#wire, &self.#slot.to_string())?;),
-                );
+                debug.push(debug_field(&slot, wire, Some(&kind), false));
+                let text = kind.text(quote!(self.#slot));
+                prepare.push(quote!(let #segment = request::path_segment(#wire, &#text)?;));
             }
         }
         segments.push(segment);
@@ -633,7 +658,7 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
         let kind = Kind::of(&param.ty)?;
         let storage = kind.storage();
         fields.push(quote!(#slot: ::std::option::Option<#storage>));
-        debug.push(debug_field(&slot, wire, true));
+        debug.push(debug_field(&slot, wire, Some(&kind), true));
         inits.push(quote!(#slot: None));
         let place = if param.location == Location::Header {
             "header"
@@ -645,7 +670,8 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
         let check = checks(&param.checks, &kind, wire);
         let value = kind.convert(quote!(value), true, wire);
         let add = if param.location == Location::Header {
-            quote!(call.header(#wire, &#value.to_string())?)
+            let text = kind.text(value);
+            quote!(call.header(#wire, &#text)?)
         } else {
             quote!(call.query(#wire, &#value))
         };
@@ -679,7 +705,7 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
                     let required = if field.optional { "" } else { ", required" };
                     let add = if field.file {
                         fields.push(quote!(#slot: ::std::option::Option<#rt::FilePart>));
-                        debug.push(debug_field(&slot, wire, true));
+                        debug.push(debug_field(&slot, wire, None, true));
                         let doc = format!("`{wire}` (file part{required})");
                         setters.push(quote! {
                             #[doc = #doc]
@@ -693,13 +719,14 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
                         let kind = Kind::of(&field.ty)?;
                         let storage = kind.storage();
                         fields.push(quote!(#slot: ::std::option::Option<#storage>));
-                        debug.push(debug_field(&slot, wire, true));
+                        debug.push(debug_field(&slot, wire, Some(&kind), true));
                         let doc = format!(
                             "`{wire}` (form field{required}){}",
                             bounds_text(&field.checks)
                         );
                         setters.push(kind.setter(&name, &slot, wire, &doc));
                         let check = checks(&field.checks, &kind, wire);
+                        let text = kind.text(quote!(value));
                         let check = if check.is_empty() {
                             check
                         } else {
@@ -707,7 +734,7 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
                         };
                         quote! {
                             #check
-                            form = form.text(#wire, value.to_string());
+                            form = form.text(#wire, #text);
                         }
                     };
                     inits.push(quote!(#slot: None));
@@ -779,7 +806,7 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
                         let kind = Kind::of(&field.ty)?;
                         let storage = kind.storage();
                         fields.push(quote!(#slot: ::std::option::Option<#storage>));
-                        debug.push(debug_field(&slot, wire, true));
+                        debug.push(debug_field(&slot, wire, Some(&kind), true));
                         inits.push(quote!(#slot: None));
                         let doc = format!(
                             "`{wire}` (body{})",

@@ -26,6 +26,8 @@
 //! - `drift`: what changed between two spec versions, breaking or additive;
 //! - `doc_page`: the OpenAPI fragment inside an API documentation page;
 //! - `synthetic`: grown copies of a spec, for the build-cost benchmark;
+//! - `audit`: the fields, parameters and headers named like credentials
+//!   that print in `Debug` (held to an allowlist by `tests/generated.rs`);
 //! - [`examples`]: response bodies for mocks and tests (declared or synthesized);
 //! - [`mock`]: the mock server's route table and the tests' response decoders;
 //! - `httpmock` (feature `progenitor`): typed httpmock helpers;
@@ -58,6 +60,8 @@ pub(crate) fn runtime() -> proc_macro2::TokenStream {
 }
 
 pub mod apis;
+#[cfg(feature = "tools")]
+pub mod audit;
 pub mod build_script;
 pub mod conformance;
 #[cfg(feature = "tools")]

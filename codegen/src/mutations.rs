@@ -720,6 +720,39 @@ pub const ALL: &[Mutation] = &[
         },
     },
     Mutation {
+        name: "credentials",
+        shape: "credentials of every shape: an `x-bc` header, a `sessionCookie` string, a list of cookie objects, a list of token strings, an untyped list of tokens, a map of sessions, a session object",
+        openapi_31: false,
+        expect: Expect::Generated,
+        build: || Case {
+            method: "post",
+            operation: json!({
+                "operationId": "credentialShapes",
+                "summary": "Credentials of every shape",
+                "parameters": [
+                    {"name": "x-bc", "in": "header", "schema": {"type": "string"}}
+                ],
+                "requestBody": {"content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {
+                        "sessionCookie": {"type": "string"},
+                        "cookies": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "value": {"type": "string"}}}},
+                        "refreshTokens": {"type": "array", "items": {"type": "string"}},
+                        "code": {"type": "string"}
+                    }
+                }}}},
+                "responses": json_answer(json!({"type": "object", "properties": {
+                    "session": {"type": "object", "properties": {"cookie": {"type": "string"}, "x-bc": {"type": "string"}, "user-agent": {"type": "string"}}},
+                    "activityHubTokens": {"type": "array", "items": {}, "nullable": true},
+                    "sessions": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "code": {"type": "string"}
+                }}))
+            }),
+            components: json!({}),
+            path_suffix: "",
+        },
+    },
+    Mutation {
         name: "union_body",
         shape: "a JSON request body that is a `oneOf` of two objects, nullable",
         openapi_31: false,

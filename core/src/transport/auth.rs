@@ -67,6 +67,61 @@ impl From<&str> for Secret {
     }
 }
 
+/// A credential the APIs send or take as JSON other than one string: a
+/// `cookies` list of name/value pairs, a set of tokens. Its `Debug` and
+/// `Display` never show the value; it serializes as the JSON it holds, as the
+/// `serde_json::Value` it wraps would.
+///
+/// A field whose name says the whole value is a credential (cookies, tokens,
+/// secrets, passwords, credentials, `x-bc`) is this type when it is not a
+/// string (`codegen/src/normalize/secrets.rs`); its parts are in `.expose()`.
+///
+/// ```
+/// use onlyfans_clients::transport::auth::SecretValue;
+///
+/// let cookies: SecretValue = serde_json::from_str(r#"[{"name":"sess","value":"abc"}]"#).unwrap();
+/// assert_eq!(format!("{cookies:?} {cookies}"), "SecretValue([redacted]) [redacted]");
+/// assert_eq!(cookies.expose()[0]["value"], "abc");
+/// assert_eq!(serde_json::to_string(&cookies).unwrap(), r#"[{"name":"sess","value":"abc"}]"#);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct SecretValue(serde_json::Value);
+
+impl SecretValue {
+    pub fn new(value: impl Into<serde_json::Value>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the place that sends or stores it.
+    pub fn expose(&self) -> &serde_json::Value {
+        &self.0
+    }
+
+    /// The value itself, consuming it.
+    pub fn into_inner(self) -> serde_json::Value {
+        self.0
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretValue([redacted])")
+    }
+}
+
+impl fmt::Display for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<serde_json::Value> for SecretValue {
+    fn from(value: serde_json::Value) -> Self {
+        Self(value)
+    }
+}
+
 /// A header value checked before anything is sent: no CR/LF or other control
 /// characters (which would split or corrupt the request), marked sensitive so
 /// that reqwest's own `Debug` redacts it. The error names the parameter and
@@ -136,5 +191,41 @@ impl fmt::Debug for Credentials {
                     .map(|(name, _)| format!("{name}: [redacted]")),
             )
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Secret, SecretValue};
+
+    /// The wire form is the value itself, byte for byte, both ways; only
+    /// `Debug` and `Display` hide it.
+    #[test]
+    fn secrets_round_trip_byte_identical_and_never_print() {
+        for text in [
+            r#""sess=abc; auth_id=1""#,
+            r#""""#,
+            r#""é\n\"quoted\" \u0001""#,
+        ] {
+            let secret: Secret = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::to_string(&secret).unwrap(), text);
+            assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+        }
+        for text in [
+            r#"[{"domain":".onlyfans.com","name":"sess","value":"abc"}]"#,
+            r#"{"auth_id":"1","sess":"abc"}"#,
+            r#"["t1","t2"]"#,
+            "null",
+            "12345",
+            r#""plain""#,
+        ] {
+            let value: SecretValue = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::to_string(&value).unwrap(), text);
+            let shown = format!("{value:?} {value} {:?}", Some(&value));
+            assert_eq!(
+                shown,
+                "SecretValue([redacted]) [redacted] Some(SecretValue([redacted]))"
+            );
+        }
     }
 }
