@@ -23,8 +23,8 @@ pub use onlyfans_clients_core::{
     CallOptions, CanNotSendReason, Correction, CustomRequest, DEFAULT_MAX_SERVER_WAIT, Error,
     ErrorResponse, FilePart, Id, MediaKind, MemoryStore, Method, Misfit, Open, Page, RateLimit,
     RateLimitHeaders, RateLimitStore, RequestInfo, Reservation, Response, ResponseBody,
-    RetryPolicy, Secret, StoreError, StoreFailure, StoreFuture, UserRef, chrono, decode,
-    decode_lenient, error, http_client_builder, transport, webhooks,
+    RetryPolicy, Secret, SecretValue, StoreError, StoreFailure, StoreFuture, UserRef, chrono,
+    decode, decode_lenient, error, http_client_builder, transport, webhooks,
 };
 #[cfg(feature = "redis")]
 #[doc(inline)]

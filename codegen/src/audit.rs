@@ -255,5 +255,8 @@ paths:
             );
         }
         assert!(code.contains("::transport::auth::SecretValue"), "{code}");
+        // A credential header goes on the wire marked sensitive; another does not.
+        assert!(code.contains("call.secret_header(\"x-bc\""), "{code}");
+        assert!(code.contains("call.header(\"Idempotency-Key\""), "{code}");
     }
 }

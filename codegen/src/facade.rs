@@ -671,7 +671,11 @@ fn operation(op: &Operation) -> Result<TokenStream, Error> {
         let value = kind.convert(quote!(value), true, wire);
         let add = if param.location == Location::Header {
             let text = kind.text(value);
-            quote!(call.header(#wire, &#text)?)
+            if is_secret(wire) || kind.hides_value() {
+                quote!(call.secret_header(#wire, &#text)?)
+            } else {
+                quote!(call.header(#wire, &#text)?)
+            }
         } else {
             quote!(call.query(#wire, &#value))
         };

@@ -116,7 +116,9 @@ pub use transport::rate_limit::{
     StoreFailure, StoreFuture,
 };
 pub use transport::request::{CustomRequest, FilePart, Response};
-pub use transport::{RateLimit, RateLimitHeaders, RetryPolicy, Secret, http_client_builder};
+pub use transport::{
+    RateLimit, RateLimitHeaders, RetryPolicy, Secret, SecretValue, http_client_builder,
+};
 
 /// Decodes a JSON response body stored or relayed elsewhere into a generated
 /// type, strictly: a body that does not fit is an [`Error::Decode`] naming

@@ -77,7 +77,7 @@ impl From<&str> for Secret {
 /// string (`codegen/src/normalize/secrets.rs`); its parts are in `.expose()`.
 ///
 /// ```
-/// use onlyfans_clients::transport::auth::SecretValue;
+/// use onlyfans_clients::SecretValue;
 ///
 /// let cookies: SecretValue = serde_json::from_str(r#"[{"name":"sess","value":"abc"}]"#).unwrap();
 /// assert_eq!(format!("{cookies:?} {cookies}"), "SecretValue([redacted]) [redacted]");

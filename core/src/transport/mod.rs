@@ -37,7 +37,7 @@ use crate::Error;
 use crate::error::{ErrorResponse, RequestInfo, excerpt, transport_message};
 #[doc(hidden)]
 pub use auth::Credentials;
-pub use auth::Secret;
+pub use auth::{Secret, SecretValue};
 pub use observe::{OutgoingRequest, RequestHook};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;

@@ -172,14 +172,25 @@ impl Call {
 
     /// Adds a header parameter the spec documents (`Idempotency-Key`).
     #[doc(hidden)]
-    pub fn header(mut self, name: &'static str, value: &str) -> Result<Call, Error> {
+    pub fn header(self, name: &'static str, value: &str) -> Result<Call, Error> {
+        self.add_header(name, value, false)
+    }
+
+    /// Adds a header parameter that carries a credential: marked sensitive,
+    /// so that no `Debug` of the request (reqwest's, hyper's) shows it.
+    #[doc(hidden)]
+    pub fn secret_header(self, name: &'static str, value: &str) -> Result<Call, Error> {
+        self.add_header(name, value, true)
+    }
+
+    fn add_header(mut self, name: &'static str, value: &str, secret: bool) -> Result<Call, Error> {
         let reserved = reqwest::header::HeaderName::from_bytes(name.as_bytes())
             .ok()
             .and_then(|name| Reserved::of(&name));
         if let Some(reserved) = reserved {
             return Err(Error::invalid(name, reserved.describe()));
         }
-        let value = super::auth::header_value(name, value, false)?;
+        let value = super::auth::header_value(name, value, secret)?;
         self.builder = self.builder.header(name, value);
         Ok(self)
     }
