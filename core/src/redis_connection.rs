@@ -17,7 +17,10 @@ use crate::store::StoreError;
 /// records).
 ///
 /// The URL is `redis://[user][:password]@host[:port][/db]`, or `rediss://`
-/// for TLS (rustls, verified against the system's trust roots, or the
+/// for TLS (`valkey://` and `valkeys://` too, in any case; plain
+/// `redis://` only to this machine unless
+/// [`allow_plaintext_remote`](Self::allow_plaintext_remote) says otherwise; no
+/// `#fragment`) (rustls, verified against the system's trust roots, or the
 /// certificates given to [`root_certificates_pem`](Self::root_certificates_pem)),
 /// as managed Redis services hand it out: a password alone (`:password@`) or
 /// an ACL user and password. Neither the URL nor the password ever appears in
@@ -35,6 +38,7 @@ pub struct RedisStoreBuilder<S> {
     prefix: String,
     timeout: Duration,
     root_certificates: Option<Vec<u8>>,
+    plaintext_remote: bool,
     store: PhantomData<fn() -> S>,
 }
 
@@ -45,6 +49,7 @@ impl<S> Clone for RedisStoreBuilder<S> {
             prefix: self.prefix.clone(),
             timeout: self.timeout,
             root_certificates: self.root_certificates.clone(),
+            plaintext_remote: self.plaintext_remote,
             store: PhantomData,
         }
     }
@@ -54,7 +59,10 @@ impl<S> fmt::Debug for RedisStoreBuilder<S> {
     // The URL may hold a password: never shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisStoreBuilder")
-            .field("tls", &self.url.starts_with("rediss:"))
+            .field(
+                "tls",
+                &matches!(transport(&self.url), Ok((Transport::Tls, _))),
+            )
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
             .field("root_certificates", &self.root_certificates.is_some())
@@ -87,6 +95,7 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
             prefix: Self::DEFAULT_PREFIX.to_owned(),
             timeout: Self::DEFAULT_TIMEOUT,
             root_certificates: None,
+            plaintext_remote: false,
             store: PhantomData,
         }
     }
@@ -110,6 +119,16 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
     /// managed services use) instead of the system's trust roots.
     pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certificates = Some(pem.into());
+        self
+    }
+
+    /// Allows plain `redis://` (or `valkey://`) to a host that is not this
+    /// machine: the password and every record then cross the network
+    /// unencrypted, readable and changeable on the way. Without it such a
+    /// URL is refused (use `rediss://`); loopback hosts and Unix sockets
+    /// need nothing. For a private network you trust, say so here.
+    pub fn allow_plaintext_remote(mut self) -> Self {
+        self.plaintext_remote = true;
         self
     }
 
@@ -139,13 +158,21 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
         let invalid = |e: redis::RedisError| {
             StoreError::new(format!("invalid Redis URL: {}", kind_description(&e)))
         };
-        if !self.url.starts_with("rediss:") {
-            if self.root_certificates.is_some() {
+        let (transport, url) = transport(&self.url)?;
+        match transport {
+            Transport::Plain { host } if !self.plaintext_remote && !is_loopback(&host) => {
+                return Err(StoreError::new(format!(
+                    "plain `redis://` to `{host}` would send the password and every record \
+                     unencrypted: use `rediss://`, or `allow_plaintext_remote()` on a network you trust"
+                )));
+            }
+            Transport::Tls => {}
+            _ if self.root_certificates.is_some() => {
                 return Err(StoreError::new(
                     "root certificates are given but the URL is not `rediss://`",
                 ));
             }
-            return redis::Client::open(self.url.as_str()).map_err(invalid);
+            _ => return redis::Client::open(url.as_str()).map_err(invalid),
         }
         // redis-rs builds its TLS configuration with the process's default
         // provider: *ring*, the one this crate's TLS uses, unless the
@@ -154,9 +181,9 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
             let _ = rustls::crypto::ring::default_provider().install_default();
         }
         match &self.root_certificates {
-            None => redis::Client::open(self.url.as_str()).map_err(invalid),
+            None => redis::Client::open(url.as_str()).map_err(invalid),
             Some(pem) => redis::Client::build_with_tls(
-                self.url.as_str(),
+                url.as_str(),
                 redis::TlsCertificates {
                     client_tls: None,
                     root_cert: Some(pem.clone()),
@@ -164,6 +191,53 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
             )
             .map_err(invalid),
         }
+    }
+}
+
+/// How a URL reaches Redis.
+#[derive(Debug, PartialEq, Eq)]
+enum Transport {
+    /// `rediss://`, `valkeys://`.
+    Tls,
+    /// `redis://`, `valkey://`, to this host.
+    Plain { host: String },
+    /// A Unix socket (`redis+unix://`, `valkey+unix://`, `unix://`).
+    Local,
+}
+
+/// The URL's transport and the URL itself (its scheme in lower case, as
+/// every part of this crate and redis-rs then read it alike). A fragment is
+/// refused: redis-rs reads `#insecure` as "check no certificate". Errors
+/// never show the URL.
+fn transport(text: &str) -> Result<(Transport, url::Url), StoreError> {
+    let url =
+        url::Url::parse(text).map_err(|e| StoreError::new(format!("invalid Redis URL: {e}")))?;
+    if url.fragment().is_some() {
+        return Err(StoreError::new(
+            "invalid Redis URL: a fragment (`#…`) is refused; TLS is set on the builder",
+        ));
+    }
+    let transport = match url.scheme() {
+        "rediss" | "valkeys" => Transport::Tls,
+        "redis" | "valkey" => Transport::Plain {
+            host: url.host_str().unwrap_or_default().to_owned(),
+        },
+        "redis+unix" | "valkey+unix" | "unix" => Transport::Local,
+        _ => {
+            return Err(StoreError::new(
+                "invalid Redis URL: the scheme is not `redis`, `rediss`, `valkey`, `valkeys` or a Unix socket's",
+            ));
+        }
+    };
+    Ok((transport, url))
+}
+
+/// Whether `host` (as [`url::Url::host_str`] gives it) is this machine.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -265,6 +339,45 @@ fn kind_description(error: &redis::RedisError) -> &'static str {
             redis::ErrorKind::AuthenticationFailed => "authentication failed",
             redis::ErrorKind::UnexpectedReturnType => "unexpected reply",
             _ => "client error",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transports_are_read_in_any_case_and_fragments_refused() {
+        let of = |url: &str| transport(url).map(|(transport, _)| transport);
+        for tls in ["rediss://h:6380", "REDISS://h", "Valkeys://u:p@h/0"] {
+            assert_eq!(of(tls), Ok(Transport::Tls), "{tls}");
+        }
+        assert_eq!(
+            of("ReDiS://:pw@Cache.Example.COM:6379"),
+            Ok(Transport::Plain {
+                host: "Cache.Example.COM".into()
+            })
+        );
+        assert_eq!(of("redis+unix:///run/redis.sock"), Ok(Transport::Local));
+        for bad in [
+            "rediss://h#insecure",
+            "rediss://:s3cret@h/#insecure",
+            "redis://h#",
+            "http://h",
+            "not a url s3cret",
+        ] {
+            let error = of(bad).unwrap_err().to_string();
+            assert!(
+                !error.contains("s3cret") && !error.contains("//h"),
+                "{error}"
+            );
+        }
+        for host in ["127.0.0.1", "127.8.9.10", "[::1]", "localhost", "LOCALHOST"] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["10.0.0.1", "localhost.example.com", "[::2]", "0.0.0.0", ""] {
+            assert!(!is_loopback(host), "{host}");
         }
     }
 }
