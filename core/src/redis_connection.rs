@@ -8,9 +8,11 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 
 use crate::store::StoreError;
+
+mod tls;
 
 /// Settings of a Redis-backed store before it connects: [`RedisStore`]'s
 /// (the rate-limit buckets) or [`RedisReplayStore`]'s (the webhook replay
@@ -135,7 +137,32 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
     /// Connects now: an unreachable Redis, a refused password or a bad URL
     /// is an error here, not at the first call.
     pub async fn connect(self) -> Result<S, StoreError> {
-        let client = self.client()?;
+        let (transport, url) = self.checked()?;
+        let link = match transport {
+            Transport::Tls => {
+                let pem = self.root_certificates.as_deref();
+                let link = tls::TlsLink::new(url, pem, self.timeout)?;
+                tokio::time::timeout(self.timeout, link.connection())
+                    .await
+                    .map_err(|_| StoreError::new("cannot connect: timed out"))?
+                    .map_err(|e| redis_error("cannot connect", &e))?;
+                Link::Tls(Arc::new(link))
+            }
+            _ => Link::Manager(self.manager(url).await?),
+        };
+        S::open(RedisConnection {
+            link,
+            prefix: format!("{}{}", self.prefix, S::NAMESPACE).into(),
+            timeout: self.timeout,
+        })
+        .await
+    }
+
+    /// redis-rs's connection manager, for plain TCP and Unix sockets: it
+    /// reconnects on its own.
+    async fn manager(&self, url: url::Url) -> Result<ConnectionManager, StoreError> {
+        let client = redis::Client::open(url.as_str())
+            .map_err(|e| StoreError::new(format!("invalid Redis URL: {}", kind_description(&e))))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout))
@@ -143,53 +170,26 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
             // keeps a call from waiting on a long backoff.
             .set_number_of_retries(1)
             .set_max_delay(self.timeout);
-        let manager = ConnectionManager::new_with_config(client, config)
+        ConnectionManager::new_with_config(client, config)
             .await
-            .map_err(|e| redis_error("cannot connect", &e))?;
-        S::open(RedisConnection {
-            manager,
-            prefix: format!("{}{}", self.prefix, S::NAMESPACE).into(),
-            timeout: self.timeout,
-        })
-        .await
+            .map_err(|e| redis_error("cannot connect", &e))
     }
 
-    fn client(&self) -> Result<redis::Client, StoreError> {
-        let invalid = |e: redis::RedisError| {
-            StoreError::new(format!("invalid Redis URL: {}", kind_description(&e)))
-        };
+    /// The URL's transport, refused when it is plain to another machine
+    /// (unless allowed) or given roots without TLS.
+    fn checked(&self) -> Result<(Transport, url::Url), StoreError> {
         let (transport, url) = transport(&self.url)?;
-        match transport {
-            Transport::Plain { host } if !self.plaintext_remote && !is_loopback(&host) => {
-                return Err(StoreError::new(format!(
+        match &transport {
+            Transport::Plain { host } if !self.plaintext_remote && !is_loopback(host) => {
+                Err(StoreError::new(format!(
                     "plain `redis://` to `{host}` would send the password and every record \
                      unencrypted: use `rediss://`, or `allow_plaintext_remote()` on a network you trust"
-                )));
+                )))
             }
-            Transport::Tls => {}
-            _ if self.root_certificates.is_some() => {
-                return Err(StoreError::new(
-                    "root certificates are given but the URL is not `rediss://`",
-                ));
-            }
-            _ => return redis::Client::open(url.as_str()).map_err(invalid),
-        }
-        // redis-rs builds its TLS configuration with the process's default
-        // provider: *ring*, the one this crate's TLS uses, unless the
-        // application installed another.
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
-        match &self.root_certificates {
-            None => redis::Client::open(url.as_str()).map_err(invalid),
-            Some(pem) => redis::Client::build_with_tls(
-                url.as_str(),
-                redis::TlsCertificates {
-                    client_tls: None,
-                    root_cert: Some(pem.clone()),
-                },
-            )
-            .map_err(invalid),
+            Transport::Plain { .. } | Transport::Local if self.root_certificates.is_some() => Err(
+                StoreError::new("root certificates are given but the URL is not `rediss://`"),
+            ),
+            _ => Ok((transport, url)),
         }
     }
 }
@@ -245,9 +245,75 @@ fn is_loopback(host: &str) -> bool {
 #[doc(hidden)]
 #[derive(Clone)]
 pub struct RedisConnection {
-    manager: ConnectionManager,
+    link: Link,
     prefix: Arc<str>,
     timeout: Duration,
+}
+
+/// Where commands go.
+#[derive(Clone)]
+enum Link {
+    /// Plain TCP or a Unix socket: redis-rs's manager.
+    Manager(ConnectionManager),
+    /// TLS set up by this crate (see `tls`).
+    Tls(Arc<tls::TlsLink>),
+}
+
+/// The connection one command is sent on.
+#[derive(Clone)]
+pub(crate) enum Connection {
+    Manager(ConnectionManager),
+    Tls(redis::aio::MultiplexedConnection),
+}
+
+impl ConnectionLike for Connection {
+    fn req_packed_command<'a>(
+        &'a mut self,
+        command: &'a redis::Cmd,
+    ) -> redis::RedisFuture<'a, redis::Value> {
+        match self {
+            Connection::Manager(connection) => connection.req_packed_command(command),
+            Connection::Tls(connection) => connection.req_packed_command(command),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+        match self {
+            Connection::Manager(connection) => {
+                connection.req_packed_commands(pipeline, offset, count)
+            }
+            Connection::Tls(connection) => connection.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Connection::Manager(connection) => connection.get_db(),
+            Connection::Tls(connection) => connection.get_db(),
+        }
+    }
+}
+
+impl Link {
+    async fn connection(&self) -> redis::RedisResult<Connection> {
+        Ok(match self {
+            Link::Manager(manager) => Connection::Manager(manager.clone()),
+            Link::Tls(link) => Connection::Tls(link.connection().await?),
+        })
+    }
+
+    /// A command found the connection dropped: the manager reconnects on
+    /// its own; a TLS link makes a new one at the next command.
+    fn dropped(&self) {
+        if let Link::Tls(link) = self {
+            link.forget();
+        }
+    }
 }
 
 impl fmt::Debug for RedisConnection {
@@ -255,6 +321,7 @@ impl fmt::Debug for RedisConnection {
         f.debug_struct("RedisConnection")
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
+            .field("tls", &matches!(self.link, Link::Tls(_)))
             .finish_non_exhaustive()
     }
 }
@@ -268,8 +335,11 @@ impl RedisConnection {
     /// Loads `script`, so that the first calls run it by hash at once (a
     /// Redis restart empties its cache: the first call after it reloads it).
     pub(crate) async fn load(&self, script: &redis::Script) -> Result<(), StoreError> {
-        let mut manager = self.manager.clone();
-        tokio::time::timeout(self.timeout, script.load_async(&mut manager))
+        let load = async {
+            let mut connection = self.link.connection().await?;
+            script.load_async(&mut connection).await
+        };
+        tokio::time::timeout(self.timeout, load)
             .await
             .map_err(|_| StoreError::new("cannot load a script: no answer"))?
             .map_err(|e| redis_error("cannot load a script", &e))?;
@@ -280,15 +350,16 @@ impl RedisConnection {
     /// within the timeout; `what` names it in errors.
     pub(crate) async fn run<T, F, Fut>(&self, what: &str, send: F) -> Result<T, StoreError>
     where
-        F: Fn(ConnectionManager) -> Fut,
+        F: Fn(Connection) -> Fut,
         Fut: Future<Output = redis::RedisResult<T>>,
     {
         let attempts = async {
-            match send(self.manager.clone()).await {
+            match send(self.link.connection().await?).await {
                 // The first command after Redis came back meets the old, dead
                 // connection; the manager reconnects as it fails: once more.
                 Err(error) if error.is_connection_dropped() || error.is_io_error() => {
-                    send(self.manager.clone()).await
+                    self.link.dropped();
+                    send(self.link.connection().await?).await
                 }
                 other => other,
             }
@@ -379,5 +450,31 @@ mod tests {
         for host in ["10.0.0.1", "localhost.example.com", "[::2]", "0.0.0.0", ""] {
             assert!(!is_loopback(host), "{host}");
         }
+    }
+
+    /// `rediss://` never installs a process-wide crypto provider (nor does
+    /// redis-rs for it): the application's choice, or none, stays. The
+    /// server here takes the connection and closes it mid-handshake.
+    #[tokio::test]
+    async fn tls_leaves_the_process_crypto_provider_alone() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                drop(socket);
+            }
+        });
+        for url in [
+            format!("rediss://:s3cret@127.0.0.1:{port}"),
+            format!("VALKEYS://localhost:{port}/1"),
+        ] {
+            let error = crate::webhooks::RedisReplayStore::connect(&url)
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(error.starts_with("cannot connect"), "{error}");
+            assert!(!error.contains("s3cret"), "{error}");
+        }
+        assert!(rustls::crypto::CryptoProvider::get_default().is_none());
     }
 }
