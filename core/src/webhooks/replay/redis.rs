@@ -116,7 +116,8 @@ const LONGEST_PLAIN_KEY: usize = 128;
 /// expire on their own: a handled message once its signature can no longer
 /// verify (plus a margin), a claim once its hold runs out. A claim whose
 /// reply was lost and that is sent again finds its own token: it is this
-/// receiver's. Needs Redis 3.2 or later (or Valkey), not a cluster.
+/// receiver's. Tested with Redis 7 (scripts use only commands of Redis 2.6.12); not a
+/// cluster: a claim's scripts touch keys they are not given.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
