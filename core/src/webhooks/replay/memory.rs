@@ -272,4 +272,50 @@ mod tests {
         drop(second);
         assert!(guard.claim(&keys(&["n2"]), "", 21, 0).is_ok());
     }
+
+    proptest::proptest! {
+        /// A model of what the guard promises: deliveries of one message in
+        /// any order, each with both signatures (Svix at `t`), its
+        /// `OFAuth-Signature` alone (at `t`), or re-signed later under its
+        /// id (at `t + k`); each accepted one is committed. A delivery is
+        /// refused exactly when it shares an identity with one seen before,
+        /// and after the first, every delivery of the original (both, or
+        /// either alone) is refused.
+        #[test]
+        fn a_delivery_is_refused_exactly_when_it_shares_an_identity_seen_before(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256),
+            id in "[A-Za-z0-9_]{1,24}",
+            t in 0i64..4_000_000_000,
+            deliveries in proptest::collection::vec((0u8..3, 1i64..5), 1..12),
+        ) {
+            use super::super::message_keys;
+            let guard = ReplayGuard::new(1_000);
+            let mut seen: Vec<String> = Vec::new();
+            for (kind, k) in deliveries {
+                let (keys, message_id) = match kind {
+                    0 => (message_keys(Some(&id), [t], &body), id.as_str()),
+                    1 => (message_keys(None, [t], &body), ""),
+                    _ => (message_keys(Some(&id), [t + k], &body), id.as_str()),
+                };
+                let known = keys.iter().any(|key| seen.contains(key));
+                match guard.claim(&keys, message_id, t, 0) {
+                    Ok(receipt) => {
+                        proptest::prop_assert!(!known, "{keys:?} accepted again");
+                        receipt.commit();
+                    }
+                    Err(claim) => {
+                        proptest::prop_assert!(known, "{keys:?} refused as new");
+                        proptest::prop_assert_eq!(claim, Claim::Handled);
+                    }
+                }
+                seen.extend(keys);
+            }
+            if seen.contains(&message_keys(None, [t], &body)[0]) {
+                for keys in [message_keys(Some(&id), [t], &body), message_keys(None, [t], &body)] {
+                    let id = if keys.len() > 1 { id.as_str() } else { "" };
+                    proptest::prop_assert!(guard.claim(&keys, id, t, 0).is_err());
+                }
+            }
+        }
+    }
 }
