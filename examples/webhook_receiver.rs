@@ -10,8 +10,13 @@
 //! OFAUTH_WEBHOOK_SECRET=whsec_… ONLYFANSAPI_WEBHOOK_SECRET=… cargo run --example webhook_receiver
 //! ```
 //!
-//! Without the variables it uses demo secrets, so that requests signed with
-//! `onlyfans_clients::mock::sign_ofauth_event` (and kin) can be tried.
+//! Without both secrets it refuses to start. To try it with requests signed
+//! by `onlyfans_clients::mock::sign_ofauth_event` (and kin) under the
+//! published demo secrets, say it is a demo, on a loopback address only:
+//!
+//! ```sh
+//! WEBHOOK_DEMO=1 cargo run --example webhook_receiver
+//! ```
 
 use std::sync::Arc;
 
@@ -104,16 +109,67 @@ fn refused(api: &str, error: &WebhookError) -> Response {
         .into_response()
 }
 
+/// What the receiver serves with.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Settings {
+    pub ofauth_secret: String,
+    pub onlyfansapi_secret: String,
+    pub address: String,
+}
+
+/// The settings from the environment (`var` reads a variable): both secrets
+/// (`OFAUTH_WEBHOOK_SECRET`, `ONLYFANSAPI_WEBHOOK_SECRET`) and the address
+/// (`WEBHOOK_ADDRESS`, default `127.0.0.1:3000`). The demo secrets are
+/// published, so anyone can sign events with them: they are used (for a
+/// secret not given) only when `WEBHOOK_DEMO=1` says this is a demo and the
+/// address is loopback, and refused as configured secrets otherwise. Any
+/// other case is an error naming what is missing, never a secret.
+pub fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
+    let address = var("WEBHOOK_ADDRESS").unwrap_or_else(|| "127.0.0.1:3000".into());
+    let demo = var("WEBHOOK_DEMO").as_deref() == Some("1");
+    let loopback = is_loopback(&address);
+    if demo && !loopback {
+        return Err(format!(
+            "WEBHOOK_DEMO=1 uses the published demo secrets: only on a loopback address, not `{address}`"
+        ));
+    }
+    let secret = |name: &str, demo_secret: &str| match var(name).filter(|s| !s.is_empty()) {
+        Some(secret) if secret == demo_secret && !demo => Err(format!(
+            "{name} is the published demo secret: anyone can sign events with it"
+        )),
+        Some(secret) => Ok(secret),
+        None if demo => Ok(demo_secret.to_owned()),
+        None => Err(format!(
+            "{name} is not set (to try the receiver with the demo secrets on loopback: WEBHOOK_DEMO=1)"
+        )),
+    };
+    Ok(Settings {
+        ofauth_secret: secret("OFAUTH_WEBHOOK_SECRET", DEMO_OFAUTH_SECRET)?,
+        onlyfansapi_secret: secret("ONLYFANSAPI_WEBHOOK_SECRET", DEMO_ONLYFANSAPI_SECRET)?,
+        address,
+    })
+}
+
+/// Whether `address` (`host:port`) is on this machine only.
+fn is_loopback(address: &str) -> bool {
+    match address.parse::<std::net::SocketAddr>() {
+        Ok(socket) => socket.ip().is_loopback(),
+        Err(_) => address
+            .rsplit_once(':')
+            .is_some_and(|(host, _)| host.eq_ignore_ascii_case("localhost")),
+    }
+}
+
 #[allow(dead_code)] // Not called where a test includes this file for `app`.
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let ofauth =
-        std::env::var("OFAUTH_WEBHOOK_SECRET").unwrap_or_else(|_| DEMO_OFAUTH_SECRET.into());
-    let onlyfansapi = std::env::var("ONLYFANSAPI_WEBHOOK_SECRET")
-        .unwrap_or_else(|_| DEMO_ONLYFANSAPI_SECRET.into());
-    let address = std::env::var("WEBHOOK_ADDRESS").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = tokio::net::TcpListener::bind(&address).await?;
-    eprintln!("listening on http://{address}/webhooks/{{ofauth,onlyfansapi}}");
-    axum::serve(listener, app(&ofauth, &onlyfansapi)?).await?;
+    let settings = settings(|name| std::env::var(name).ok())?;
+    let listener = tokio::net::TcpListener::bind(&settings.address).await?;
+    eprintln!(
+        "listening on http://{}/webhooks/{{ofauth,onlyfansapi}}",
+        settings.address
+    );
+    let app = app(&settings.ofauth_secret, &settings.onlyfansapi_secret)?;
+    axum::serve(listener, app).await?;
     Ok(())
 }

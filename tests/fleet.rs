@@ -12,7 +12,7 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
-use onlyfans_clients::mock::sign_ofauth_event;
+use onlyfans_clients::mock::{sign_ofauth_event, sign_ofauth_header_event};
 use onlyfans_clients::ofauth::webhooks::{Event, SharedVerifier, Verifier};
 use onlyfans_clients::webhooks::{
     Claim, RedisReplayStore, ReplayStore, ReplayStoreFailure, WebhookError,
@@ -202,9 +202,11 @@ async fn two_receiver_processes_share_replay_protection_through_one_redis() {
 
     // A handled message is remembered for the signature's tolerance (5
     // minutes) plus the margin, not forever.
-    let ttl = redis
-        .command(&format!("PTTL {PREFIX}webhook-replay:msg_1"))
+    let key = redis
+        .command(&format!("KEYS {PREFIX}webhook-replay:*:id:msg_1"))
         .unwrap();
+    let key = key.lines().nth(2).unwrap_or_else(|| panic!("{key}"));
+    let ttl = redis.command(&format!("PTTL {key}")).unwrap();
     let ttl: i64 = ttl.trim().trim_start_matches(':').parse().unwrap();
     assert!((300_000..=362_000).contains(&ttl), "{ttl}");
 
@@ -440,15 +442,16 @@ async fn managed_redis_over_tls_with_an_acl_user_and_a_key_prefix() {
         .connect()
         .await
         .unwrap();
-    let token = store
-        .claim("msg_tls", Duration::from_secs(60))
-        .await
-        .unwrap();
-    assert!(matches!(token, Claim::Claimed(_)), "{token:?}");
-    let claim_again = || store.claim("msg_tls", Duration::from_secs(60));
+    let keys = ["msg_tls".to_owned()];
+    let minute = Duration::from_secs(60);
+    let claimed = store
+        .claim(&keys, "msg_tls", "token-1", minute, minute)
+        .await;
+    assert_eq!(claimed.unwrap(), Claim::Claimed);
+    let claim_again = || store.claim(&keys, "msg_tls", "token-2", minute, minute);
     assert_eq!(claim_again().await.unwrap(), Claim::InFlight);
     store
-        .commit("msg_tls", Duration::from_secs(60))
+        .commit(&keys, "msg_tls", "token-1", minute)
         .await
         .unwrap();
     assert_eq!(claim_again().await.unwrap(), Claim::Handled);
@@ -456,7 +459,7 @@ async fn managed_redis_over_tls_with_an_acl_user_and_a_key_prefix() {
     // then the store's.
     assert_eq!(
         redis.command("GET agency-eu:prod:webhook-replay:msg_tls"),
-        Some("$7\r\nhandled\r\n".to_owned())
+        Some("$15\r\nhandled|msg_tls\r\n".to_owned())
     );
     assert!(format!("{store:?}").contains("agency-eu:prod:"));
     assert!(!format!("{store:?}").contains("s3cret"));
@@ -482,7 +485,7 @@ async fn managed_redis_over_tls_with_an_acl_user_and_a_key_prefix() {
     // A wrong password, and a certificate nobody told the client to trust.
     let wrong = format!("rediss://agency:wrong-pass@localhost:{tls_port}");
     let error = RedisReplayStore::builder(&wrong)
-        .root_certificates_pem(ca_pem)
+        .root_certificates_pem(ca_pem.clone())
         .connect()
         .await
         .unwrap_err()
@@ -498,6 +501,22 @@ async fn managed_redis_over_tls_with_an_acl_user_and_a_key_prefix() {
         .to_string();
     assert!(error.starts_with("cannot connect"), "{error}");
     assert!(error.contains("invalid peer certificate"), "{error}");
+    assert!(!error.contains("s3cret"), "{error}");
+    // The scheme in any case is TLS all the same (Valkey's too); a
+    // fragment such as `#insecure` is refused, not read as "check nothing".
+    for scheme in ["REDISS", "valkeys"] {
+        let url = format!("{scheme}://agency:s3cret-pass@localhost:{tls_port}");
+        let store = RedisReplayStore::builder(&url)
+            .root_certificates_pem(ca_pem.clone())
+            .connect()
+            .await;
+        assert!(store.is_ok(), "{scheme}: {store:?}");
+    }
+    let error = RedisReplayStore::connect(&format!("{url}/#insecure"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("fragment"), "{error}");
     assert!(!error.contains("s3cret"), "{error}");
     // Plain Redis with TLS roots is a mistake said at once.
     let error = RedisReplayStore::builder(&redis.url())
@@ -543,4 +562,210 @@ async fn a_delivery_dropped_uncommitted_frees_its_message() {
         verifier.verify(&signed, &body).await,
         Err(WebhookError::Replayed { .. })
     ));
+}
+
+/// A verifier of the fleet on this Redis, for `secret`.
+async fn shared(redis: &RedisServer, secret: &str) -> SharedVerifier {
+    let store = RedisReplayStore::connect(&redis.url()).await.unwrap();
+    Verifier::new(secret).unwrap().replay_store(store)
+}
+
+fn replayed(answer: Result<impl std::fmt::Debug, WebhookError>, handled: bool) -> bool {
+    matches!(answer, Err(WebhookError::Replayed { handled: h, .. }) if h == handled)
+}
+
+/// Issue 39, 4: a delivery signed both ways and handled by one receiver is
+/// refused by another with both signatures, with either stripped, and
+/// re-signed by the sender; a redelivery arriving while the first is
+/// handled joins its claim, so that its `OFAuth-Signature` alone is refused
+/// once the first is committed.
+#[tokio::test]
+async fn a_replay_is_a_replay_whichever_signature_it_carries_across_the_fleet() {
+    let redis = RedisServer::start();
+    let (a, b) = (shared(&redis, SECRET).await, shared(&redis, SECRET).await);
+    let body = event_body("connection.created", "conn_1");
+    let t = now();
+    let signed = |id: &str, t: i64| {
+        let svix = sign_ofauth_event(SECRET, id, t, &body).unwrap();
+        let header = sign_ofauth_header_event(SECRET, t, &body).unwrap();
+        let mut both = svix.clone();
+        both.extend(header.clone());
+        [both, svix, header]
+    };
+    let [both, svix, header] = signed("msg_both", t);
+    let first = a.verify(&both, &body).await.unwrap();
+    for replay in [&both, &svix, &header] {
+        assert!(replayed(b.verify(replay, &body).await, false));
+    }
+    // The sender's redelivery, signed again, while the first is handled;
+    // then its header alone, stripped by whoever saw it.
+    let [resent, _, resent_header] = signed("msg_both", t + 1);
+    assert!(replayed(b.verify(&resent, &body).await, false));
+    first.commit().await.unwrap();
+    for replay in [&both, &svix, &header, &resent, &resent_header] {
+        assert!(replayed(b.verify(replay, &body).await, true));
+    }
+
+    // Handled by its header alone first: the same message with both
+    // signatures, and then its Svix headers alone, are refused.
+    let [both, svix, header] = signed("msg_other", t + 2);
+    b.verify(&header, &body)
+        .await
+        .unwrap()
+        .commit()
+        .await
+        .unwrap();
+    assert!(replayed(a.verify(&both, &body).await, true));
+    assert!(replayed(a.verify(&svix, &body).await, true));
+
+    // Released (the handler failed): every key, joined ones too, is free.
+    let [both, _, _] = signed("msg_failed", t + 3);
+    let [resent, _, resent_header] = signed("msg_failed", t + 4);
+    let failed = a.verify(&both, &body).await.unwrap();
+    assert!(replayed(b.verify(&resent, &body).await, false));
+    failed.release().await;
+    b.verify(&resent_header, &body)
+        .await
+        .unwrap()
+        .commit()
+        .await
+        .unwrap();
+    assert!(replayed(a.verify(&resent, &body).await, true));
+}
+
+/// Issue 39, 5: two endpoints with their own secrets sharing one Redis and
+/// prefix, and a sender reusing a message id for both: each handles its own
+/// delivery, and refuses only its own replays. No key shows a secret.
+#[tokio::test]
+async fn endpoints_with_other_secrets_sharing_a_redis_keep_their_own_records() {
+    let redis = RedisServer::start();
+    let other_secret = "whsec_c2Vjb25kIGVuZHBvaW50IHNlY3JldCE=";
+    let first = shared(&redis, SECRET).await;
+    let second = shared(&redis, other_secret).await;
+    let body = event_body("connection.created", "conn_1");
+    let t = now();
+    for (verifier, secret) in [(&first, SECRET), (&second, other_secret)] {
+        let signed = sign_ofauth_event(secret, "msg_same_id", t, &body).unwrap();
+        let delivery = verifier.verify(&signed, &body).await;
+        delivery.unwrap().commit().await.unwrap();
+        assert!(replayed(verifier.verify(&signed, &body).await, true));
+    }
+    // The same secret in another receiver is the same endpoint.
+    let again = shared(&redis, SECRET).await;
+    let signed = sign_ofauth_event(SECRET, "msg_same_id", t, &body).unwrap();
+    assert!(replayed(again.verify(&signed, &body).await, true));
+    let keys = redis.command("KEYS *").unwrap();
+    assert!(keys.contains("webhook-replay:"), "{keys}");
+    for secret in [SECRET, other_secret] {
+        let bare = secret.trim_start_matches("whsec_");
+        assert!(!keys.contains(&bare[..8]), "{keys}");
+    }
+}
+
+/// A loopback proxy to `upstream` that, once `swallow` is set, drops the
+/// next reply from the server and the connection with it (a reply lost on
+/// the way).
+async fn lossy_proxy(upstream: u16, swallow: std::sync::Arc<std::sync::atomic::AtomicBool>) -> u16 {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let server = tokio::net::TcpStream::connect(("127.0.0.1", upstream))
+                .await
+                .unwrap();
+            let swallow = swallow.clone();
+            tokio::spawn(async move {
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                let up = tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+                });
+                let mut buf = vec![0u8; 65536];
+                while let Ok(n @ 1..) = server_read.read(&mut buf).await {
+                    if swallow.swap(false, Ordering::SeqCst)
+                        || client_write.write_all(&buf[..n]).await.is_err()
+                    {
+                        break;
+                    }
+                }
+                up.abort();
+            });
+        }
+    });
+    port
+}
+
+/// Issue 39, 7: a claim whose reply is lost is sent again and finds its own
+/// token: the message is this receiver's (not `409` in flight), and once
+/// committed it is refused.
+#[tokio::test]
+async fn a_claim_whose_reply_was_lost_is_ours() {
+    let redis = RedisServer::start();
+    let swallow = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let port = lossy_proxy(redis.port, swallow.clone()).await;
+    let store = RedisReplayStore::builder(&format!("redis://127.0.0.1:{port}"))
+        .timeout(Duration::from_secs(2))
+        .connect()
+        .await
+        .unwrap();
+    let verifier = Verifier::new(SECRET).unwrap().replay_store(store);
+    let body = event_body("connection.created", "conn_1");
+    let signed = sign_ofauth_event(SECRET, "msg_lost_reply", now(), &body).unwrap();
+    swallow.store(true, std::sync::atomic::Ordering::SeqCst);
+    let delivery = verifier.verify(&signed, &body).await;
+    assert!(
+        !swallow.load(std::sync::atomic::Ordering::SeqCst),
+        "a reply was lost"
+    );
+    let delivery = delivery.unwrap();
+    assert!(delivery.is_recorded());
+    delivery.commit().await.unwrap();
+    assert!(replayed(verifier.verify(&signed, &body).await, true));
+}
+
+/// Issue 39, 7: plain `redis://` to another machine would send the password
+/// and the records in clear: refused, naming the host and not the password,
+/// unless the caller opts in; loopback needs nothing.
+#[tokio::test]
+async fn plain_redis_to_another_host_is_refused_unless_allowed() {
+    for url in [
+        "redis://:s3cret@cache.example.com:6379",
+        "REDIS://user:s3cret@10.1.2.3",
+        "valkey://:s3cret@[2001:db8::1]:6379/2",
+    ] {
+        let error = RedisReplayStore::connect(url)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("allow_plaintext_remote"), "{error}");
+        assert!(!error.contains("s3cret"), "{error}");
+        let error = onlyfans_clients::RedisStore::connect(url)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("allow_plaintext_remote"), "{error}");
+    }
+    let error = RedisReplayStore::connect("redis://:s3cret@cache.example.com")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("`cache.example.com`"), "{error}");
+    // Opted in, it is only a host that does not answer.
+    let error = RedisReplayStore::builder("redis://:s3cret@192.0.2.1:6379")
+        .allow_plaintext_remote()
+        .timeout(Duration::from_millis(100))
+        .connect()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("cannot connect"), "{error}");
+    assert!(!error.contains("s3cret"), "{error}");
+    // Loopback, in any spelling.
+    let redis = RedisServer::start();
+    for host in ["127.0.0.1", "LOCALHOST"] {
+        let url = format!("redis://{host}:{}", redis.port);
+        assert!(RedisReplayStore::connect(&url).await.is_ok(), "{host}");
+    }
 }

@@ -333,3 +333,64 @@ async fn the_credits_floor_refuses_calls_once_the_balance_is_below_it() {
     whoami(&client).await.unwrap();
     assert_eq!(server.hits(), 4);
 }
+
+/// A store that says it took a slot an hour away, whatever the caller's
+/// longest wait (a custom store's bug, or a bad reply).
+#[derive(Debug)]
+struct MisreportingStore;
+
+impl onlyfans_clients::RateLimitStore for MisreportingStore {
+    fn reserve<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _limit: RateLimit,
+        _max_wait: Duration,
+    ) -> onlyfans_clients::StoreFuture<'a, onlyfans_clients::Reservation> {
+        Box::pin(async {
+            Ok(onlyfans_clients::Reservation {
+                wait: HOUR,
+                taken: true,
+                remaining: 0,
+                below_credits_floor: None,
+            })
+        })
+    }
+
+    fn correct<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _limit: RateLimit,
+        _correction: onlyfans_clients::Correction,
+    ) -> onlyfans_clients::StoreFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Issue 39, 7: a wait beyond the call's limit is never slept, whatever the
+/// store answers: the call ends at once with `RateLimitWait`, nothing sent.
+#[tokio::test(start_paused = true)]
+async fn a_store_answering_a_wait_beyond_the_call_s_limit_is_not_slept() {
+    let server = FaultServer::start(vec![Fault::json(200, &ofauth_page(0..1, false, None))]).await;
+    let client = ofauth::Client::builder()
+        .api_key(OFAUTH_KEY)
+        .connection_id(CONNECTION)
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(5))
+        .rate_limit(RateLimit::per_minute(60))
+        .rate_limit_store(MisreportingStore)
+        .http_client(patient_http_client())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.messages().list_chats().send().await.unwrap_err();
+    assert!(
+        matches!(error, onlyfans_clients::Error::RateLimitWait { wait, .. } if wait == HOUR),
+        "{error}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.hits(), 0);
+}

@@ -343,7 +343,9 @@ fn a_redelivery_after_a_failed_handler_is_accepted_and_a_replay_is_not() {
 
     // `OFAuth-Signature`: the same tag in upper-case hex, or in base64, is
     // the same message.
-    let signed = sign_ofauth_header_event(SECRET, NOW as i64, &body).unwrap();
+    // (Signed a second later: with the same body and second it would be
+    // the Svix message above, stripped of its id.)
+    let signed = sign_ofauth_header_event(SECRET, NOW as i64 + 1, &body).unwrap();
     let value = signed["ofauth-signature"].to_str().unwrap().to_owned();
     v.verify_at(&signed, &body, at(NOW)).unwrap().commit();
     let (prefix, hex) = value.split_once("v1=").unwrap();
@@ -388,7 +390,7 @@ fn the_replay_guard_refuses_a_second_delivery_across_clones() {
     // Without a guard, the same delivery verifies again (as the SDKs do).
     assert!(verifier().verify_at(&headers, &body, at(NOW + 1)).is_ok());
     // The header scheme is guarded by its signature.
-    let by_header = sign_ofauth_header_event(SECRET, NOW as i64, &body).unwrap();
+    let by_header = sign_ofauth_header_event(SECRET, NOW as i64 + 1, &body).unwrap();
     v.verify_at(&by_header, &body, at(NOW)).unwrap().commit();
     assert!(matches!(
         v.verify_at(&by_header, &body, at(NOW)),
@@ -675,4 +677,158 @@ fn every_event_travels_through_serde_and_decodes_again() {
     let error = ofauth::webhooks::Event::decode(br#"{"data":{}}"#).unwrap_err();
     assert_eq!(error.code(), "INVALID_JSON");
     assert!(serde_json::from_str::<ofauth::webhooks::Event>("[1]").is_err());
+}
+
+/// A delivery signed both ways (Svix headers and `OFAuth-Signature`) and
+/// handled is refused however it comes again: with both signatures, with
+/// either one alone, and re-signed later by the sender (a redelivery keeps
+/// its Svix id); one only claimed is in flight by either signature. The
+/// same the other way round: handled by its `OFAuth-Signature`, it is
+/// refused with both.
+#[test]
+fn a_replay_is_a_replay_whichever_signature_it_carries() {
+    let body = created_body();
+    let svix_only = sign_ofauth_event(SECRET, "msg_both", NOW as i64, &body).unwrap();
+    let header_only = sign_ofauth_header_event(SECRET, NOW as i64, &body).unwrap();
+    let mut both = svix_only.clone();
+    both.extend(header_only.clone());
+    let v = verifier().replay_guard(100);
+
+    let first = v.verify_at(&both, &body, at(NOW)).unwrap();
+    for replay in [&svix_only, &header_only, &both] {
+        assert!(
+            matches!(
+                v.verify_at(replay, &body, at(NOW)),
+                Err(WebhookError::Replayed { handled: false, .. })
+            ),
+            "in flight"
+        );
+    }
+    first.commit();
+    let mut resigned = sign_ofauth_event(SECRET, "msg_both", NOW as i64 + 40, &body).unwrap();
+    resigned.extend(sign_ofauth_header_event(SECRET, NOW as i64 + 40, &body).unwrap());
+    for replay in [&svix_only, &header_only, &both, &resigned] {
+        assert!(
+            matches!(
+                v.verify_at(replay, &body, at(NOW + 50)),
+                Err(WebhookError::Replayed { handled: true, .. })
+            ),
+            "handled"
+        );
+    }
+
+    // Handled by its header alone first, then sent with both.
+    let later = NOW as i64 + 100;
+    let header_only = sign_ofauth_header_event(SECRET, later, &body).unwrap();
+    let mut both = sign_ofauth_event(SECRET, "msg_other", later, &body).unwrap();
+    both.extend(header_only.clone());
+    v.verify_at(&header_only, &body, at(NOW + 100))
+        .unwrap()
+        .commit();
+    assert!(matches!(
+        v.verify_at(&both, &body, at(NOW + 100)),
+        Err(WebhookError::Replayed { handled: true, .. })
+    ));
+    // Found handled, all its keys were recorded: its Svix id alone too.
+    let svix_only = sign_ofauth_event(SECRET, "msg_other", later, &body).unwrap();
+    assert!(matches!(
+        v.verify_at(&svix_only, &body, at(NOW + 100)),
+        Err(WebhookError::Replayed { handled: true, .. })
+    ));
+    // A message with another body, or signed in another second, is another.
+    let changed = String::from_utf8(body.clone())
+        .unwrap()
+        .replace("conn_1", "conn_2")
+        .into_bytes();
+    for (id, t, other) in [("msg_3", later, changed), ("msg_4", later + 1, body)] {
+        let mut both = sign_ofauth_event(SECRET, id, t, &other).unwrap();
+        both.extend(sign_ofauth_header_event(SECRET, t, &other).unwrap());
+        let accepted = v.verify_at(&both, &other, at(NOW + 100));
+        assert!(accepted.is_ok(), "{id}: {accepted:?}");
+    }
+}
+
+/// Issue 39, 8: the example receiver does not start with the published demo
+/// secrets unless told it is a demo, and then only on loopback; a secret
+/// configured as the demo one is refused too. Errors name the variable,
+/// never a secret.
+/// The environment `pairs` describe, for `receiver::settings`.
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+    move |name| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+#[test]
+fn the_example_receiver_refuses_to_start_without_secrets() {
+    let refused = |pairs: &[(&str, &str)], says: &str| {
+        let error = receiver::settings(env(pairs)).unwrap_err();
+        assert!(error.contains(says), "{pairs:?}: {error}");
+        assert!(
+            !error.contains("MfKQ9r8G") && !error.contains("real-"),
+            "{error}"
+        );
+    };
+    refused(&[], "OFAUTH_WEBHOOK_SECRET is not set");
+    refused(
+        &[("OFAUTH_WEBHOOK_SECRET", "whsec_cmVhbA==")],
+        "ONLYFANSAPI_WEBHOOK_SECRET is not set",
+    );
+    refused(
+        &[
+            ("OFAUTH_WEBHOOK_SECRET", ""),
+            ("ONLYFANSAPI_WEBHOOK_SECRET", "real-1"),
+        ],
+        "OFAUTH_WEBHOOK_SECRET is not set",
+    );
+    for address in [
+        "0.0.0.0:3000",
+        "[::]:80",
+        "10.0.0.5:3000",
+        "example.com:3000",
+        "localhost.example.com:1",
+    ] {
+        refused(
+            &[("WEBHOOK_DEMO", "1"), ("WEBHOOK_ADDRESS", address)],
+            "only on a loopback address",
+        );
+    }
+    refused(
+        &[
+            ("OFAUTH_WEBHOOK_SECRET", SECRET),
+            ("ONLYFANSAPI_WEBHOOK_SECRET", "real-2"),
+            ("WEBHOOK_ADDRESS", "127.0.0.1:3000"),
+        ],
+        "OFAUTH_WEBHOOK_SECRET is the published demo secret",
+    );
+    refused(&[("WEBHOOK_DEMO", "yes")], "is not set");
+
+    // A demo on loopback: the demo secrets, or those given.
+    for address in ["127.0.0.1:3000", "[::1]:3000", "localhost:8080"] {
+        let pairs = [("WEBHOOK_DEMO", "1"), ("WEBHOOK_ADDRESS", address)];
+        let settings = receiver::settings(env(&pairs)).unwrap();
+        assert_eq!(settings.ofauth_secret, receiver::DEMO_OFAUTH_SECRET);
+        assert_eq!(settings.address, address);
+    }
+    let configured = receiver::settings(env(&[
+        ("OFAUTH_WEBHOOK_SECRET", "whsec_cmVhbA=="),
+        ("ONLYFANSAPI_WEBHOOK_SECRET", "real-3"),
+        ("WEBHOOK_ADDRESS", "0.0.0.0:8080"),
+    ]))
+    .unwrap();
+    assert_eq!(
+        configured,
+        receiver::Settings {
+            ofauth_secret: "whsec_cmVhbA==".into(),
+            onlyfansapi_secret: "real-3".into(),
+            address: "0.0.0.0:8080".into(),
+        }
+    );
 }

@@ -8,16 +8,21 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 
 use crate::store::StoreError;
+
+mod tls;
 
 /// Settings of a Redis-backed store before it connects: [`RedisStore`]'s
 /// (the rate-limit buckets) or [`RedisReplayStore`]'s (the webhook replay
 /// records).
 ///
 /// The URL is `redis://[user][:password]@host[:port][/db]`, or `rediss://`
-/// for TLS (rustls, verified against the system's trust roots, or the
+/// for TLS (`valkey://` and `valkeys://` too, in any case; plain
+/// `redis://` only to this machine unless
+/// [`allow_plaintext_remote`](Self::allow_plaintext_remote) says otherwise; no
+/// `#fragment`) (rustls, verified against the system's trust roots, or the
 /// certificates given to [`root_certificates_pem`](Self::root_certificates_pem)),
 /// as managed Redis services hand it out: a password alone (`:password@`) or
 /// an ACL user and password. Neither the URL nor the password ever appears in
@@ -35,6 +40,7 @@ pub struct RedisStoreBuilder<S> {
     prefix: String,
     timeout: Duration,
     root_certificates: Option<Vec<u8>>,
+    plaintext_remote: bool,
     store: PhantomData<fn() -> S>,
 }
 
@@ -45,6 +51,7 @@ impl<S> Clone for RedisStoreBuilder<S> {
             prefix: self.prefix.clone(),
             timeout: self.timeout,
             root_certificates: self.root_certificates.clone(),
+            plaintext_remote: self.plaintext_remote,
             store: PhantomData,
         }
     }
@@ -54,7 +61,10 @@ impl<S> fmt::Debug for RedisStoreBuilder<S> {
     // The URL may hold a password: never shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisStoreBuilder")
-            .field("tls", &self.url.starts_with("rediss:"))
+            .field(
+                "tls",
+                &matches!(transport(&self.url), Ok((Transport::Tls, _))),
+            )
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
             .field("root_certificates", &self.root_certificates.is_some())
@@ -87,6 +97,7 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
             prefix: Self::DEFAULT_PREFIX.to_owned(),
             timeout: Self::DEFAULT_TIMEOUT,
             root_certificates: None,
+            plaintext_remote: false,
             store: PhantomData,
         }
     }
@@ -113,10 +124,45 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
         self
     }
 
+    /// Allows plain `redis://` (or `valkey://`) to a host that is not this
+    /// machine: the password and every record then cross the network
+    /// unencrypted, readable and changeable on the way. Without it such a
+    /// URL is refused (use `rediss://`); loopback hosts and Unix sockets
+    /// need nothing. For a private network you trust, say so here.
+    pub fn allow_plaintext_remote(mut self) -> Self {
+        self.plaintext_remote = true;
+        self
+    }
+
     /// Connects now: an unreachable Redis, a refused password or a bad URL
     /// is an error here, not at the first call.
     pub async fn connect(self) -> Result<S, StoreError> {
-        let client = self.client()?;
+        let (transport, url) = self.checked()?;
+        let link = match transport {
+            Transport::Tls => {
+                let pem = self.root_certificates.as_deref();
+                let link = tls::TlsLink::new(url, pem, self.timeout)?;
+                tokio::time::timeout(self.timeout, link.connection())
+                    .await
+                    .map_err(|_| StoreError::new("cannot connect: timed out"))?
+                    .map_err(|e| redis_error("cannot connect", &e))?;
+                Link::Tls(Arc::new(link))
+            }
+            _ => Link::Manager(self.manager(url).await?),
+        };
+        S::open(RedisConnection {
+            link,
+            prefix: format!("{}{}", self.prefix, S::NAMESPACE).into(),
+            timeout: self.timeout,
+        })
+        .await
+    }
+
+    /// redis-rs's connection manager, for plain TCP and Unix sockets: it
+    /// reconnects on its own.
+    async fn manager(&self, url: url::Url) -> Result<ConnectionManager, StoreError> {
+        let client = redis::Client::open(url.as_str())
+            .map_err(|e| StoreError::new(format!("invalid Redis URL: {}", kind_description(&e))))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout))
@@ -124,46 +170,74 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
             // keeps a call from waiting on a long backoff.
             .set_number_of_retries(1)
             .set_max_delay(self.timeout);
-        let manager = ConnectionManager::new_with_config(client, config)
+        ConnectionManager::new_with_config(client, config)
             .await
-            .map_err(|e| redis_error("cannot connect", &e))?;
-        S::open(RedisConnection {
-            manager,
-            prefix: format!("{}{}", self.prefix, S::NAMESPACE).into(),
-            timeout: self.timeout,
-        })
-        .await
+            .map_err(|e| redis_error("cannot connect", &e))
     }
 
-    fn client(&self) -> Result<redis::Client, StoreError> {
-        let invalid = |e: redis::RedisError| {
-            StoreError::new(format!("invalid Redis URL: {}", kind_description(&e)))
-        };
-        if !self.url.starts_with("rediss:") {
-            if self.root_certificates.is_some() {
-                return Err(StoreError::new(
-                    "root certificates are given but the URL is not `rediss://`",
-                ));
+    /// The URL's transport, refused when it is plain to another machine
+    /// (unless allowed) or given roots without TLS.
+    fn checked(&self) -> Result<(Transport, url::Url), StoreError> {
+        let (transport, url) = transport(&self.url)?;
+        match &transport {
+            Transport::Plain { host } if !self.plaintext_remote && !is_loopback(host) => {
+                Err(StoreError::new(format!(
+                    "plain `redis://` to `{host}` would send the password and every record \
+                     unencrypted: use `rediss://`, or `allow_plaintext_remote()` on a network you trust"
+                )))
             }
-            return redis::Client::open(self.url.as_str()).map_err(invalid);
+            Transport::Plain { .. } | Transport::Local if self.root_certificates.is_some() => Err(
+                StoreError::new("root certificates are given but the URL is not `rediss://`"),
+            ),
+            _ => Ok((transport, url)),
         }
-        // redis-rs builds its TLS configuration with the process's default
-        // provider: *ring*, the one this crate's TLS uses, unless the
-        // application installed another.
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+/// How a URL reaches Redis.
+#[derive(Debug, PartialEq, Eq)]
+enum Transport {
+    /// `rediss://`, `valkeys://`.
+    Tls,
+    /// `redis://`, `valkey://`, to this host.
+    Plain { host: String },
+    /// A Unix socket (`redis+unix://`, `valkey+unix://`, `unix://`).
+    Local,
+}
+
+/// The URL's transport and the URL itself (its scheme in lower case, as
+/// every part of this crate and redis-rs then read it alike). A fragment is
+/// refused: redis-rs reads `#insecure` as "check no certificate". Errors
+/// never show the URL.
+fn transport(text: &str) -> Result<(Transport, url::Url), StoreError> {
+    let url =
+        url::Url::parse(text).map_err(|e| StoreError::new(format!("invalid Redis URL: {e}")))?;
+    if url.fragment().is_some() {
+        return Err(StoreError::new(
+            "invalid Redis URL: a fragment (`#…`) is refused; TLS is set on the builder",
+        ));
+    }
+    let transport = match url.scheme() {
+        "rediss" | "valkeys" => Transport::Tls,
+        "redis" | "valkey" => Transport::Plain {
+            host: url.host_str().unwrap_or_default().to_owned(),
+        },
+        "redis+unix" | "valkey+unix" | "unix" => Transport::Local,
+        _ => {
+            return Err(StoreError::new(
+                "invalid Redis URL: the scheme is not `redis`, `rediss`, `valkey`, `valkeys` or a Unix socket's",
+            ));
         }
-        match &self.root_certificates {
-            None => redis::Client::open(self.url.as_str()).map_err(invalid),
-            Some(pem) => redis::Client::build_with_tls(
-                self.url.as_str(),
-                redis::TlsCertificates {
-                    client_tls: None,
-                    root_cert: Some(pem.clone()),
-                },
-            )
-            .map_err(invalid),
-        }
+    };
+    Ok((transport, url))
+}
+
+/// Whether `host` (as [`url::Url::host_str`] gives it) is this machine.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -171,9 +245,75 @@ impl<S: RedisBacked> RedisStoreBuilder<S> {
 #[doc(hidden)]
 #[derive(Clone)]
 pub struct RedisConnection {
-    manager: ConnectionManager,
+    link: Link,
     prefix: Arc<str>,
     timeout: Duration,
+}
+
+/// Where commands go.
+#[derive(Clone)]
+enum Link {
+    /// Plain TCP or a Unix socket: redis-rs's manager.
+    Manager(ConnectionManager),
+    /// TLS set up by this crate (see `tls`).
+    Tls(Arc<tls::TlsLink>),
+}
+
+/// The connection one command is sent on.
+#[derive(Clone)]
+pub(crate) enum Connection {
+    Manager(ConnectionManager),
+    Tls(redis::aio::MultiplexedConnection),
+}
+
+impl ConnectionLike for Connection {
+    fn req_packed_command<'a>(
+        &'a mut self,
+        command: &'a redis::Cmd,
+    ) -> redis::RedisFuture<'a, redis::Value> {
+        match self {
+            Connection::Manager(connection) => connection.req_packed_command(command),
+            Connection::Tls(connection) => connection.req_packed_command(command),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+        match self {
+            Connection::Manager(connection) => {
+                connection.req_packed_commands(pipeline, offset, count)
+            }
+            Connection::Tls(connection) => connection.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Connection::Manager(connection) => connection.get_db(),
+            Connection::Tls(connection) => connection.get_db(),
+        }
+    }
+}
+
+impl Link {
+    async fn connection(&self) -> redis::RedisResult<Connection> {
+        Ok(match self {
+            Link::Manager(manager) => Connection::Manager(manager.clone()),
+            Link::Tls(link) => Connection::Tls(link.connection().await?),
+        })
+    }
+
+    /// A command found the connection dropped: the manager reconnects on
+    /// its own; a TLS link makes a new one at the next command.
+    fn dropped(&self) {
+        if let Link::Tls(link) = self {
+            link.forget();
+        }
+    }
 }
 
 impl fmt::Debug for RedisConnection {
@@ -181,6 +321,7 @@ impl fmt::Debug for RedisConnection {
         f.debug_struct("RedisConnection")
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
+            .field("tls", &matches!(self.link, Link::Tls(_)))
             .finish_non_exhaustive()
     }
 }
@@ -194,8 +335,11 @@ impl RedisConnection {
     /// Loads `script`, so that the first calls run it by hash at once (a
     /// Redis restart empties its cache: the first call after it reloads it).
     pub(crate) async fn load(&self, script: &redis::Script) -> Result<(), StoreError> {
-        let mut manager = self.manager.clone();
-        tokio::time::timeout(self.timeout, script.load_async(&mut manager))
+        let load = async {
+            let mut connection = self.link.connection().await?;
+            script.load_async(&mut connection).await
+        };
+        tokio::time::timeout(self.timeout, load)
             .await
             .map_err(|_| StoreError::new("cannot load a script: no answer"))?
             .map_err(|e| redis_error("cannot load a script", &e))?;
@@ -206,15 +350,16 @@ impl RedisConnection {
     /// within the timeout; `what` names it in errors.
     pub(crate) async fn run<T, F, Fut>(&self, what: &str, send: F) -> Result<T, StoreError>
     where
-        F: Fn(ConnectionManager) -> Fut,
+        F: Fn(Connection) -> Fut,
         Fut: Future<Output = redis::RedisResult<T>>,
     {
         let attempts = async {
-            match send(self.manager.clone()).await {
+            match send(self.link.connection().await?).await {
                 // The first command after Redis came back meets the old, dead
                 // connection; the manager reconnects as it fails: once more.
                 Err(error) if error.is_connection_dropped() || error.is_io_error() => {
-                    send(self.manager.clone()).await
+                    self.link.dropped();
+                    send(self.link.connection().await?).await
                 }
                 other => other,
             }
@@ -266,5 +411,70 @@ fn kind_description(error: &redis::RedisError) -> &'static str {
             redis::ErrorKind::UnexpectedReturnType => "unexpected reply",
             _ => "client error",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transports_are_read_in_any_case_and_fragments_refused() {
+        let of = |url: &str| transport(url).map(|(transport, _)| transport);
+        for tls in ["rediss://h:6380", "REDISS://h", "Valkeys://u:p@h/0"] {
+            assert_eq!(of(tls), Ok(Transport::Tls), "{tls}");
+        }
+        assert_eq!(
+            of("ReDiS://:pw@Cache.Example.COM:6379"),
+            Ok(Transport::Plain {
+                host: "Cache.Example.COM".into()
+            })
+        );
+        assert_eq!(of("redis+unix:///run/redis.sock"), Ok(Transport::Local));
+        for bad in [
+            "rediss://h#insecure",
+            "rediss://:s3cret@h/#insecure",
+            "redis://h#",
+            "http://h",
+            "not a url s3cret",
+        ] {
+            let error = of(bad).unwrap_err().to_string();
+            assert!(
+                !error.contains("s3cret") && !error.contains("//h"),
+                "{error}"
+            );
+        }
+        for host in ["127.0.0.1", "127.8.9.10", "[::1]", "localhost", "LOCALHOST"] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["10.0.0.1", "localhost.example.com", "[::2]", "0.0.0.0", ""] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+
+    /// `rediss://` never installs a process-wide crypto provider (nor does
+    /// redis-rs for it): the application's choice, or none, stays. The
+    /// server here takes the connection and closes it mid-handshake.
+    #[tokio::test]
+    async fn tls_leaves_the_process_crypto_provider_alone() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                drop(socket);
+            }
+        });
+        for url in [
+            format!("rediss://:s3cret@127.0.0.1:{port}"),
+            format!("VALKEYS://localhost:{port}/1"),
+        ] {
+            let error = crate::webhooks::RedisReplayStore::connect(&url)
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(error.starts_with("cannot connect"), "{error}");
+            assert!(!error.contains("s3cret"), "{error}");
+        }
+        assert!(rustls::crypto::CryptoProvider::get_default().is_none());
     }
 }

@@ -41,7 +41,8 @@ use http::HeaderMap;
 pub use super::requests::Event;
 use onlyfans_clients_core::webhooks::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, ReplayGuard, ReplayStore, ReplayStoreFailure,
-    SharedReplay, SigningKey, WebhookError, check_size, ofauth_header, svix, unix_seconds,
+    SharedReplay, SigningKey, WebhookError, check_size, message_keys, ofauth_header, svix,
+    unix_seconds,
 };
 pub use onlyfans_clients_core::webhooks::{Delivery, SharedDelivery};
 
@@ -86,10 +87,18 @@ impl Verifier {
     }
 
     /// Refuses a message handled before, or being handled now
-    /// ([`WebhookError::Replayed`]): the last `capacity` handled message ids
-    /// (or signatures, for `OFAuth-Signature`, however encoded) within the
-    /// tolerance window are remembered, shared by every clone. A message
-    /// counts as handled once its [`Delivery`] is committed.
+    /// ([`WebhookError::Replayed`]): the keys of the last handled messages
+    /// within the tolerance window (at most `capacity` keys) are remembered,
+    /// shared by every clone. A message counts as handled once its
+    /// [`Delivery`] is committed.
+    ///
+    /// A message is known by its Svix id and by what each of its signatures
+    /// signs (its timestamp and body), all claimed together: the same
+    /// message sent again with both signatures, with either one stripped, or
+    /// re-signed later under its Svix id, is the same message. Messages with
+    /// Svix ids of their own are never taken for each other; one signed
+    /// only by `OFAuth-Signature` is taken for any with the same body
+    /// signed in the same second.
     pub fn replay_guard(mut self, capacity: usize) -> Verifier {
         self.replay = Some(ReplayGuard::new(capacity));
         self
@@ -127,7 +136,8 @@ impl Verifier {
             (Some(guard), Some(message)) => {
                 let window = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
                 let expired_before = now.saturating_sub(window);
-                match guard.claim(&message.key, message.timestamp, expired_before) {
+                let (keys, id) = (&message.keys, &message.id);
+                match guard.claim(keys, id, message.timestamp, expired_before) {
                     Ok(receipt) => Some(receipt),
                     Err(taken) => return Err(taken.refusal(message.shown_id)),
                 }
@@ -143,14 +153,21 @@ impl Verifier {
     /// and one whose handling failed is accepted by any of them when the
     /// sender delivers it again. Verifying then asks the store, so it is
     /// async: see [`SharedVerifier`]. Replaces
-    /// [`replay_guard`](Self::replay_guard).
+    /// [`replay_guard`](Self::replay_guard); messages are known by the same
+    /// keys.
+    ///
+    /// Every key is scoped by this endpoint's signing secret (a keyed hash
+    /// of it, never the secret): endpoints with other secrets sharing the
+    /// store and its prefix never refuse each other's messages, whatever ids
+    /// their senders reuse.
     pub fn replay_store(self, store: impl ReplayStore) -> SharedVerifier {
+        let scope = self.header.scope();
         SharedVerifier {
             verifier: Verifier {
                 replay: None,
                 ..self
             },
-            replay: SharedReplay::new(store),
+            replay: SharedReplay::new(store, scope),
         }
     }
 
@@ -170,36 +187,49 @@ impl Verifier {
                 header: svix::SIGNATURE[0],
             });
         }
-        let mut verified = None;
+        let mut by_svix = None;
         if svix_signed {
             let key = self.svix.as_ref().ok_or(WebhookError::InvalidSecret {
                 reason: "is not a Svix secret (`whsec_` and base64), which `svix-signature` needs",
             })?;
-            verified = Some(svix::verify(key, headers, body, now, self.tolerance)?);
+            by_svix = Some(svix::verify(key, headers, body, now, self.tolerance)?);
         }
+        let mut by_header = None;
         if header_signed {
-            let by_header =
-                ofauth_header::verify(&self.header, headers, body, now, self.tolerance)?;
-            verified.get_or_insert(by_header);
+            by_header = Some(ofauth_header::verify(
+                &self.header,
+                headers,
+                body,
+                now,
+                self.tolerance,
+            )?);
         }
         let event = Event::decode(body)?;
-        let message = verified.map(|verified| Message {
-            shown_id: if svix_signed {
-                verified.replay_key.clone()
-            } else {
-                format!("OFAuth-Signature of t={}", verified.timestamp)
+        let verified = [&by_svix, &by_header];
+        let timestamps = verified
+            .iter()
+            .filter_map(|v| v.as_ref().map(|v| v.timestamp));
+        let id = by_svix.as_ref().and_then(|v| v.id.as_deref());
+        let message = timestamps.clone().max().map(|timestamp| Message {
+            keys: message_keys(id, timestamps, body),
+            id: id.unwrap_or_default().to_owned(),
+            timestamp,
+            shown_id: match id {
+                Some(id) => id.to_owned(),
+                None => format!("OFAuth-Signature of t={timestamp}"),
             },
-            key: verified.replay_key,
-            timestamp: verified.timestamp,
         });
         Ok((event, message))
     }
 }
 
-/// A verified message's replay key, its signed time, and what a refusal
-/// shows of it.
+/// A verified message's replay keys (every identity its request carries:
+/// see [`message_keys`]), its latest signed time, and what a refusal shows
+/// of it.
 struct Message {
-    key: String,
+    keys: Vec<String>,
+    /// The Svix id; empty without one.
+    id: String,
     timestamp: i64,
     shown_id: String,
 }
@@ -274,7 +304,8 @@ impl SharedVerifier {
             Some(message) => {
                 self.replay
                     .claim(
-                        &message.key,
+                        &message.keys,
+                        &message.id,
                         message.timestamp,
                         now,
                         self.verifier.tolerance,

@@ -15,10 +15,10 @@ mod schemes;
 #[cfg(feature = "redis")]
 pub use replay::RedisReplayStore;
 pub use replay::{
-    Claim, DEFAULT_HOLD, REPLAY_MARGIN, ReplayStore, ReplayStoreFailure, SharedDelivery,
+    Claim, DEFAULT_HOLD, REPLAY_MARGIN, ReplayStore, ReplayStoreFailure, SharedDelivery, conflicts,
 };
 #[doc(hidden)]
-pub use replay::{Receipt, ReplayGuard, SharedReceipt, SharedReplay};
+pub use replay::{Receipt, ReplayGuard, SharedReceipt, SharedReplay, message_keys};
 #[doc(hidden)]
 pub use schemes::{SigningKey, hex_body_signature, ofauth_header, svix};
 

@@ -74,6 +74,19 @@ impl SigningKey {
         matches_any(&self.tags(message), tag)
     }
 
+    /// What names the endpoint this key verifies, in a store shared with
+    /// others: 16 bytes of the HMAC of a fixed label under the first key,
+    /// in hex. Two secrets never share a scope, and the scope tells nothing
+    /// of the secret.
+    pub fn scope(&self) -> String {
+        let tag = self
+            .keys
+            .first()
+            .map(|key| hmac::sign(key, b"onlyfans-clients webhook replay scope"));
+        let bytes = tag.as_ref().map_or(&[][..], |tag| &tag.as_ref()[..16]);
+        hex_encode(bytes)
+    }
+
     /// The HMAC of `message` under the first key.
     #[cfg(any(test, feature = "mock"))]
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
@@ -126,9 +139,8 @@ fn within_signature_cap(header: &'static str, entries: usize) -> Result<(), Webh
 /// What a verified request says about itself, for the replay guard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
-    /// The message id, or for schemes without ids the matching tag in one
-    /// spelling (lower-case hex of its bytes, whatever encoding was sent).
-    pub replay_key: String,
+    /// The message id, for schemes with one.
+    pub id: Option<String>,
     /// Unix seconds of the signed timestamp.
     pub timestamp: i64,
 }
@@ -221,7 +233,7 @@ pub mod svix {
             any_v1 = true;
             if base64_decode(encoded).is_some_and(|tag| matches_any(&tags, &tag)) {
                 return Ok(Verified {
-                    replay_key: id.to_owned(),
+                    id: Some(id.to_owned()),
                     timestamp,
                 });
             }
@@ -289,13 +301,13 @@ pub mod ofauth_header {
         let tags = key.tags(&signed);
         for signature in signatures {
             let decoded = [hex_decode(signature), base64_decode(signature)];
-            if let Some(tag) = decoded
+            if decoded
                 .into_iter()
                 .flatten()
-                .find(|tag| matches_any(&tags, tag))
+                .any(|tag| matches_any(&tags, &tag))
             {
                 return Ok(Verified {
-                    replay_key: format!("t={timestamp},v1={}", hex_encode(&tag)),
+                    id: None,
                     timestamp,
                 });
             }
@@ -384,7 +396,7 @@ mod tests {
         assert_eq!(
             verify_vector(&headers, BODY, TIMESTAMP),
             Ok(Verified {
-                replay_key: ID.into(),
+                id: Some(ID.into()),
                 timestamp: TIMESTAMP
             })
         );
@@ -643,6 +655,16 @@ mod tests {
             SigningKey::raw(""),
             Err(WebhookError::InvalidSecret { .. })
         ));
+    }
+
+    #[test]
+    fn scopes_differ_by_secret_and_never_show_it() {
+        let scope = SigningKey::svix(SECRET).unwrap().scope();
+        assert_eq!(scope.len(), 32);
+        assert_eq!(scope, SigningKey::svix_or_raw(SECRET).unwrap().scope());
+        assert_ne!(scope, SigningKey::svix("whsec_c2VjcmV0").unwrap().scope());
+        assert_ne!(scope, SigningKey::raw(SECRET).unwrap().scope());
+        assert!(!scope.contains("MfKQ9r8G"));
     }
 
     #[test]

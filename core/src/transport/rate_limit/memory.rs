@@ -39,10 +39,11 @@ const PRUNE_FROM: usize = 1024;
 
 impl Buckets {
     /// Forgets every bucket that is full and open again: one created anew is
-    /// the same, so an agency cycling through many connection ids does not
-    /// grow the map for ever.
+    /// the same (or, during a store outage, starts empty: stricter), so an
+    /// agency cycling through many connection ids does not grow the map for
+    /// ever, an outage's fallback buckets included.
     fn prune(&mut self, now: i64) {
-        if self.states.len() < self.prune_at.max(PRUNE_FROM) || self.start_empty {
+        if self.states.len() < self.prune_at.max(PRUNE_FROM) {
             return;
         }
         self.states.retain(|_, state| {
@@ -80,7 +81,16 @@ impl MemoryStore {
     pub(crate) fn start_empty(&self) {
         let mut buckets = lock(&self.buckets);
         buckets.states.clear();
+        buckets.prune_at = PRUNE_FROM;
         buckets.start_empty = true;
+    }
+
+    /// Forgets every bucket (the end of an outage: the shared store counts
+    /// again).
+    pub(crate) fn clear(&self) {
+        let mut buckets = lock(&self.buckets);
+        buckets.states.clear();
+        buckets.prune_at = PRUNE_FROM;
     }
 
     fn with_state<T>(
@@ -173,5 +183,25 @@ mod tests {
         // have a call left after this one.
         let busy = store.reserve_now("busy", limit, forever);
         assert_eq!((busy.wait, busy.remaining), (Duration::ZERO, 0));
+    }
+
+    /// The fallback of a store outage (new buckets start empty) forgets idle
+    /// buckets too: an outage with connections cycling does not grow the
+    /// map for ever.
+    #[tokio::test(start_paused = true)]
+    async fn an_outage_s_buckets_are_forgotten_too() {
+        let store = MemoryStore::new();
+        store.start_empty();
+        let limit = RateLimit::new(2, Duration::from_secs(1));
+        let forever = Duration::from_secs(3600);
+        for round in 0..3 {
+            for n in 0..PRUNE_FROM {
+                store.reserve_now(&format!("connection {round} {n}"), limit, forever);
+            }
+            tokio::time::advance(Duration::from_secs(2)).await;
+        }
+        store.reserve_now("last", limit, forever);
+        let kept = lock(&store.buckets).states.len();
+        assert!(kept <= PRUNE_FROM + 1, "{kept}");
     }
 }

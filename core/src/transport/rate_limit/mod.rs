@@ -301,7 +301,10 @@ impl Limiter {
                 floor: self.limit.credits_floor.unwrap_or(0),
             });
         }
-        if !reservation.taken {
+        // A store that says it took a slot beyond the call's longest wait
+        // (a custom store's bug, a bad reply) is not slept on: raw calls
+        // have no outer deadline, so this is the only bound.
+        if !reservation.taken || reservation.wait > max_wait {
             return Err(Refusal::TooFar {
                 wait: reservation.wait,
             });
@@ -389,6 +392,8 @@ impl Limiter {
         let error = match answer {
             Ok(value) => {
                 if self.outage.ongoing.swap(false, Ordering::AcqRel) {
+                    // The outage's buckets are of no use any more.
+                    self.local.clear();
                     tracing::info!("rate limit store answers again; sharing the budget resumes");
                 }
                 return Ok(Some(value));

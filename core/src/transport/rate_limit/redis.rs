@@ -68,8 +68,9 @@ impl RedisBacked for RedisStore {
 }
 
 impl RedisStore {
-    /// Connects to `url` (`redis://[user:password@]host:port[/db]`, or
-    /// `rediss://` for TLS) with the default prefix and timeout.
+    /// Connects to `url` (`rediss://[user:password@]host:port[/db]` for TLS,
+    /// or `redis://` to this machine: see [`RedisStoreBuilder`] for the
+    /// rules) with the default prefix and timeout.
     pub async fn connect(url: &str) -> Result<RedisStore, StoreError> {
         Self::builder(url).connect().await
     }

@@ -15,36 +15,77 @@ pub use memory::{Receipt, ReplayGuard};
 pub use redis::RedisReplayStore;
 
 use super::WebhookError;
+use super::encoding::hex_encode;
 use crate::store::{StoreError, StoreFuture, within_deadline as deadline};
 
 /// Where the receivers of a fleet record the messages they handle, so that a
 /// message handled by one is refused by all.
 ///
-/// A message's key is claimed while it is handled, then either recorded as
-/// handled (refused until it is forgotten) or freed again (the sender's
-/// redelivery is accepted). Each method must act atomically on its key.
-/// [`RedisReplayStore`] (feature `redis`) is the one this crate ships;
+/// A message is known by several keys (its Svix id, and what its signatures
+/// sign: see the verifier's documentation), all held together: claimed
+/// while it is handled, then either recorded as handled (refused until it is
+/// forgotten) or freed again (the sender's redelivery is accepted). The same
+/// message sent again with fewer or other signatures carries some of the
+/// same keys, so it is refused. Each method must act atomically on all its
+/// keys. [`RedisReplayStore`] (feature `redis`) is the one this crate ships;
 /// implement this to keep the records elsewhere.
 pub trait ReplayStore: fmt::Debug + Send + Sync + 'static {
-    /// Claims `key` for a message about to be handled, for at most `hold`
-    /// (then it is free again, should its receiver die meanwhile): a token
-    /// when claimed, or why not (handled before, or being handled now).
-    fn claim<'a>(&'a self, key: &'a str, hold: Duration) -> StoreFuture<'a, Claim>;
+    /// Claims all `keys` of a message about to be handled (`id`: its message
+    /// id, empty without one), under `token`, for at most `hold` (then they
+    /// are free again, should its receiver die meanwhile), or none of them.
+    /// A key held for a message with another id is not this message's
+    /// business (see [`conflicts`]): it is neither claimed nor in the way.
+    /// Of the keys held for this message:
+    ///
+    /// - one handled: every free key is recorded as handled, for `remember`,
+    ///   and the answer is [`Claim::Handled`];
+    /// - one claimed under another token: the free keys join that claim (its
+    ///   commit or release settles them too), and the answer is
+    ///   [`Claim::InFlight`];
+    /// - else the free keys are claimed: [`Claim::Claimed`]. A key that
+    ///   already holds `token` is this claim's (a claim sent again after its
+    ///   reply was lost).
+    fn claim<'a>(
+        &'a self,
+        keys: &'a [String],
+        id: &'a str,
+        token: &'a str,
+        hold: Duration,
+        remember: Duration,
+    ) -> StoreFuture<'a, Claim>;
 
-    /// Records `key` as handled, for `remember` from now (whoever holds it).
-    fn commit<'a>(&'a self, key: &'a str, remember: Duration) -> StoreFuture<'a, ()>;
+    /// Records `keys` as handled for the message `id`, for `remember` from
+    /// now (whoever of this message holds them), and the keys that joined
+    /// the claim `token`.
+    fn commit<'a>(
+        &'a self,
+        keys: &'a [String],
+        id: &'a str,
+        token: &'a str,
+        remember: Duration,
+    ) -> StoreFuture<'a, ()>;
 
-    /// Frees `key` if the claim `token` still holds it (not once committed,
-    /// nor once another receiver claimed it after the hold ran out).
-    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()>;
+    /// Frees every key the claim `token` still holds, its own and those that
+    /// joined it (not once committed, nor once another receiver claimed them
+    /// after the hold ran out).
+    fn release<'a>(&'a self, keys: &'a [String], token: &'a str) -> StoreFuture<'a, ()>;
 }
 
-/// What a claim of a message's key found.
+/// Whether a key held for the message `holder` (its id; empty without one)
+/// stands in the way of the message `id`: unless both have ids and they
+/// differ. Two messages with their own ids are two, however alike their
+/// bodies and timestamps; a message without an id (`OFAuth-Signature`
+/// alone) cannot be told from one with an id it was stripped of, so any
+/// holder stops it, and it stops any message.
+pub fn conflicts(holder: &str, id: &str) -> bool {
+    holder.is_empty() || id.is_empty() || holder == id
+}
+
+/// What a claim of a message's keys found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// The key is this claim's, under this token (for
-    /// [`ReplayStore::release`]).
-    Claimed(String),
+    /// The keys are this claim's.
+    Claimed,
     /// The message was handled before.
     Handled,
     /// The message is being handled now, by this receiver or another.
@@ -61,6 +102,42 @@ impl Claim {
             handled: *self == Claim::Handled,
         }
     }
+}
+
+/// The keys a verified message is known by (internal): `id:<id>` for a
+/// Svix id, and `signed:<SHA-256 of "<timestamp>.<body>">` for each
+/// timestamp a signature of it signs. Every scheme signs the timestamp and
+/// the body, so a request stripped of one of its signatures still carries a
+/// key of the original; a Svix redelivery (signed again later) keeps its id.
+/// Two messages with their own ids are two whatever keys they share (see
+/// [`conflicts`]).
+#[doc(hidden)]
+pub fn message_keys(
+    id: Option<&str>,
+    timestamps: impl IntoIterator<Item = i64>,
+    body: &[u8],
+) -> Vec<String> {
+    let mut keys: Vec<String> = id.map(|id| format!("id:{id}")).into_iter().collect();
+    for timestamp in timestamps {
+        let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+        digest.update(format!("{timestamp}.").as_bytes());
+        digest.update(body);
+        let key = format!("signed:{}", hex_encode(digest.finish().as_ref()));
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// A fresh claim token: 16 random bytes in hex.
+fn token() -> Result<String, StoreError> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| StoreError::new("no randomness for a claim token"))?;
+    Ok(hex_encode(&bytes))
 }
 
 /// What a verifier does when its [`ReplayStore`] fails (unreachable, too
@@ -87,22 +164,30 @@ pub const REPLAY_MARGIN: Duration = Duration::from_secs(60);
 /// (see [`SharedReplay::hold`]).
 pub const DEFAULT_HOLD: Duration = Duration::from_secs(60);
 
-/// A verifier's shared replay protection: the store, its failure policy and
-/// how long a claim holds (internal: the API verifiers build it).
+/// A verifier's shared replay protection: the store, its failure policy,
+/// how long a claim holds, and the endpoint's scope of every key
+/// (internal: the API verifiers build it).
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct SharedReplay {
     store: Arc<dyn ReplayStore>,
     on_failure: ReplayStoreFailure,
     hold: Duration,
+    scope: String,
 }
 
 impl SharedReplay {
-    pub fn new(store: impl ReplayStore) -> Self {
+    /// Shared protection in `store` for the endpoint whose signing key
+    /// gives `scope` ([`SigningKey::scope`](crate::webhooks::SigningKey::scope)):
+    /// every key is `<scope>:<key>`, so that endpoints with other secrets
+    /// sharing the store never refuse each other's messages (a sender may
+    /// reuse a message id across endpoints).
+    pub fn new(store: impl ReplayStore, scope: String) -> Self {
         Self {
             store: Arc::new(store),
             on_failure: ReplayStoreFailure::default(),
             hold: DEFAULT_HOLD,
+            scope,
         }
     }
 
@@ -118,33 +203,40 @@ impl SharedReplay {
         self
     }
 
-    /// Claims a verified message's `key` (signed at `timestamp`, unix
-    /// seconds; `now` likewise), remembered once handled until its signature
-    /// can no longer verify (`timestamp + tolerance`) plus
-    /// [`REPLAY_MARGIN`]. `shown_id` is what a refusal says.
+    /// Claims a verified message's `keys` (see [`message_keys`]; signed at
+    /// `timestamp`, unix seconds; `now` likewise), remembered once handled
+    /// until its signature can no longer verify (`timestamp + tolerance`)
+    /// plus [`REPLAY_MARGIN`]. `shown_id` is what a refusal says.
     pub async fn claim(
         &self,
-        key: &str,
+        keys: &[String],
+        id: &str,
         timestamp: i64,
         now: i64,
         tolerance: Duration,
         shown_id: String,
     ) -> Result<Option<SharedReceipt>, WebhookError> {
-        let answer = deadline(self.store.claim(key, self.hold)).await;
-        let token = match answer {
-            Ok(Claim::Claimed(token)) => token,
-            Ok(taken) => return Err(taken.refusal(shown_id)),
-            Err(error) => return failure(self.on_failure, error, "claim").map(|()| None),
-        };
+        let keys: Vec<String> = keys.iter().map(|k| format!("{}:{k}", self.scope)).collect();
         let valid_for = timestamp
             .saturating_add(i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX))
             .saturating_sub(now)
             .max(0);
         let remember = Duration::from_secs(u64::try_from(valid_for).unwrap_or(0)) + REPLAY_MARGIN;
+        let token = match token() {
+            Ok(token) => token,
+            Err(error) => return failure(self.on_failure, error, "claim").map(|()| None),
+        };
+        let answer = deadline(self.store.claim(&keys, id, &token, self.hold, remember)).await;
+        match answer {
+            Ok(Claim::Claimed) => {}
+            Ok(taken) => return Err(taken.refusal(shown_id)),
+            Err(error) => return failure(self.on_failure, error, "claim").map(|()| None),
+        }
         Ok(Some(SharedReceipt {
             store: Arc::clone(&self.store),
             on_failure: self.on_failure,
-            key: key.to_owned(),
+            keys,
+            id: id.to_owned(),
             token,
             remember,
             settled: false,
@@ -174,7 +266,8 @@ fn failure(policy: ReplayStoreFailure, error: StoreError, step: &str) -> Result<
 pub struct SharedReceipt {
     store: Arc<dyn ReplayStore>,
     on_failure: ReplayStoreFailure,
-    key: String,
+    keys: Vec<String>,
+    id: String,
     token: String,
     remember: Duration,
     settled: bool,
@@ -183,20 +276,24 @@ pub struct SharedReceipt {
 impl SharedReceipt {
     async fn commit(mut self) -> Result<(), WebhookError> {
         self.settled = true;
-        let answer = deadline(self.store.commit(&self.key, self.remember)).await;
+        let answer = deadline(
+            self.store
+                .commit(&self.keys, &self.id, &self.token, self.remember),
+        )
+        .await;
         answer.or_else(|error| failure(self.on_failure, error, "commit"))
     }
 
     async fn release(mut self) {
         self.settled = true;
-        release(self.store.as_ref(), &self.key, &self.token).await;
+        release(self.store.as_ref(), &self.keys, &self.token).await;
     }
 }
 
 /// Frees a claim; a failure is only logged, since the claim frees itself
 /// once its hold runs out.
-async fn release(store: &dyn ReplayStore, key: &str, token: &str) {
-    if let Err(error) = deadline(store.release(key, token)).await {
+async fn release(store: &dyn ReplayStore, keys: &[String], token: &str) {
+    if let Err(error) = deadline(store.release(keys, token)).await {
         tracing::warn!(%error, "webhook replay store: a claim was not freed; it frees itself when its hold runs out");
     }
 }
@@ -210,11 +307,11 @@ impl Drop for SharedReceipt {
             return;
         };
         let store = Arc::clone(&self.store);
-        let (key, token) = (
-            std::mem::take(&mut self.key),
+        let (keys, token) = (
+            std::mem::take(&mut self.keys),
             std::mem::take(&mut self.token),
         );
-        runtime.spawn(async move { release(store.as_ref(), &key, &token).await });
+        runtime.spawn(async move { release(store.as_ref(), &keys, &token).await });
     }
 }
 

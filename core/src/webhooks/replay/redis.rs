@@ -9,31 +9,115 @@ use crate::redis_connection::{RedisBacked, RedisConnection, RedisStoreBuilder};
 use crate::store::{StoreError, StoreFuture};
 use crate::webhooks::encoding::hex_encode;
 
-/// Frees a claim only if the token still holds it (not once committed, nor
-/// once another receiver claimed the key after the hold ran out).
-const RELEASE: &str = r"if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+/// What every script starts with: `split` reads a key's value,
+/// `<state>|<message id>` (state: `handled` or the claim's token; the id
+/// empty for a message without one), and `conflicts` is
+/// [`conflicts`](super::conflicts).
+const COMMON: &str = r"local function split(value)
+  local bar = string.find(value, '|', 1, true)
+  if not bar then return value, '' end
+  return string.sub(value, 1, bar - 1), string.sub(value, bar + 1)
 end
-return 0";
+local function conflicts(holder, id)
+  return holder == '' or id == '' or holder == id
+end
+local n = #KEYS - 1
+";
 
-/// The value of a handled message's key.
-const HANDLED: &str = "handled";
+/// Claims a message's keys, all or none (see [`ReplayStore::claim`]).
+/// `KEYS`: the message's keys, then its claim's set of joined keys; `ARGV`:
+/// the token, the hold and the time to remember (ms), the prefix of claim
+/// sets, the message id. A key holding the token is this claim's: a claim
+/// sent again after its reply was lost is claimed, not in flight.
+const CLAIM: &str = r"local token, hold, remember, sets, id = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local holder, left
+for i = 1, n do
+  local value = redis.call('GET', KEYS[i])
+  if value then
+    local state, by = split(value)
+    if state ~= token and conflicts(by, id) then
+      if state == 'handled' then
+        for j = 1, n do redis.call('SET', KEYS[j], 'handled|' .. id, 'PX', remember, 'NX') end
+        return 'handled'
+      end
+      holder, left = state, redis.call('PTTL', KEYS[i])
+    end
+  end
+end
+if holder then
+  if left < 1 then left = hold end
+  for j = 1, n do
+    if redis.call('SET', KEYS[j], holder .. '|' .. id, 'PX', left, 'NX') then
+      redis.call('SADD', sets .. holder, KEYS[j])
+    end
+  end
+  redis.call('PEXPIRE', sets .. holder, left)
+  return 'in-flight'
+end
+for j = 1, n do
+  if redis.call('SET', KEYS[j], token .. '|' .. id, 'PX', hold, 'NX') then
+    redis.call('SADD', KEYS[n + 1], KEYS[j])
+  end
+end
+redis.call('PEXPIRE', KEYS[n + 1], hold)
+return 'claimed'";
 
-/// Message ids longer than this are stored by their SHA-256: keys stay short
-/// whatever a sender puts in a header.
+/// Records a message's keys as handled (unless held for a message with
+/// another id), and the keys that joined its claim. `KEYS` as [`CLAIM`]'s;
+/// `ARGV`: the token, the time to remember (ms), the message id.
+const COMMIT: &str = r"for i = 1, n do
+  local value = redis.call('GET', KEYS[i])
+  local by = ''
+  if value then
+    local _, holder = split(value)
+    by = holder
+  end
+  if conflicts(by, ARGV[3]) then
+    redis.call('SET', KEYS[i], 'handled|' .. ARGV[3], 'PX', ARGV[2])
+  end
+end
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[n + 1])) do
+  local value = redis.call('GET', key)
+  if value then
+    local state, by = split(value)
+    if state == ARGV[1] then redis.call('SET', key, 'handled|' .. by, 'PX', ARGV[2]) end
+  end
+end
+redis.call('DEL', KEYS[n + 1])
+return 1";
+
+/// Frees every key the token still holds (not once committed, nor once
+/// another receiver claimed it after the hold ran out). `KEYS` as
+/// [`CLAIM`]'s; `ARGV`: the token.
+const RELEASE: &str = r"local function free(key)
+  local value = redis.call('GET', key)
+  if value and split(value) == ARGV[1] then redis.call('DEL', key) end
+end
+for i = 1, n do free(KEYS[i]) end
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[n + 1])) do free(key) end
+redis.call('DEL', KEYS[n + 1])
+return 1";
+
+/// Message keys longer than this are stored by their SHA-256: keys stay
+/// short whatever a sender puts in a header.
 const LONGEST_PLAIN_KEY: usize = 128;
 
 /// Webhook replay records in Redis, shared by every receiver that uses the
 /// same Redis and prefix: a message handled by one is refused by all.
 ///
-/// One command per step: a claim is `SET <key> <token> NX PX <hold>` (only
-/// one receiver gets it; a duplicate then reads the key once more, to say
-/// whether the message was handled or is being handled), a commit `SET <key> handled PX <remember>`, a
-/// release a script that deletes the key only while the claim's token still
-/// holds it. Keys are `<prefix>webhook-replay:<message id>` and expire on
-/// their own: a handled message once its signature can no longer verify
-/// (plus a margin), a claim once its hold runs out. Needs Redis 2.6.12 or
-/// later (or Valkey).
+/// One script per step, atomic over all of a message's keys: a claim sets
+/// every key to its token unless one is taken (only one receiver gets a
+/// message; a duplicate learns at once whether it was handled or is being
+/// handled, and its other keys join the record), a commit sets them to
+/// `handled`, a release deletes those the claim's token still holds. Each
+/// value names the message id it is held for (`<token or handled>|<id>`). Keys
+/// are `<prefix>webhook-replay:<endpoint scope>:<message key>` (and
+/// `<prefix>webhook-replay:claims:<token>` for a claim's joined keys) and
+/// expire on their own: a handled message once its signature can no longer
+/// verify (plus a margin), a claim once its hold runs out. A claim whose
+/// reply was lost and that is sent again finds its own token: it is this
+/// receiver's. Tested with Redis 7 (scripts use only commands of Redis 2.6.12); not a
+/// cluster: a claim's scripts touch keys they are not given.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -50,7 +134,7 @@ const LONGEST_PLAIN_KEY: usize = 128;
 #[derive(Clone)]
 pub struct RedisReplayStore {
     connection: RedisConnection,
-    release: Arc<redis::Script>,
+    scripts: Arc<[redis::Script; 3]>,
 }
 
 impl fmt::Debug for RedisReplayStore {
@@ -65,18 +149,22 @@ impl RedisBacked for RedisReplayStore {
     const NAMESPACE: &'static str = "webhook-replay:";
 
     async fn open(connection: RedisConnection) -> Result<Self, StoreError> {
-        let release = redis::Script::new(RELEASE);
-        connection.load(&release).await?;
+        let scripts =
+            [CLAIM, COMMIT, RELEASE].map(|body| redis::Script::new(&format!("{COMMON}{body}")));
+        for script in &scripts {
+            connection.load(script).await?;
+        }
         Ok(RedisReplayStore {
             connection,
-            release: Arc::new(release),
+            scripts: Arc::new(scripts),
         })
     }
 }
 
 impl RedisReplayStore {
-    /// Connects to `url` (`redis://[user:password@]host:port[/db]`, or
-    /// `rediss://` for TLS) with the default prefix and timeout.
+    /// Connects to `url` (`rediss://[user:password@]host:port[/db]` for TLS,
+    /// or `redis://` to this machine: see [`RedisStoreBuilder`] for the
+    /// rules) with the default prefix and timeout.
     pub async fn connect(url: &str) -> Result<RedisReplayStore, StoreError> {
         Self::builder(url).connect().await
     }
@@ -104,85 +192,82 @@ fn millis(duration: Duration) -> u64 {
         .max(1)
 }
 
-/// A fresh claim token: 16 random bytes in hex.
-fn token() -> Result<String, StoreError> {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 16];
-    ring::rand::SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| StoreError::new("no randomness for a claim token"))?;
-    Ok(hex_encode(&bytes))
+impl RedisReplayStore {
+    /// Runs script `which` over a message's `keys` and its claim's set.
+    async fn script<T: redis::FromRedisValue>(
+        &self,
+        which: usize,
+        what: &str,
+        keys: &[String],
+        token: &str,
+        args: &[String],
+    ) -> Result<T, StoreError> {
+        let script = self
+            .scripts
+            .get(which)
+            .ok_or_else(|| StoreError::new("no such script"))?;
+        let mut invocation = script.prepare_invoke();
+        for key in keys {
+            invocation.key(self.key(key));
+        }
+        invocation.key(self.connection.key(&format!("claims:{token}")));
+        invocation.arg(token);
+        for arg in args {
+            invocation.arg(arg);
+        }
+        let invocation = &invocation;
+        self.connection
+            .run(what, |mut connection| async move {
+                invocation.invoke_async(&mut connection).await
+            })
+            .await
+    }
 }
 
 impl ReplayStore for RedisReplayStore {
-    fn claim<'a>(&'a self, key: &'a str, hold: Duration) -> StoreFuture<'a, Claim> {
+    fn claim<'a>(
+        &'a self,
+        keys: &'a [String],
+        id: &'a str,
+        token: &'a str,
+        hold: Duration,
+        remember: Duration,
+    ) -> StoreFuture<'a, Claim> {
         Box::pin(async move {
-            let token = token()?;
-            let key = self.key(key);
-            let mut claim = redis::cmd("SET");
-            claim
-                .arg(&key)
-                .arg(&token)
-                .arg("NX")
-                .arg("PX")
-                .arg(millis(hold));
-            let claim = &claim;
-            let claimed: Option<String> = self
-                .connection
-                .run("claim", |mut connection| async move {
-                    claim.query_async(&mut connection).await
-                })
-                .await?;
-            if claimed.is_some() {
-                return Ok(Claim::Claimed(token));
+            let args = [
+                millis(hold).to_string(),
+                millis(remember).to_string(),
+                self.connection.key("claims:"),
+                id.to_owned(),
+            ];
+            let answer: String = self.script(0, "claim", keys, token, &args).await?;
+            match answer.as_str() {
+                "claimed" => Ok(Claim::Claimed),
+                "handled" => Ok(Claim::Handled),
+                "in-flight" => Ok(Claim::InFlight),
+                _ => Err(StoreError::new("claim: unexpected reply")),
             }
-            // Taken: which way only decides the answer to the sender (a
-            // duplicate's second round trip; a claim committed in between
-            // reads as handled, one expired as in flight: both are retried
-            // or acknowledged safely).
-            let mut read = redis::cmd("GET");
-            read.arg(&key);
-            let read = &read;
-            let value: Option<String> = self
-                .connection
-                .run("claim", |mut connection| async move {
-                    read.query_async(&mut connection).await
-                })
-                .await?;
-            Ok(if value.as_deref() == Some(HANDLED) {
-                Claim::Handled
-            } else {
-                Claim::InFlight
-            })
         })
     }
 
-    fn commit<'a>(&'a self, key: &'a str, remember: Duration) -> StoreFuture<'a, ()> {
+    fn commit<'a>(
+        &'a self,
+        keys: &'a [String],
+        id: &'a str,
+        token: &'a str,
+        remember: Duration,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let mut command = redis::cmd("SET");
-            command
-                .arg(self.key(key))
-                .arg(HANDLED)
-                .arg("PX")
-                .arg(millis(remember));
-            let command = &command;
-            self.connection
-                .run("commit", |mut connection| async move {
-                    command.query_async::<()>(&mut connection).await
-                })
+            let args = [millis(remember).to_string(), id.to_owned()];
+            self.script::<i64>(1, "commit", keys, token, &args)
                 .await
+                .map(|_| ())
         })
     }
 
-    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
+    fn release<'a>(&'a self, keys: &'a [String], token: &'a str) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let mut invocation = self.release.key(self.key(key));
-            invocation.arg(token);
-            let invocation = &invocation;
-            self.connection
-                .run("release", |mut connection| async move {
-                    invocation.invoke_async::<i64>(&mut connection).await
-                })
+            self.script::<i64>(2, "release", keys, token, &[])
                 .await
                 .map(|_| ())
         })
