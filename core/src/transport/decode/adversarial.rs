@@ -190,7 +190,10 @@ fn misfits_in_maps_and_unions_decode_within_the_budget() {
     assert_eq!(first.media.len(), 15);
     assert_eq!(first.id, 0);
     let (fits, sized) = (&first.media["m3"], &first.media["m0"]);
-    assert_eq!((fits.id, fits.size, fits.kind.as_deref()), (3, Some(3), None));
+    assert_eq!(
+        (fits.id, fits.size, fits.kind.as_deref()),
+        (3, Some(3), None)
+    );
     assert_eq!((sized.id, sized.size), (0, None));
     assert!(first.value.is_none());
     assert_eq!(first.values.as_ref().map(Vec::len), Some(3));

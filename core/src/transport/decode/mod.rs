@@ -12,7 +12,12 @@
 //! [`Error::Decode`], which then carries the whole body.
 //!
 //! A body that fits costs one typed decode, as before: the lenient path runs
-//! only after that decode failed.
+//! only after that decode failed. Its cost is proportional to the body, not
+//! to the body times its misfits: each round decodes only the part that
+//! failed (see `lenient`), and all rounds together at most
+//! [`WORK_PER_BODY_BYTE`] times the body, past which the body is an
+//! [`Error::Decode`] saying so. A response of [`OFFLOAD_BYTES`] or more is
+//! repaired on tokio's blocking pool, off the runtime's worker.
 
 use std::fmt;
 
@@ -23,6 +28,7 @@ use crate::Error;
 use crate::error::{RequestInfo, ResponseBody};
 
 mod lenient;
+mod paths;
 
 pub use lenient::{LenientWork, WORK_PER_BODY_BYTE, last_lenient_work};
 
@@ -61,10 +67,10 @@ pub struct Decoded<T> {
 }
 
 /// Bodies at least this long that do not fit are repaired on tokio's
-/// blocking pool rather than on the runtime's worker: the repair costs up to
-/// [`WORK_PER_BODY_BYTE`] decodes of the body, some 10 ms for 64 KiB here,
-/// about what one task may hold a worker; below it, handing the work over
-/// costs more than it saves.
+/// blocking pool rather than on the runtime's worker: the repair costs at
+/// worst about a dozen `Value` parses of the body (`BENCHMARKS.md`), a few
+/// milliseconds for 64 KiB, about what one task may hold a worker; below it,
+/// the hop to another thread costs more than it saves.
 pub const OFFLOAD_BYTES: usize = 64 * 1024;
 
 /// How a generated struct whose fields are all optional reads its fields
