@@ -675,7 +675,10 @@ async fn a_hostile_body_never_holds_the_runtime() {
         .send::<Gated>()
         .await
         .unwrap();
-    assert!(GATE_ANSWERED.load(SeqCst), "the other task never ran during the decode");
+    assert!(
+        GATE_ANSWERED.load(SeqCst),
+        "the other task never ran during the decode"
+    );
     assert_eq!(response.misfits().len(), 1);
     assert_eq!(response.misfits()[0].path, "aMisfit");
     assert!(other.await.unwrap() > 0);
