@@ -168,3 +168,56 @@ fn secrets_in_bodies_and_answers_never_show_in_debug() {
         Some("ws-token-123")
     );
 }
+
+/// A real page whose every chat misfits somewhere of its own (ten kinds of
+/// misfit, at the chat, in its last message, in its media, its sender):
+/// every chat is kept, each with its misfits recorded where the body had
+/// them, for a bounded amount of work (counted in bytes decoded, at most
+/// 16x the body by construction; about 3x here).
+#[test]
+fn a_page_with_a_misfit_of_its_own_in_every_chat_decodes() {
+    let template = ofauth_synthesized()["list"][0].clone();
+    let breakers: [(&str, Value); 10] = [
+        ("/unreadMessagesCount", serde_json::json!(1.5)),
+        ("/lastMessage/id", serde_json::json!("abc")),
+        ("/lastMessage/createdAt", serde_json::json!("not a date")),
+        ("/lastMessage/fromUser/id", serde_json::json!(-5)),
+        ("/withUser", serde_json::json!("u1")),
+        ("/lastMessage/previews", serde_json::json!(["a"])),
+        ("/lastMessage/text", serde_json::json!(7)),
+        ("/canSendMessage", serde_json::json!("yes")),
+        ("/lastMessage/mediaCount", serde_json::json!({"n": 1})),
+        ("/countPinnedMessages", serde_json::json!([1])),
+    ];
+    let chats = 2000;
+    let list: Vec<Value> = (0..chats)
+        .map(|i| {
+            let mut chat = template.clone();
+            let (at, value) = &breakers[i % breakers.len()];
+            *chat.pointer_mut(at).unwrap_or_else(|| panic!("{at}")) = value.clone();
+            chat
+        })
+        .collect();
+    let body = serde_json::to_vec(&serde_json::json!({"list": list, "hasMore": true})).unwrap();
+    let (page, misfits) =
+        onlyfans_clients::decode_lenient::<ofauth::types::ChatsListResponse>(&body).unwrap();
+    let work = onlyfans_clients::transport::decode::last_lenient_work();
+    assert_eq!(page.list.len(), chats);
+    assert_eq!(page.has_more, Some(true));
+    for i in 0..chats {
+        let prefix = format!("list[{i}].");
+        assert!(
+            misfits.iter().any(|m| m.path.starts_with(&prefix)),
+            "no misfit in chat {i}"
+        );
+    }
+    assert_eq!(misfits[0].path, "list[0].unreadMessagesCount");
+    assert_eq!(misfits[0].received, serde_json::json!(1.5));
+    assert!(page.list[0].unread_messages_count.is_none());
+    assert!(page.list[1].last_message.is_none(), "its id did not fit");
+    assert!(
+        work.decoded_bytes <= 6 * body.len(),
+        "{work:?}: {:.1}x",
+        work.decoded_bytes as f64 / body.len() as f64
+    );
+}

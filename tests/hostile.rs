@@ -556,3 +556,130 @@ fn only_rustls_with_ring_in_the_dependency_tree() {
         assert!(!names.contains(&banned), "{banned} is in Cargo.lock");
     }
 }
+
+/// `list[3].media.a` → `/list/3/media/a` (for keys without `.`, `[` or `/`).
+fn pointer_of(path: &str) -> String {
+    let mut pointer = String::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut pieces = part.split('[');
+        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
+            pointer.push('/');
+            pointer.push_str(key);
+        }
+        for index in pieces {
+            pointer.push('/');
+            pointer.push_str(index.trim_end_matches(']'));
+        }
+    }
+    pointer
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A real page of 20 chats with up to 60 values replaced by random JSON:
+    /// the lenient decode never works past its budget (16x the body), and
+    /// when it decodes, every misfit names a place of the body as received
+    /// and holds the value that was there.
+    #[test]
+    fn lenient_decoding_stays_within_its_budget(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any_json()), 1..60),
+    ) {
+        let chat = ofauth_example()["list"][0].clone();
+        let mut body = serde_json::json!({"list": vec![chat; 20], "hasMore": true});
+        let mut all = Vec::new();
+        pointers(&body, String::new(), &mut all);
+        for (pick, replacement) in edits {
+            let at = &all[pick.index(all.len())];
+            if let (false, Some(slot)) = (at.is_empty(), body.pointer_mut(at)) {
+                *slot = replacement;
+            }
+        }
+        let bytes = serde_json::to_vec(&body).unwrap();
+        // As received: floats read back may differ in their last digit.
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        let decoded = onlyfans_clients::decode_lenient::<ofauth::types::ChatsListResponse>(&bytes);
+        let work = onlyfans_clients::transport::decode::last_lenient_work();
+        prop_assert!(work.decoded_bytes <= work.budget + bytes.len(), "{:?}", work);
+        match decoded {
+            Ok((_, misfits)) => {
+                for misfit in misfits {
+                    let there = body.pointer(&pointer_of(&misfit.path));
+                    prop_assert!(there.is_some(), "{} is not in the body", misfit.path);
+                    if !matches!(misfit.received, Value::Object(_) | Value::Array(_)) {
+                        prop_assert_eq!(Some(&misfit.received), there);
+                    }
+                }
+            }
+            Err(Error::Decode { .. }) => {}
+            Err(other) => prop_assert!(false, "{other:?}"),
+        }
+    }
+}
+
+/// Stands for a body's type whose decode (the first time it runs) says it
+/// started and waits for another task on the same runtime to answer.
+struct Gate;
+
+static GATE_STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static GATE_ANSWERED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static GATE_WAITED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+impl<'de> serde::Deserialize<'de> for Gate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use std::sync::atomic::Ordering::SeqCst;
+        if !GATE_WAITED.swap(true, SeqCst) {
+            GATE_STARTED.store(true, SeqCst);
+            // Bounded only so that a decode on the runtime's own thread
+            // fails the test instead of hanging it.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while !GATE_ANSWERED.load(SeqCst) && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        }
+        serde::de::IgnoredAny::deserialize(deserializer)?;
+        Ok(Gate)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Gated {
+    #[serde(rename = "aMisfit")]
+    #[allow(dead_code)] // Read by serde: the misfit that sends the body to the lenient path.
+    a_misfit: Option<u64>,
+    #[allow(dead_code)]
+    gate: Gate,
+}
+
+/// A large body that does not fit is repaired off the runtime's thread: on
+/// a current-thread runtime, another task runs (and answers the decode)
+/// while the repair is under way.
+#[tokio::test(flavor = "current_thread")]
+async fn a_hostile_body_never_holds_the_runtime() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let body = serde_json::json!({"aMisfit": "x", "gate": 1, "pad": "p".repeat(100_000)});
+    let server = FaultServer::start(vec![Fault::json(200, &body)]).await;
+    let of = ofauth_client(&server.uri());
+    let other = tokio::spawn(async {
+        let mut turns = 0u64;
+        while !GATE_STARTED.load(SeqCst) {
+            turns += 1;
+            tokio::task::yield_now().await;
+        }
+        // The decode has started and waits: this task runs all the same.
+        GATE_ANSWERED.store(true, SeqCst);
+        turns
+    });
+    let response = of
+        .request(onlyfans_clients::Method::GET, "/v2/gated")
+        .send::<Gated>()
+        .await
+        .unwrap();
+    assert!(
+        GATE_ANSWERED.load(SeqCst),
+        "the other task never ran during the decode"
+    );
+    assert_eq!(response.misfits().len(), 1);
+    assert_eq!(response.misfits()[0].path, "aMisfit");
+    assert!(other.await.unwrap() > 0);
+}

@@ -8,9 +8,13 @@
 //! 4. memory: peak heap while streaming 10k vs 100k messages (counting allocator);
 //! 5. rate limiter: per-call time with a Redis-backed limiter vs the in-process
 //!    one vs none, on loopback (a `redis-server` of its own), and Redis round
-//!    trips per call.
+//!    trips per call;
+//! 6. lenient: the lenient decode of adversarial bodies (every item misfitting
+//!    in a place of its own; misfits in maps and untagged unions) of 78 KB,
+//!    1 MB and 8 MB vs one `serde_json::Value` parse of the same body.
 //!
-//! `cargo bench -p onlyfans-clients-tests --bench runtime` prints criterion's figures, then the ratios.
+//! `cargo bench -p onlyfans-clients-tests --bench runtime` prints criterion's figures, then the ratios;
+//! `-- lenient` runs the sixth alone.
 //! The ratios come from alternating rounds of the two sides (not from
 //! criterion's runs one after the other): this shared machine's speed drifts
 //! enough between consecutive benchmarks to move a ratio by 30%.
@@ -264,6 +268,174 @@ fn bench_decode(c: &mut Criterion, rt: &tokio::runtime::Runtime) -> Vec<(&'stati
     speedups.push(("ofauth misfit path", misfit_cost));
     group.finish();
     speedups
+}
+
+/// A chat of the OFAuth page with a misfit of its own: ten kinds, at the
+/// chat, in its last message, its sender, its media count.
+fn misfitting_chat(template: &Value, i: usize) -> Value {
+    let breakers: [(&str, Value); 10] = [
+        ("/unreadMessagesCount", json!(1.5)),
+        ("/lastMessage/id", json!("abc")),
+        ("/lastMessage/createdAt", json!("not a date")),
+        ("/lastMessage/fromUser/id", json!(-5)),
+        ("/withUser", json!("u1")),
+        ("/lastMessage/previews", json!(["a"])),
+        ("/lastMessage/text", json!(7)),
+        ("/canSendMessage", json!("yes")),
+        ("/lastMessage/mediaCount", json!({"n": 1})),
+        ("/countPinnedMessages", json!([1])),
+    ];
+    let mut chat = template.clone();
+    chat["withUser"]["id"] = json!(100_000 + i);
+    let (at, value) = &breakers[i % breakers.len()];
+    *chat.pointer_mut(at).unwrap() = value.clone();
+    chat
+}
+
+/// Holders of media maps and untagged unions, misfitting in both.
+#[derive(serde::Deserialize)]
+struct Holders {
+    #[allow(dead_code)]
+    list: Vec<Holder>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Holder {
+    id: u64,
+    media: std::collections::HashMap<String, Media>,
+    value: Option<Union>,
+    values: Option<Vec<Union>>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Media {
+    id: u64,
+    size: Option<u64>,
+    kind: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Union {
+    Number(u64),
+    Text(String),
+    Media(Media),
+}
+
+/// A large required field beside the list: every round must carry it, so
+/// the lenient decode spends its whole budget and gives up.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Heavy {
+    big: Vec<u64>,
+    list: Vec<Holder>,
+}
+
+fn misfitting_holder(h: usize) -> Value {
+    let media: serde_json::Map<String, Value> = (0..20usize)
+        .map(|m| {
+            let entry = match (h + m) % 4 {
+                0 => json!({"id": m, "size": format!("{m}kb")}),
+                1 => json!({"id": m, "kind": 7, "size": m * 1000}),
+                2 => json!({"id": [m], "kind": "photo"}),
+                _ => json!({"id": m, "size": m, "kind": "video"}),
+            };
+            (format!("media_{m}"), entry)
+        })
+        .collect();
+    json!({
+        "id": h,
+        "media": media,
+        "value": {"id": "not a number", "kind": "photo"},
+        "values": [h, {"id": h, "kind": "photo"}, [h], "text", {"size": -1}],
+    })
+}
+
+/// Items until the serialized body reaches `bytes`.
+fn body_of(bytes: usize, item: impl Fn(usize) -> Value) -> Vec<u8> {
+    let mut list = Vec::new();
+    let mut size = 0;
+    while size < bytes {
+        let next = item(list.len());
+        size += serde_json::to_vec(&next).unwrap().len() + 1;
+        list.push(next);
+    }
+    serde_json::to_vec(&json!({"list": list, "hasMore": true})).unwrap()
+}
+
+/// Per adversarial body: its size, the lenient decode's time over one
+/// `Value` parse's (interleaved rounds), and the bytes it decoded over the
+/// body's.
+fn bench_lenient(rt: &tokio::runtime::Runtime) -> Vec<(&'static str, usize, f64, f64)> {
+    let template = ofauth_chat_template();
+    let chats = |size| body_of(size, |i| misfitting_chat(&template, i));
+    let holders = |size| body_of(size, misfitting_holder);
+    let chats_lenient = |body: &[u8]| {
+        let (page, misfits) =
+            onlyfans_clients::decode_lenient::<ofauth::raw::types::ChatsListResponse>(body)
+                .unwrap();
+        assert!(misfits.len() >= page.list.len());
+    };
+    let holders_lenient = |body: &[u8]| {
+        let (_, misfits) = onlyfans_clients::decode_lenient::<Holders>(body).unwrap();
+        assert!(!misfits.is_empty());
+    };
+    let heavy_lenient = |body: &[u8]| {
+        let error = onlyfans_clients::decode_lenient::<Heavy>(body)
+            .err()
+            .unwrap();
+        assert!(error.to_string().contains("budget"), "{error}");
+    };
+    let heavy = |size: usize| {
+        let mut body: Value = serde_json::from_slice(&holders(size / 2)).unwrap();
+        body["big"] = json!((0..size as u64 / 16).collect::<Vec<_>>());
+        serde_json::to_vec(&body).unwrap()
+    };
+    let value = |body: &[u8]| {
+        std::hint::black_box(serde_json::from_slice::<Value>(body).unwrap());
+    };
+    let mut results = Vec::new();
+    for (name, size, rounds) in [
+        ("every chat misfitting its own way", 78_000, 20),
+        ("every chat misfitting its own way", 1_000_000, 8),
+        ("every chat misfitting its own way", 8_000_000, 3),
+        ("maps and untagged unions misfitting", 78_000, 20),
+        ("maps and untagged unions misfitting", 1_000_000, 8),
+        (
+            "a required large field in every round (budget spent)",
+            78_000,
+            20,
+        ),
+        (
+            "a required large field in every round (budget spent)",
+            1_000_000,
+            8,
+        ),
+    ] {
+        let body = match name.split(' ').next() {
+            Some("maps") => holders(size),
+            Some("a") => heavy(size),
+            _ => chats(size),
+        };
+        let decode = |body: &[u8]| match name.split(' ').next() {
+            Some("maps") => holders_lenient(body),
+            Some("a") => heavy_lenient(body),
+            _ => chats_lenient(body),
+        };
+        decode(&body);
+        let work = onlyfans_clients::transport::decode::last_lenient_work();
+        let ratio = interleaved_ratio(rt, rounds, async || decode(&body), async || value(&body));
+        results.push((
+            name,
+            body.len(),
+            ratio,
+            work.decoded_bytes as f64 / body.len() as f64,
+        ));
+    }
+    results
 }
 
 const REQUESTS: usize = 1000;
@@ -602,6 +774,20 @@ fn main() {
         .build()
         .unwrap();
     let mut c = Criterion::default().configure_from_args();
+    let lenient = bench_lenient(&rt);
+    println!(
+        "\n== lenient decode of adversarial bodies vs one Value parse (interleaved rounds) =="
+    );
+    for (name, bytes, ratio, work) in &lenient {
+        println!(
+            "lenient {name}, {} KB: {ratio:.2}x the time of one Value parse; {work:.2}x the body decoded (budget {}x)",
+            bytes / 1000,
+            onlyfans_clients::transport::decode::WORK_PER_BODY_BYTE
+        );
+    }
+    if std::env::args().any(|a| a == "lenient") {
+        return;
+    }
     let decode_speedups = bench_decode(&mut c, &rt);
     let request_ratios = bench_requests(&mut c, &rt);
     let paging_ratio = bench_paging(&mut c, &rt);

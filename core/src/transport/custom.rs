@@ -153,7 +153,7 @@ impl CustomRequest {
     }
 
     /// Sends the request and decodes the JSON response into `T`.
-    pub async fn send<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+    pub async fn send<T: DeserializeOwned + Send + 'static>(self) -> Result<Response<T>, Error> {
         self.call()?.send_json().await
     }
 

@@ -250,7 +250,9 @@ impl Call {
     /// Sends and decodes a JSON response; a body that does not fit is an
     /// [`Error::Decode`] naming the JSON path.
     #[doc(hidden)]
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+    pub async fn send_json<T: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Result<Response<T>, Error> {
         let request = self.request.clone();
         let strict = self
             .options
@@ -264,8 +266,14 @@ impl Call {
         // optional), so that a deletion that worked is not an error.
         let empty_success =
             response.status != StatusCode::OK && response.data.iter().all(u8::is_ascii_whitespace);
-        let body: &[u8] = if empty_success { b"{}" } else { &response.data };
-        let decoded = decode::decode::<T>(&request, body, || response.data.clone(), strict)?;
+        let body = if empty_success {
+            Bytes::from_static(b"{}")
+        } else {
+            response.data.clone()
+        };
+        // A large body that does not fit is repaired off the runtime's worker.
+        let decoded =
+            decode::decode_response::<T>(&request, body, response.data.clone(), strict).await?;
         if !decoded.misfits.is_empty() {
             tracing::warn!(
                 operation = request.operation,
