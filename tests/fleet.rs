@@ -135,7 +135,12 @@ async fn two_receiver_processes_share_replay_protection_through_one_redis() {
     let mut redis = RedisServer::start();
     let (_a, a) = receiver(&redis, "refuse");
     let (_b, b) = receiver(&redis, "accept");
-    let client = reqwest::Client::new();
+    // The crate installs no process-wide crypto provider (reqwest's own
+    // `Client::new()` needs one): its builder brings *ring*.
+    let client = onlyfans_clients::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let created = event_body("connection.created", "conn_1");
 
     // Handled by A: every receiver refuses the same message from then on,

@@ -60,7 +60,7 @@ fn assert_work(work: LenientWork, body_bytes: usize, at_most: usize) {
     );
     assert_eq!(work.body_bytes, body_bytes);
     assert!(
-        work.decoded_bytes <= work.budget && work.budget <= WORK_PER_BODY_BYTE * body_bytes.max(64),
+        work.decoded_bytes <= work.budget && work.budget == budget_for(body_bytes),
         "{work:?}"
     );
     assert!(

@@ -45,6 +45,22 @@ use super::paths::{
 /// the worst body, not a cost most bodies pay.
 pub const WORK_PER_BODY_BYTE: usize = 16;
 
+/// The least any body's repair may decode: a round has costs of its own
+/// (a chunk of at least [`MIN_CHUNK`], a misfit's path and message), which
+/// for a body of a few kilobytes weigh as much as the body, and the order of
+/// an object's keys (serde_json's `preserve_order`, which many applications
+/// enable) moves them further. 64 KiB of decoding takes well under a
+/// millisecond; from 4 KiB on, the proportional budget is the larger.
+pub const MIN_WORK_BYTES: usize = 64 * 1024;
+
+/// The budget of the repair of a body of `body_len` bytes.
+#[doc(hidden)]
+pub fn budget_for(body_len: usize) -> usize {
+    WORK_PER_BODY_BYTE
+        .saturating_mul(body_len)
+        .max(MIN_WORK_BYTES)
+}
+
 /// The least weight of a chunk of children decoded together (below it, the
 /// per-round cost of serde's setup outweighs the bytes).
 const MIN_CHUNK: usize = 512;
@@ -61,7 +77,7 @@ pub struct LenientWork {
     pub decoded_bytes: usize,
     /// How many rounds decoded.
     pub rounds: usize,
-    /// `WORK_PER_BODY_BYTE` times the body.
+    /// What the repair may decode ([`budget_for`] the body).
     pub budget: usize,
 }
 
@@ -89,7 +105,7 @@ pub(super) fn repair<T: DeserializeOwned>(
     json: Value,
     body_len: usize,
 ) -> Result<(T, Vec<Misfit>), Stop> {
-    let budget = WORK_PER_BODY_BYTE.saturating_mul(body_len.max(64));
+    let budget = budget_for(body_len);
     let mut repair = Repair {
         json,
         taken: Taken::default(),

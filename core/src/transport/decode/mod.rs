@@ -30,7 +30,7 @@ use crate::error::{RequestInfo, ResponseBody};
 mod lenient;
 mod paths;
 
-pub use lenient::{LenientWork, WORK_PER_BODY_BYTE, last_lenient_work};
+pub use lenient::{LenientWork, MIN_WORK_BYTES, WORK_PER_BODY_BYTE, budget_for, last_lenient_work};
 
 /// A part of a success body that did not fit its type, taken out so that the
 /// rest could be used (see [`Response::misfits`](crate::Response::misfits)).
@@ -303,7 +303,8 @@ fn after_typed_failure<T: DeserializeOwned>(
             first.0,
             format!(
                 "{}; the lenient decode gave up after taking out {misfits} misfits: its budget \
-                 ({WORK_PER_BODY_BYTE}x the body's length in decoding) was spent",
+                 ({WORK_PER_BODY_BYTE}x the body's length in decoding, at least {MIN_WORK_BYTES} \
+                 bytes) was spent",
                 first.1
             ),
         )),
