@@ -46,7 +46,7 @@ use super::paths::{
 pub const WORK_PER_BODY_BYTE: usize = 16;
 
 /// The least any body's repair may decode: a round has costs of its own
-/// (a chunk of at least [`MIN_CHUNK`], a misfit's path and message), which
+/// (a chunk of at least 512 bytes, a misfit's path and message), which
 /// for a body of a few kilobytes weigh as much as the body, and the order of
 /// an object's keys (serde_json's `preserve_order`, which many applications
 /// enable) moves them further. 64 KiB of decoding takes well under a
