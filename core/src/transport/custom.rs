@@ -104,19 +104,20 @@ impl CustomRequest {
     /// refusal is the call's [`Error::InvalidRequest`], before anything is
     /// sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        let refusal = match (
-            reqwest::header::HeaderName::from_bytes(name.as_bytes()),
-            super::auth::header_value("header", value, true),
-        ) {
-            (Ok(name), _) if Reserved::of(&name).is_some() => {
-                let why = Reserved::of(&name).map_or("", Reserved::describe);
-                format!("`{name}` {why}")
-            }
-            (Ok(name), Ok(value)) => {
-                self.options.headers.push((name, value));
-                return self;
-            }
-            _ => format!("`{name}` is not a valid header"),
+        let invalid = || format!("`{name}` is not a valid header");
+        let refusal = match reqwest::header::HeaderName::from_bytes(name.as_bytes()) {
+            Ok(header) => match (
+                Reserved::of(&header),
+                super::auth::header_value("header", value, true),
+            ) {
+                (Some(reserved), _) => format!("`{header}` {}", reserved.describe()),
+                (None, Ok(value)) => {
+                    self.options.headers.push((header, value));
+                    return self;
+                }
+                (None, Err(_)) => invalid(),
+            },
+            Err(_) => invalid(),
         };
         self.invalid.get_or_insert(("header", refusal));
         self

@@ -425,14 +425,11 @@ impl Transport {
         let credentials = &self.shared.credentials;
         let headers = request.headers_mut();
         for (name, value) in &self.call.headers {
-            let reserved = headers::Reserved::of(name);
-            let settable = match reserved {
-                None => !credentials.guards(name),
-                // OFAuth's connection id, set by a scoped client.
-                Some(headers::Reserved::Credential) => !credentials.guards(name),
-                Some(_) => false,
-            };
-            if settable {
+            // A credential only where the client lets calls set it (OFAuth's
+            // connection id, set by a scoped client): `guards` decides.
+            let framing_or_routing = headers::Reserved::of(name)
+                .is_some_and(|reserved| reserved != headers::Reserved::Credential);
+            if !framing_or_routing && !credentials.guards(name) {
                 headers.insert(name.clone(), value.clone());
             }
         }
@@ -909,6 +906,8 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
     #[test]
     fn a_server_request_id_is_kept_short() {
         let mut headers = HeaderMap::new();
@@ -923,8 +922,6 @@ mod tests {
             kept.len()
         );
     }
-
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     fn transport(retry_non_idempotent: bool) -> Transport {
         let retry = RetryPolicy {

@@ -206,14 +206,10 @@ impl Call {
 
     /// Sets a JSON body (serialized now: a value that cannot be is refused here).
     #[doc(hidden)]
-    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Call, Error> {
+    pub fn json<T: Serialize + ?Sized>(self, body: &T) -> Result<Call, Error> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
-        self.builder = self
-            .builder
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bytes);
-        Ok(self)
+        Ok(self.json_bytes(bytes))
     }
 
     /// Sets a form-encoded body.
